@@ -1,0 +1,174 @@
+"""Loading content-addressed components from a store (store-format §1.3, §2.2, §2.6, §12).
+
+The reader accepts every directory of every era. It looks in the union of the eras' lookup
+orders: ``literal-element`` -> ``component`` -> ``deflated-literal-element`` ->
+``deflated-component`` -> ``value/binary/deflated`` -> ``value/json/deflated``. (E6+ hosts
+no longer read ``component/``; reading more can only find what older hosts wrote.) Every
+loaded component and every list element is verified against its hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zlib
+from dataclasses import dataclass
+
+from ..errors import CorruptComponent, HashMismatch, InflatedSizeExceeded, MissingComponent
+from .components import Component, list_child_hashes, parse_serial_header
+from .files import FileSource, Segments, join
+
+LITERAL_DIRS = ("literal-element", "component")
+DEFLATED_DIRS = ("deflated-literal-element", "deflated-component")
+PINE_VALUE_DIRS = (("value", "binary", "deflated"), ("value", "json", "deflated"))
+
+#: Cap on the inflated size of one deflated file: a deflate bomb must fail, not eat memory.
+DEFAULT_MAX_INFLATED_BYTES = 512 << 20
+#: Cap on list nesting while loading (trees are shallow; a hostile store must not recurse forever).
+MAX_DEPTH = 1000
+
+
+def component_paths(directory: str | Segments, h: str) -> list[Segments]:
+    """Where component ``h`` can be stored in one directory: lowercase, then uppercase (E0) names."""
+    base = (directory,) if isinstance(directory, str) else directory
+    paths = [(*base, h[:2], h)]
+    if h != h.upper():
+        paths.append((*base, h[:2].upper(), h.upper()))
+    return paths
+
+
+def inflate_raw(data: bytes, *, path: str, max_bytes: int) -> bytes:
+    """Raw DEFLATE (RFC 1951) inflate with a size cap (§2.6)."""
+    d = zlib.decompressobj(-15)
+    try:
+        out = d.decompress(data, max_bytes + 1)
+    except zlib.error as e:
+        raise CorruptComponent(f"Deflated file does not inflate: {e}", path=path) from None
+    if len(out) > max_bytes or d.unconsumed_tail:
+        raise InflatedSizeExceeded(
+            f"Deflated file inflates to more than the limit of {max_bytes} bytes", path=path
+        )
+    if not d.eof:
+        raise CorruptComponent("Deflated file is truncated (no end of DEFLATE stream)", path=path)
+    return out
+
+
+@dataclass(frozen=True)
+class LoadedSerial:
+    """The serial bytes of one component, and the store file they came from."""
+
+    serial: bytes
+    path: str
+    deflated: bool
+
+
+class ComponentReader:
+    """Loads and verifies components by hash from a :class:`FileSource`."""
+
+    def __init__(self, files: FileSource, *, max_inflated_bytes: int = DEFAULT_MAX_INFLATED_BYTES):
+        self.files = files
+        self.max_inflated_bytes = max_inflated_bytes
+
+    def find_serial(self, h: str) -> LoadedSerial | None:
+        """The serial representation of component ``h`` (not yet verified), or None."""
+        h = h.lower()
+        for directory in LITERAL_DIRS:
+            for segs in component_paths(directory, h):
+                data = self.files.read(segs)
+                if data is not None:
+                    return LoadedSerial(data, join(segs), False)
+        for directory in DEFLATED_DIRS:
+            for segs in component_paths(directory, h):
+                data = self.files.read(segs)
+                if data is not None:
+                    p = join(segs)
+                    return LoadedSerial(inflate_raw(data, path=p, max_bytes=self.max_inflated_bytes), p, True)
+        return None
+
+    def _find_pine_value(self, h: str) -> Component | None:
+        for directory in PINE_VALUE_DIRS:
+            segs = (*directory, h[:2], h)
+            data = self.files.read(segs)
+            if data is None:
+                continue
+            p = join(segs)
+            inflated = inflate_raw(data, path=p, max_bytes=self.max_inflated_bytes)
+            from . import pine_values  # the 2025 encodings are rare; import on demand
+
+            decode = pine_values.decode_binary_value_file if directory[1] == "binary" else pine_values.decode_json_value_file
+            value: Component = decode(inflated, path=p, load=self.load)
+            return value
+        return None
+
+    def exists(self, h: str) -> bool:
+        """Whether some file claims to hold component ``h`` (nothing is verified)."""
+        h = h.lower()
+        dirs: list[str | Segments] = [*LITERAL_DIRS, *DEFLATED_DIRS, *PINE_VALUE_DIRS]
+        return any(self.files.exists(s) for d in dirs for s in component_paths(d, h))
+
+    def load_verified_serial(self, h: str, *, referenced_by: str | None = None) -> LoadedSerial:
+        """The serial bytes of ``h``, checked to hash to ``h``."""
+        h = h.lower()
+        found = self.find_serial(h)
+        if found is None:
+            what = f"Failed to load list element {h}" if referenced_by else f"Failed to load component {h}"
+            raise MissingComponent(what, component_hash=h, path=referenced_by)
+        if hashlib.sha256(found.serial).hexdigest() != h:
+            raise HashMismatch(f"Unexpected content in file {h}: Content hash does not match.", path=found.path)
+        return found
+
+    def load_blob(self, h: str) -> tuple[bytes, str]:
+        """A blob component's bytes and its file; a list is a :class:`CorruptComponent`."""
+        found = self.load_verified_serial(h)
+        kind, _, offset = parse_serial_header(found.serial, path=found.path)
+        if kind != "blob":
+            raise CorruptComponent(f"Component {h} is not a blob", path=found.path)
+        return found.serial[offset:], found.path
+
+    def load(self, h: str) -> Component:
+        """Load component ``h`` with all its elements, verifying every hash (iteratively)."""
+        h = h.lower()
+        if self.find_serial(h) is None:
+            pine = self._find_pine_value(h)
+            if pine is not None:
+                return pine
+        root = self.load_verified_serial(h)
+        # Iterative depth-first build: (hash, serial info, children hashes, built children).
+        memo: dict[str, Component] = {}
+
+        def header(found: LoadedSerial) -> tuple[str, list[str], bytes]:
+            kind, count, offset = parse_serial_header(found.serial, path=found.path)
+            if kind == "blob":
+                return kind, [], found.serial[offset:]
+            return kind, list_child_hashes(found.serial, offset, count), b""
+
+        kind, children, data = header(root)
+        if kind == "blob":
+            return data
+        stack: list[tuple[str, str, list[str], list[Component]]] = [(h, root.path, children, [])]
+        while True:
+            node_hash, node_path, todo, built = stack[-1]
+            if len(built) == len(todo):
+                stack.pop()
+                value: Component = tuple(built)
+                memo[node_hash] = value
+                if not stack:
+                    return value
+                stack[-1][3].append(value)
+                continue
+            child = todo[len(built)]
+            if child in memo:
+                built.append(memo[child])
+                continue
+            if len(stack) >= MAX_DEPTH:
+                raise CorruptComponent(f"Lists nested deeper than {MAX_DEPTH} levels", path=node_path)
+            found = self.find_serial(child)
+            if found is None:
+                raise MissingComponent(f"Failed to load list element {child}", component_hash=child, path=node_path)
+            if hashlib.sha256(found.serial).hexdigest() != child:
+                raise HashMismatch(f"Hash for loaded element does not match {child}", path=found.path)
+            ckind, cchildren, cdata = header(found)
+            if ckind == "blob":
+                memo[child] = cdata
+                built.append(cdata)
+            else:
+                stack.append((child, found.path, cchildren, []))

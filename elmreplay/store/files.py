@@ -1,0 +1,147 @@
+"""Read-only access to the files of a store, and an in-memory overlay for projections.
+
+Paths inside a store are tuples of segments (store-format §1). Nothing here can write to the
+directory of a store: :class:`DirectoryFiles` only ever opens files with mode ``"rb"``, and
+:class:`OverlayFiles` keeps every write in a dictionary (the host's projected store, §5.3).
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+from typing import Iterable, Protocol
+
+from ..errors import StoreError, StoreNotFound
+
+Segments = tuple[str, ...]
+
+#: Largest single file the reader loads (a hand-edited or damaged store must not exhaust memory).
+DEFAULT_MAX_FILE_BYTES = 1 << 30
+
+
+def join(segments: Segments) -> str:
+    """A store-relative path as text, for messages."""
+    return "/".join(segments)
+
+
+class FileSource(Protocol):
+    """What the store layer needs from a store's files."""
+
+    def read(self, segments: Segments) -> bytes | None:
+        """The file's bytes, or None when there is no such file."""
+
+    def list_files(self, directory: Segments) -> list[Segments]:
+        """Every file below ``directory`` (recursively), as full segment tuples, unordered."""
+
+    def exists(self, segments: Segments) -> bool:
+        """Whether the file exists."""
+
+
+class DirectoryFiles:
+    """The files of a store directory on disk, read-only.
+
+    Symlinks are followed only when they stay inside the store; a link leading outside is an
+    error naming the file, so a hostile copy cannot make the reader disclose other files.
+    """
+
+    def __init__(self, root: str | os.PathLike[str], *, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES):
+        path = Path(root)
+        if not path.exists():
+            raise StoreNotFound(f"No such directory: {path}")
+        if not path.is_dir():
+            raise StoreNotFound(f"Not a directory: {path}")
+        self.root = path
+        self._real_root = path.resolve()
+        self.max_file_bytes = max_file_bytes
+
+    def _path(self, segments: Segments) -> Path:
+        for s in segments:
+            if not s or s in (".", "..") or "/" in s or "\\" in s or "\x00" in s:
+                raise StoreError(f"Invalid path segment {s!r}", path=join(segments))
+        return self.root.joinpath(*segments)
+
+    def _check_inside(self, path: Path, segments: Segments) -> None:
+        real = Path(os.path.realpath(path))
+        if real != self._real_root and self._real_root not in real.parents:
+            raise StoreError("Symbolic link leads outside the store", path=join(segments))
+
+    def read(self, segments: Segments) -> bytes | None:
+        path = self._path(segments)
+        self._check_inside(path, segments)
+        try:
+            # O_NONBLOCK: a FIFO planted in a damaged copy must not hang the reader.
+            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+            with os.fdopen(fd, "rb") as f:
+                if not stat.S_ISREG(os.fstat(fd).st_mode):
+                    return None
+                data = f.read(self.max_file_bytes + 1)
+        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+            return None
+        except OSError as e:
+            raise StoreError(f"Cannot read file: {e.strerror}", path=join(segments)) from None
+        if len(data) > self.max_file_bytes:
+            raise StoreError(
+                f"File is larger than the reader's limit of {self.max_file_bytes} bytes", path=join(segments)
+            )
+        return data
+
+    def exists(self, segments: Segments) -> bool:
+        return self._path(segments).is_file()
+
+    def list_files(self, directory: Segments) -> list[Segments]:
+        base = self._path(directory) if directory else self.root
+        if not base.is_dir():
+            return []
+        self._check_inside(base, directory)
+        found: list[Segments] = []
+        for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
+            rel = Path(dirpath).relative_to(self.root).parts
+            for name in filenames:
+                segs = (*rel, name)
+                full = Path(dirpath, name)
+                if full.is_symlink():
+                    self._check_inside(full, segs)
+                found.append(segs)
+            for name in list(dirnames):
+                full = Path(dirpath, name)
+                if full.is_symlink():
+                    self._check_inside(full, (*rel, name))
+        return found
+
+
+class OverlayFiles:
+    """An in-memory overlay over another file source: writes land in a dict, reads fall back.
+
+    This is the host's projected store (§5.3, with the 2021-12 fix that also lists projected
+    files). The real store is never touched.
+    """
+
+    def __init__(self, base: FileSource, files: dict[Segments, bytes] | None = None):
+        self.base = base
+        self.files: dict[Segments, bytes] = dict(files or {})
+
+    def write(self, segments: Segments, data: bytes) -> None:
+        self.files[segments] = bytes(data)
+
+    def append(self, segments: Segments, data: bytes) -> None:
+        self.files[segments] = (self.read(segments) or b"") + data
+
+    def read(self, segments: Segments) -> bytes | None:
+        if segments in self.files:
+            return self.files[segments]
+        return self.base.read(segments)
+
+    def exists(self, segments: Segments) -> bool:
+        return segments in self.files or self.base.exists(segments)
+
+    def list_files(self, directory: Segments) -> list[Segments]:
+        n = len(directory)
+        listed = set(self.base.list_files(directory))
+        listed.update(s for s in self.files if s[:n] == directory and len(s) > n)
+        return list(listed)
+
+
+def iter_sorted_by_segments(paths: Iterable[Segments]) -> list[Segments]:
+    """Ordinal order by path segments, as the host orders composition-log files (§1.2)."""
+    return sorted(paths)

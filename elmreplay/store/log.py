@@ -1,0 +1,278 @@
+"""The composition log: every record of every layout, in append order (store-format §1.2, §3.3, §3.4).
+
+Three layouts exist and a store may combine the last two:
+
+* ``composition-log/<day>/<day>T<HH>.composition.jsonl`` (E0, 2020-04-30 ... 05-04), read only
+  when the store has neither of the later layouts (later hosts ignore it);
+* the head-hash chain (E1-E4): ``composition-log-head-hash`` names the newest record, each record
+  is a blob component pointing at its parent;
+* literal log files ``composition-log/literal/<yyyy-MM-dd>/<yyyy-MM-ddTHH-mm>`` (E5+), which
+  continue the chain.
+
+The reader lists *all* records, including those a revert made invisible, and marks the
+invisible ones with the host's exact skip rule (§3.4).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field, replace
+
+from ..errors import BrokenParentChain, CorruptRecord, MissingComponent, RevertTargetUnknown, StoreError
+from .componentstore import ComponentReader
+from .components import blob_hash
+from .files import FileSource, Segments, join
+from .records import ParsedRecord, Record, RecordKind, RecordLocation, parse_record
+
+HEAD_HASH_FILE: Segments = ("composition-log-head-hash",)
+LITERAL_LOG_DIR: Segments = ("composition-log", "literal")
+LEGACY_LOG_DIR: Segments = ("composition-log",)
+MAX_HEAD_FILE_BYTES = 1000  # the host's corruption check (2021-06-04)
+
+LAYOUT_E0 = "jsonl-2020-04"
+LAYOUT_CHAIN = "head-hash-chain"
+LAYOUT_LITERAL = "literal-log"
+
+
+@dataclass
+class CompositionLog:
+    """All records of a store in append order, with what was learned while reading them."""
+
+    records: list[Record]
+    layouts: list[str]
+    #: Bytes after the last LF of the newest log file (a torn append, ignored like the host).
+    torn_tail: bytes = b""
+    torn_tail_file: str | None = None
+    #: The oldest record present names a parent that is not in the store (truncated history).
+    truncated: bool = False
+    #: Revert records whose reverted records are no longer in the store (truncated away).
+    reverted_records_missing: list[str] = field(default_factory=list)
+    #: E0 files present but ignored because a later layout exists (as later hosts did).
+    ignored_legacy_files: int = 0
+
+    def by_hash(self) -> dict[str, Record]:
+        return {r.hash: r for r in self.records}
+
+    @property
+    def head(self) -> Record | None:
+        return self.records[-1] if self.records else None
+
+
+def split_log_file(data: bytes) -> tuple[list[bytes], bytes]:
+    """Split a literal log file into records: each LF ends one; bytes after the last are dropped."""
+    parts = data.split(b"\n")
+    return parts[:-1], parts[-1]
+
+
+def _make_record(raw: bytes, h: str, location: RecordLocation, layout: str) -> Record:
+    return Record(-1, h, raw, parse_record(raw, location=location, record_hash=h), location, layout)
+
+
+def read_literal_log(files: FileSource) -> tuple[list[Record], bytes, str | None]:
+    """Records of the E5+ literal log files in append order, and a torn tail if any."""
+    paths = sorted(files.list_files(LITERAL_LOG_DIR))
+    records: list[Record] = []
+    tail, tail_file = b"", None
+    for n, segs in enumerate(paths):
+        data = files.read(segs)
+        if data is None:
+            continue
+        p = join(segs)
+        lines, rest = split_log_file(data)
+        if rest:
+            if n != len(paths) - 1:
+                # A partial line in an older file cannot be a torn append: the host only appends to the newest.
+                raise CorruptRecord(
+                    f"Log file ends in a partial record ({len(rest)} bytes without a line feed) but is not the newest log file",
+                    path=p,
+                    line=len(lines) + 1,
+                )
+            tail, tail_file = rest, p
+        for i, line in enumerate(lines):
+            records.append(_make_record(line, blob_hash(line), RecordLocation(p, i + 1), LAYOUT_LITERAL))
+    return records, tail, tail_file
+
+
+def read_head_hash(files: FileSource) -> str | None:
+    """The head of the E1-E4 chain, or None when there is no head-hash file."""
+    data = files.read(HEAD_HASH_FILE)
+    if data is None:
+        return None
+    if len(data) != 32:
+        why = "longer than 1000 bytes" if len(data) > MAX_HEAD_FILE_BYTES else f"{len(data)} bytes long"
+        raise CorruptRecord(
+            f"composition-log-head-hash must hold the 32 raw bytes of a SHA-256 hash, but it is {why}",
+            path=join(HEAD_HASH_FILE),
+        )
+    return data.hex()
+
+
+class _ChainReader:
+    def __init__(self, components: ComponentReader):
+        self.components = components
+
+    def load(self, h: str, *, referenced_by: str | None) -> Record:
+        try:
+            raw, path = self.components.load_blob(h)
+        except MissingComponent:
+            raise MissingComponent(
+                f"Failed to load composition record component {h}",
+                component_hash=h,
+                record_hash=referenced_by,
+            ) from None
+        return _make_record(raw, h, RecordLocation(path), LAYOUT_CHAIN)
+
+
+def read_chain(files: FileSource, components: ComponentReader, head: str) -> tuple[list[Record], bool, list[str]]:
+    """Records of the head-hash chain in append order.
+
+    Follows the restore path (parents, and revert targets like the host), and for each revert
+    also walks its parents down to the target to list the reverted records.
+    Returns (records, truncated, reverts whose reverted records are missing).
+    """
+    reader = _ChainReader(components)
+    newest_first: list[Record] = []
+    seen: set[str] = set()
+    missing_reverted: list[str] = []
+    truncated = False
+    h: str | None = head
+    child: str | None = None
+    while h is not None:
+        if h in seen:
+            raise BrokenParentChain(f"The parent chain loops back to record {h}", record_hash=child)
+        try:
+            rec = reader.load(h, referenced_by=child)
+        except MissingComponent:
+            if newest_first and _reduction_exists(files, newest_first[-1].hash):
+                truncated = True  # truncate-process-history deleted what restore does not need
+                break
+            raise
+        seen.add(h)
+        newest_first.append(rec)
+        target = rec.revert_target
+        if target is None:
+            child, h = h, rec.parent_hash
+            continue
+        p = rec.parent_hash
+        while p is not None and p != target:
+            if p in seen:
+                raise BrokenParentChain(f"The parent chain loops back to record {p}", record_hash=rec.hash)
+            try:
+                reverted = reader.load(p, referenced_by=rec.hash)
+            except MissingComponent:
+                missing_reverted.append(rec.hash)
+                break
+            seen.add(p)
+            newest_first.append(replace(reverted, reverted=True))
+            p = reverted.parent_hash
+        else:
+            if p is None:
+                raise RevertTargetUnknown(
+                    f"RevertProcessTo names record {target}, which is not earlier in the history", record_hash=rec.hash
+                )
+        child, h = rec.hash, target
+    newest_first.reverse()
+    return newest_first, truncated, missing_reverted
+
+
+def _reduction_exists(files: FileSource, record_hash: str) -> bool:
+    return files.exists(("provisional-reduction", record_hash))
+
+
+def read_e0_log(files: FileSource) -> list[Record]:
+    """Records of the 2020-04-30 JSON-lines layout (E0): hash = H(recordBytes) (§3.3)."""
+    paths = sorted(
+        (s for s in files.list_files(LEGACY_LOG_DIR) if s[:2] != LITERAL_LOG_DIR and s[-1].endswith(".composition.jsonl")),
+        key=lambda s: "".join(s),
+    )
+    records: list[Record] = []
+    for segs in paths:
+        data = files.read(segs) or b""
+        p = join(segs)
+        line_no = 0
+        for line in data.replace(b"\r", b"\n").split(b"\n"):
+            line_no += 1
+            if not line:
+                continue
+            h = hashlib.sha256(line).hexdigest()
+            records.append(_make_record(line, h, RecordLocation(p, line_no), LAYOUT_E0))
+    return records
+
+
+def mark_literal_reverts(records: list[Record], first_literal: int) -> list[Record]:
+    """Apply the §3.4 skip rule (newest to oldest) to the literal-log records; the legacy chain
+    part keeps its own marks (a pending revert is not carried into it, as in the host)."""
+    out = list(records)
+    revert_to: str | None = None
+    for i in range(len(out) - 1, first_literal - 1, -1):
+        rec = out[i]
+        if revert_to is not None:
+            if rec.hash != revert_to:
+                out[i] = replace(rec, reverted=True)
+                continue
+            revert_to = None
+        revert_to = rec.revert_target
+    return out
+
+
+def read_composition_log(files: FileSource, components: ComponentReader) -> CompositionLog:
+    """Read every record of a store in append order and check the parent chain and reverts."""
+    literal, tail, tail_file = read_literal_log(files)
+    head = read_head_hash(files)
+    layouts: list[str] = []
+    chain: list[Record] = []
+    truncated = False
+    missing_reverted: list[str] = []
+    ignored = 0
+    if head is not None:
+        chain, truncated, missing_reverted = read_chain(files, components, head)
+        layouts.append(LAYOUT_CHAIN)
+    if literal:
+        layouts.append(LAYOUT_LITERAL)
+    e0: list[Record] = []
+    if head is None and not literal:
+        e0 = read_e0_log(files)
+        if e0:
+            layouts.append(LAYOUT_E0)
+    else:
+        ignored = sum(1 for s in files.list_files(LEGACY_LOG_DIR) if s[-1].endswith(".composition.jsonl"))
+    records = [replace(r, index=i) for i, r in enumerate(e0 + chain + literal)]
+    if records and records[0].parent_hash is not None and records[0].layout != LAYOUT_E0:
+        truncated = True
+    _check_parents(records, first_checked=len(e0) + len(chain))
+    records = mark_literal_reverts(records, len(e0) + len(chain))
+    _check_revert_targets(records)
+    return CompositionLog(records, layouts, tail, tail_file, truncated, missing_reverted, ignored)
+
+
+def _check_parents(records: list[Record], *, first_checked: int) -> None:
+    """Each literal-log record's parent must be the record appended before it."""
+    for i in range(max(first_checked, 1), len(records)):
+        rec, prev = records[i], records[i - 1]
+        if rec.parent_hash != prev.hash:
+            raise BrokenParentChain(
+                f"parentHashBase16 is {rec.parent_hash}, but the record before it is {prev.hash}",
+                path=rec.location.path,
+                line=rec.location.line,
+                record_hash=rec.hash,
+            )
+
+
+def _check_revert_targets(records: list[Record]) -> None:
+    earlier: set[str] = set()
+    for rec in records:
+        target = rec.revert_target
+        if target is not None and target not in earlier:
+            raise RevertTargetUnknown(
+                f"RevertProcessTo names record {target}, which is not earlier in the history",
+                path=rec.location.path,
+                line=rec.location.line,
+                record_hash=rec.hash,
+            )
+        earlier.add(rec.hash)
+
+
+def parse_only(raw: bytes) -> ParsedRecord:
+    """Parse record bytes outside a store (tests, tools)."""
+    return parse_record(raw, location=RecordLocation("<bytes>"), record_hash=blob_hash(raw))
+

@@ -1,0 +1,397 @@
+"""A process store opened read-only, with pandas views of its history (the store layer's front door)."""
+
+from __future__ import annotations
+
+import html
+import os
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, Iterator
+
+import orjson
+import pandas as pd
+
+from ..errors import CorruptTree, StoreError, StoreNotFound
+from .appconfig import AppConfig
+from .componentstore import DEFLATED_DIRS, LITERAL_DIRS, PINE_VALUE_DIRS, ComponentReader
+from .files import DirectoryFiles, FileSource
+from .log import LAYOUT_CHAIN, LAYOUT_E0, LAYOUT_LITERAL, CompositionLog, read_composition_log
+from .records import DEPLOY_KINDS, Record, RecordKind, ValueRef
+from .reductions import Reduction, UsableReduction, list_reduction_hashes, load_usable, read_reduction
+from .trees import flatten_tree, name_encoding_of
+
+#: Top-level names that mark a directory as a process store.
+STORE_MARKERS = (
+    "composition-log",
+    "composition-log-head-hash",
+    "provisional-reduction",
+    *LITERAL_DIRS,
+    *DEFLATED_DIRS,
+    "value",
+)
+
+#: Event types the host sent, by interface era (§7).
+HTTP_EVENT_TYPES = ("HttpRequestEvent", "httpRequest")
+
+
+@dataclass(frozen=True)
+class EventInfo:
+    """What the events table shows of one app event's JSON."""
+
+    event_type: str | None
+    posix_time_milli: int | None
+    http_method: str | None
+    http_uri: str | None
+    http_request_id: str | None
+
+
+def describe_event_json(text: str | bytes) -> EventInfo:
+    """Pick type, time and HTTP request line out of an app event's JSON (any interface era)."""
+    try:
+        obj = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return EventInfo(None, None, None, None, None)
+    if not isinstance(obj, dict) or len(obj) != 1:
+        return EventInfo(None, None, None, None, None)
+    ((event_type, body),) = obj.items()
+    if isinstance(body, list) and len(body) == 1:  # 2023+ tagged form {"Tag":[{…}]}
+        body = body[0]
+    if not isinstance(body, dict):
+        return EventInfo(event_type, None, None, None, None)
+    t = body.get("posixTimeMilli", body.get("currentPosixTimeMilli"))
+    request = body.get("request") if isinstance(body.get("request"), dict) else {}
+    req_id = body.get("httpRequestId")
+    return EventInfo(
+        event_type,
+        t if isinstance(t, int) and not isinstance(t, bool) else (0 if event_type in HTTP_EVENT_TYPES else None),
+        request.get("method") if isinstance(request.get("method"), str) else None,
+        request.get("uri") if isinstance(request.get("uri"), str) else None,
+        req_id if isinstance(req_id, str) else None,
+    )
+
+
+class Store:
+    """A process store, opened read-only.
+
+    Opening reads the composition log (all records, raw bytes and hashes) and lists the
+    reductions; components (events of older eras, states, app configs) load on demand.
+    Nothing is ever written to the store's directory.
+
+    Parameters
+    ----------
+    files
+        The store's files (a directory on disk, or an in-memory projection over one).
+    name
+        How to refer to the store in messages and reprs.
+    """
+
+    def __init__(self, files: FileSource, *, name: str = "store"):
+        self.files = files
+        self.name = name
+        self.components = ComponentReader(files)
+        self.log: CompositionLog = read_composition_log(files, self.components)
+        self._reduction_hashes = list_reduction_hashes(files)
+        self._app_configs: dict[str, AppConfig] = {}
+
+    # --- records --------------------------------------------------------------------------
+
+    @property
+    def records(self) -> list[Record]:
+        """Every record in append order (including reverted ones)."""
+        return self.log.records
+
+    def __len__(self) -> int:
+        return len(self.log.records)
+
+    def record(self, index: int) -> Record:
+        """The record at 0-based append-order ``index`` (negative counts from the end)."""
+        try:
+            return self.log.records[index]
+        except IndexError:
+            raise IndexError(f"record index {index} out of range: the store has {len(self)} records") from None
+
+    @cached_property
+    def index_of_hash(self) -> dict[str, int]:
+        return {r.hash: r.index for r in self.log.records}
+
+    @property
+    def head_hash(self) -> str | None:
+        """Hash of the newest record (the parent of the next append)."""
+        head = self.log.head
+        return head.hash if head else None
+
+    def value_bytes(self, ref: ValueRef, *, record: Record | None = None) -> bytes:
+        """The bytes a ``ValueInFileStructure`` stands for (an inline string, or a blob component)."""
+        if ref.literal_utf8 is not None:
+            return ref.literal_utf8.encode("utf-8")
+        assert ref.hash_base16 is not None
+        try:
+            data, _ = self.components.load_blob(ref.hash_base16)
+        except StoreError as e:
+            if record is not None and e.record_hash is None:
+                e.record_hash = record.hash
+                e.args = (f"{e.args[0]} (referenced by record {record.hash} at {record.location})",)
+            raise
+        return data
+
+    def event_json(self, index: int) -> str:
+        """The app event JSON of an ``UpdateElmAppStateForEvent`` record, as the app received it."""
+        rec = self.record(index)
+        ev = rec.parsed.event
+        if ev.kind is not RecordKind.UPDATE or ev.value is None:
+            raise ValueError(f"record {index} ({rec.hash}) is a {ev.kind.value}, not an app event")
+        return self.value_bytes(ev.value, record=rec).decode("utf-8", errors="replace")
+
+    def app_events(self, rec: Record) -> list[str]:
+        """All app-event JSON strings of a record (E0/E1 records may carry several)."""
+        return [
+            self.value_bytes(e.value, record=rec).decode("utf-8", errors="replace")
+            for e in rec.parsed.events
+            if e.kind is RecordKind.UPDATE and e.value is not None
+        ]
+
+    def set_state_json(self, index: int) -> bytes:
+        """The state JSON of a ``SetElmAppState`` record."""
+        rec = self.record(index)
+        ev = rec.parsed.event
+        if ev.kind is not RecordKind.SET_STATE or ev.value is None:
+            raise ValueError(f"record {index} ({rec.hash}) is a {ev.kind.value}, not a set-state")
+        return self.value_bytes(ev.value, record=rec)
+
+    # --- app configs ----------------------------------------------------------------------
+
+    def app_config(self, config_hash: str) -> AppConfig:
+        """The app config tree with this component hash, as ``{path: bytes}``."""
+        config_hash = config_hash.lower()
+        if config_hash not in self._app_configs:
+            tree = self.components.load(config_hash)
+            try:
+                files = flatten_tree(tree, component_hash=config_hash)
+            except CorruptTree as e:
+                raise CorruptTree(f"Failed to load component {config_hash} as tree: {e}") from None
+            self._app_configs[config_hash] = AppConfig(config_hash, files, name_encoding_of(tree))
+        return self._app_configs[config_hash]
+
+    # --- reductions -----------------------------------------------------------------------
+
+    @property
+    def reduction_hashes(self) -> list[str]:
+        """Record hashes that have a provisional-reduction file."""
+        return self._reduction_hashes
+
+    def reduction(self, record_hash: str) -> Reduction | None:
+        return read_reduction(self.files, record_hash)
+
+    def usable_reduction(self, record_hash: str) -> UsableReduction | None:
+        """The reduction of a record if the host would use it (§4), else None."""
+        red = self.reduction(record_hash)
+        return load_usable(self.components, red) if red is not None else None
+
+    # --- eras -----------------------------------------------------------------------------
+
+    @cached_property
+    def component_dirs(self) -> list[str]:
+        candidates = [*LITERAL_DIRS, *DEFLATED_DIRS, *("/".join(d) for d in PINE_VALUE_DIRS)]
+        return [d for d in candidates if self.files.list_files(tuple(d.split("/")))]
+
+    @property
+    def era(self) -> str:
+        """Which writer era(s) the store's layout shows (store-format §0)."""
+        layouts = self.log.layouts
+        if LAYOUT_E0 in layouts:
+            return "E0 (2020-04-30 .. 2020-05-04, JSON-lines log)"
+        dirs = self.component_dirs
+        if any(d.startswith("value/") for d in dirs):
+            return "2025-04+ (Pine value directories)"
+        if LAYOUT_LITERAL in layouts:
+            return "E5+ (2021-07-14+, literal log files" + (" over an E1-E4 head-hash chain)" if LAYOUT_CHAIN in layouts else ")")
+        if LAYOUT_CHAIN in layouts:
+            if any(r.parsed.shape == "events" for r in self.log.records[-1:]):
+                return "E1 (2020-05-05, head-hash chain, 'events' records)"
+            if "literal-element" in dirs or "deflated-literal-element" in dirs:
+                return "E4 (2021-02-14 .. 2021-07-13, head-hash chain)"
+            if "deflated-component" in dirs:
+                return "E3 (2020-11-08 .. 2021-02-13, head-hash chain)"
+            return "E2-E3 (2020-05-06 .. 2021-02-13, head-hash chain)"
+        return "empty"
+
+    # --- pandas views ---------------------------------------------------------------------
+
+    def iter_event_rows(self) -> Iterator[dict[str, Any]]:
+        reductions = set(self._reduction_hashes)
+        for rec in self.log.records:
+            ev = rec.parsed.event
+            row: dict[str, Any] = {
+                "index": rec.index,
+                "record_hash": rec.hash,
+                "parent_hash": rec.parent_hash,
+                "kind": ev.kind.value,
+                "reverted": rec.reverted,
+                "has_reduction": rec.hash in reductions,
+                "app_config_hash": None,
+                "event_type": None,
+                "posix_time_milli": None,
+                "http_method": None,
+                "http_uri": None,
+                "http_request_id": None,
+                "payload_size": None,
+                "revert_target": rec.revert_target,
+                "event_count": len(rec.parsed.events),
+                "location": str(rec.location),
+            }
+            if ev.kind is RecordKind.UPDATE and ev.value is not None:
+                payload = self.value_bytes(ev.value, record=rec)
+                info = describe_event_json(payload)
+                row.update(
+                    event_type=info.event_type,
+                    posix_time_milli=info.posix_time_milli,
+                    http_method=info.http_method,
+                    http_uri=info.http_uri,
+                    http_request_id=info.http_request_id,
+                    payload_size=len(payload),
+                )
+            elif ev.kind in DEPLOY_KINDS and ev.value is not None:
+                row["app_config_hash"] = ev.value.hash_base16
+            elif ev.kind is RecordKind.SET_STATE and ev.value is not None:
+                row["payload_size"] = len(ev.value.literal_utf8.encode()) if ev.value.literal_utf8 is not None else None
+            yield row
+
+    EVENT_COLUMNS = (
+        "index", "record_hash", "parent_hash", "kind", "reverted", "has_reduction", "app_config_hash",
+        "event_type", "posix_time_milli", "time", "http_method", "http_uri", "http_request_id",
+        "payload_size", "revert_target", "event_count", "location",
+    )  # fmt: skip
+
+    def events(self) -> pd.DataFrame:
+        """One row per record in append order, reverted records included (``reverted`` is True).
+
+        Columns: ``index`` (0-based append order), ``record_hash``, ``parent_hash``, ``kind``,
+        ``reverted``, ``has_reduction``, ``app_config_hash`` (deploys), ``event_type``,
+        ``posix_time_milli`` and ``time`` (UTC) where the event carries a time, ``http_method``,
+        ``http_uri``, ``http_request_id``, ``payload_size`` (bytes of the event JSON),
+        ``revert_target``, ``event_count`` (E0/E1 records may hold several events),
+        ``location`` (file and line, or record component file).
+        """
+        rows = list(self.iter_event_rows())
+        df = pd.DataFrame(rows, columns=[c for c in self.EVENT_COLUMNS if c != "time"])
+        df["posix_time_milli"] = df["posix_time_milli"].astype("Int64")
+        df["payload_size"] = df["payload_size"].astype("Int64")
+        df.insert(
+            df.columns.get_loc("posix_time_milli") + 1,
+            "time",
+            pd.to_datetime(df["posix_time_milli"], unit="ms", utc=True),
+        )
+        return df.set_index("index", drop=False).rename_axis(None)
+
+    def deployments(self) -> pd.DataFrame:
+        """One row per deploy record: index, hash, mode (init/migrate), app config, reverted."""
+        rows = []
+        for rec in self.log.records:
+            ev = rec.parsed.event
+            if ev.kind in DEPLOY_KINDS and ev.value is not None:
+                rows.append(
+                    {
+                        "index": rec.index,
+                        "record_hash": rec.hash,
+                        "mode": "init" if ev.kind is RecordKind.DEPLOY_INIT else "migrate",
+                        "app_config_hash": ev.value.hash_base16,
+                        "reverted": rec.reverted,
+                    }
+                )
+        return pd.DataFrame(rows, columns=["index", "record_hash", "mode", "app_config_hash", "reverted"])
+
+    def reductions(self, *, check_usable: bool = False) -> pd.DataFrame:
+        """One row per reduction file: the record it follows (index, or missing), state and config.
+
+        With ``check_usable=True`` also loads its components and applies the host's usability
+        rule (§4), which costs a component load per reduction.
+        """
+        rows = []
+        for h in self._reduction_hashes:
+            red = self.reduction(h)
+            assert red is not None
+            row: dict[str, Any] = {
+                "record_hash": h,
+                "index": self.index_of_hash.get(h),
+                "app_config_hash": red.app_config.hash_base16 if red.app_config else None,
+                "elm_app_state_hash": red.elm_app_state.hash_base16 if red.elm_app_state else None,
+                "had_bom": red.had_bom,
+            }
+            if check_usable:
+                row["usable"] = load_usable(self.components, red) is not None
+            rows.append(row)
+        cols = ["record_hash", "index", "app_config_hash", "elm_app_state_hash", "had_bom"]
+        df = pd.DataFrame(rows, columns=cols + (["usable"] if check_usable else []))
+        df["index"] = df["index"].astype("Int64")
+        return df.sort_values("index", na_position="first", kind="stable").reset_index(drop=True)
+
+    # --- summary and reprs ----------------------------------------------------------------
+
+    def summary(self) -> dict[str, Any]:
+        """A JSON-able summary: era, counts, head, deployments, torn tail, truncation."""
+        kinds: dict[str, int] = {}
+        for rec in self.log.records:
+            kinds[rec.kind.value] = kinds.get(rec.kind.value, 0) + 1
+        deploys = [
+            {"index": r.index, "record_hash": r.hash, "mode": "init" if r.kind is RecordKind.DEPLOY_INIT else "migrate",
+             "app_config_hash": r.parsed.event.value.hash_base16 if r.parsed.event.value else None, "reverted": r.reverted}
+            for r in self.log.records if r.kind in DEPLOY_KINDS
+        ]  # fmt: skip
+        return {
+            "store": self.name,
+            "era": self.era,
+            "layouts": self.log.layouts,
+            "component_dirs": self.component_dirs,
+            "record_count": len(self.log.records),
+            "reverted_count": sum(r.reverted for r in self.log.records),
+            "kinds": kinds,
+            "reduction_count": len(self._reduction_hashes),
+            "head_hash": self.head_hash,
+            "deployments": deploys,
+            "truncated_history": self.log.truncated,
+            "torn_tail_bytes": len(self.log.torn_tail),
+            "torn_tail_file": self.log.torn_tail_file,
+            "ignored_legacy_files": self.log.ignored_legacy_files,
+        }
+
+    def _summary_lines(self) -> list[str]:
+        s = self.summary()
+        lines = [
+            f"Store {s['store']!r}: {s['era']}",
+            f"  {s['record_count']} records ({s['reverted_count']} reverted), {s['reduction_count']} reductions",
+            f"  head {s['head_hash'] or '-'}",
+        ]
+        for d in s["deployments"]:
+            lines.append(
+                f"  deploy+{d['mode']} at #{d['index']}: app config {str(d['app_config_hash'])[:16]}…"
+                + (" (reverted)" if d["reverted"] else "")
+            )
+        if s["torn_tail_bytes"]:
+            lines.append(f"  torn last append: {s['torn_tail_bytes']} bytes ignored in {s['torn_tail_file']}")
+        if s["truncated_history"]:
+            lines.append("  history truncated: the oldest record's parent is not in the store")
+        return lines
+
+    def __repr__(self) -> str:
+        return "\n".join(self._summary_lines())
+
+    def _repr_html_(self) -> str:
+        lines = self._summary_lines()
+        items = "".join(f"<li>{html.escape(x.strip())}</li>" for x in lines[1:])
+        return f"<div class='elmreplay-store'><b>{html.escape(lines[0])}</b><ul>{items}</ul></div>"
+
+
+def open_store(path: str | os.PathLike[str]) -> Store:
+    """Open a process store directory read-only.
+
+    Raises
+    ------
+    StoreNotFound
+        The path does not exist, is not a directory, or holds none of a store's files.
+    StoreError
+        Some file of the store is damaged (the subclass and message say which and where).
+    """
+    files = DirectoryFiles(path)
+    if not any((files.root / m).exists() for m in STORE_MARKERS):
+        raise StoreNotFound(f"Not a process store (none of {', '.join(STORE_MARKERS[:3])}, … found): {path}")
+    return Store(files, name=os.fspath(path))

@@ -1,0 +1,296 @@
+"""A host-faithful writer of *new* stores (fixtures, samples, recordings) and of projections.
+
+It reproduces the bytes the Elm-fullstack host wrote in each era: record JSON (Newtonsoft,
+compact, declaration order, nulls omitted), component files and directories, the deflate rule
+of §2.6, tree name encodings and entry order (§2.4), reduction files, the head-hash file (E1-E4)
+or the literal log files named from the host clock (E5+).
+
+It writes either into an empty directory (:class:`DirectorySink`, refusing any directory that
+already holds files) or into an in-memory overlay over an existing store (the host's projected
+store for what-if runs): nothing here can modify an existing store.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import zlib
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from enum import Enum
+from pathlib import Path
+from typing import Mapping, Protocol
+
+from ..errors import StoreExists
+from .components import Component, blob_hash, component_hash, component_serial
+from .files import FileSource, Segments
+from .log import HEAD_HASH_FILE, LITERAL_LOG_DIR, CompositionLog
+from .records import RecordKind
+from .reductions import reduction_path
+from .trees import TreeEncoding, build_tree
+
+DEFLATE_MIN_SIZE = 10_000
+
+
+class WriterEra(str, Enum):
+    """Which host generation's writer to imitate (store-format §0)."""
+
+    E1 = "E1"  # 2020-05-05: head-hash chain, {"events":[…]} records, component/
+    E2 = "E2"  # 2020-05-06: one compositionEvent per record, component/
+    E3 = "E3"  # 2020-11-08: + deflated-component/
+    E4 = "E4"  # 2021-02-14: literal-element/ and deflated-literal-element/
+    E5 = "E5"  # 2021-07-14: composition-log/literal files, events inline
+
+    @property
+    def uses_literal_log(self) -> bool:
+        return self is WriterEra.E5
+
+    @property
+    def literal_dir(self) -> str:
+        return "literal-element" if self in (WriterEra.E4, WriterEra.E5) else "component"
+
+    @property
+    def deflated_dir(self) -> str | None:
+        if self in (WriterEra.E4, WriterEra.E5):
+            return "deflated-literal-element"
+        return "deflated-component" if self is WriterEra.E3 else None
+
+    @property
+    def default_tree_encoding(self) -> TreeEncoding:
+        return {
+            WriterEra.E1: TreeEncoding.UTF8_FILES_FIRST,
+            WriterEra.E2: TreeEncoding.UTF8,
+            WriterEra.E3: TreeEncoding.UTF8,
+        }.get(self, TreeEncoding.CODEPOINTS)
+
+
+class FileSink(Protocol):
+    """Where the writer puts files."""
+
+    def read(self, segments: Segments) -> bytes | None: ...
+    def write(self, segments: Segments, data: bytes) -> None: ...
+    def append(self, segments: Segments, data: bytes) -> None: ...
+
+
+class DirectorySink:
+    """Files of a NEW store on disk. Refuses a directory that already contains anything."""
+
+    def __init__(self, root: str | os.PathLike[str]):
+        self.root = Path(root)
+        if self.root.exists():
+            if not self.root.is_dir():
+                raise StoreExists(f"Not a directory: {self.root}")
+            if any(self.root.iterdir()):
+                raise StoreExists(f"Refusing to write a new store into a directory that is not empty: {self.root}")
+        self.root.mkdir(parents=True, exist_ok=True)
+
+    def _path(self, segments: Segments) -> Path:
+        return self.root.joinpath(*segments)
+
+    def read(self, segments: Segments) -> bytes | None:
+        try:
+            return self._path(segments).read_bytes()
+        except FileNotFoundError:
+            return None
+
+    def write(self, segments: Segments, data: bytes) -> None:
+        p = self._path(segments)
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_bytes(data)
+
+    def append(self, segments: Segments, data: bytes) -> None:
+        p = self._path(segments)
+        p.parent.mkdir(parents=True, exist_ok=True)
+        with open(p, "ab") as f:
+            f.write(data)
+
+
+def newtonsoft_json(value: object) -> bytes:
+    """Compact JSON as Newtonsoft.Json wrote it by default: non-ASCII kept, control characters
+    and ``"``/``\\`` escaped, and also U+0085, U+2028, U+2029 (its default escape set)."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    for ch in ("\u0085", "\u2028", "\u2029"):
+        text = text.replace(ch, "\\u%04x" % ord(ch))
+    return text.encode("utf-8")
+
+
+def utc_from_ms(ms: int) -> datetime:
+    return datetime.fromtimestamp(ms / 1000, tz=timezone.utc)
+
+
+def literal_log_file(ms: int) -> Segments:
+    """``composition-log/literal/<yyyy-MM-dd>/<yyyy-MM-ddTHH-mm>`` for a host-clock time."""
+    t = utc_from_ms(ms)
+    return (*LITERAL_LOG_DIR, t.strftime("%Y-%m-%d"), t.strftime("%Y-%m-%dT%H-%M"))
+
+
+@dataclass(frozen=True)
+class AppendResult:
+    record_hash: str
+    record_bytes: bytes
+
+
+class StoreWriter:
+    """Appends records, stores components and writes reductions exactly as the host did.
+
+    Parameters
+    ----------
+    sink
+        A :class:`DirectorySink` (new store) or an ``OverlayFiles`` (projection).
+    era
+        The writer generation to imitate.
+    tree_encoding
+        Entry names/order for app-config trees; defaults to the era's usual one.
+    parent_hash, current_log_file
+        Where an existing history ends (see :meth:`continuing`).
+    """
+
+    def __init__(
+        self,
+        sink: FileSink,
+        era: WriterEra = WriterEra.E5,
+        *,
+        tree_encoding: TreeEncoding | None = None,
+        parent_hash: str | None = None,
+        current_log_file: Segments | None = None,
+    ):
+        self.sink = sink
+        self.era = era
+        self.tree_encoding = tree_encoding or era.default_tree_encoding
+        self.parent_hash = parent_hash
+        self.current_log_file = current_log_file
+        self._stored: set[str] = set()
+
+    @classmethod
+    def new_store(cls, directory: str | os.PathLike[str], era: WriterEra = WriterEra.E5, **kw: object) -> StoreWriter:
+        """A writer for a new store in an empty (or not yet existing) directory."""
+        return cls(DirectorySink(directory), era, **kw)  # type: ignore[arg-type]
+
+    @classmethod
+    def continuing(cls, sink: FileSink, log: CompositionLog, *, era: WriterEra | None = None) -> StoreWriter:
+        """A writer that appends after an existing history (used for projections)."""
+        head = log.head
+        literal = [r for r in log.records if r.layout == "literal-log"]
+        if era is None:
+            era = WriterEra.E5 if literal or not log.records else WriterEra.E4
+        current = tuple(literal[-1].location.path.split("/")) if literal else None
+        shape_e1 = head is not None and head.parsed.shape == "events"
+        return cls(sink, WriterEra.E1 if shape_e1 else era, parent_hash=head.hash if head else None, current_log_file=current)
+
+    # --- components ----------------------------------------------------------------------
+
+    def store_component(self, component: Component) -> str:
+        """Store a component and (recursively) its elements; returns its hash."""
+        h = component_hash(component)
+        if h in self._stored:
+            return h
+        serial = component_serial(component)
+        self._write_serial(h, serial)
+        self._stored.add(h)
+        if isinstance(component, tuple):
+            for element in component:
+                self.store_component(element)
+        return h
+
+    def _write_serial(self, h: str, serial: bytes) -> None:
+        deflated_dir = self.era.deflated_dir
+        if deflated_dir is not None and len(serial) >= DEFLATE_MIN_SIZE:
+            c = zlib.compressobj(6, zlib.DEFLATED, -15, 8)  # .NET DeflateStream, default level
+            d = c.compress(serial) + c.flush()
+            if len(d) * 10 < len(serial) * 8:
+                self.sink.write((deflated_dir, h[:2], h), d)
+                return
+        self.sink.write((self.era.literal_dir, h[:2], h), serial)
+
+    def store_blob(self, data: bytes) -> str:
+        return self.store_component(bytes(data))
+
+    def store_app_config(self, files: Mapping[str, bytes]) -> str:
+        """Store an app-config tree built with this writer's name encoding; returns its hash."""
+        return self.store_component(build_tree(files, self.tree_encoding))
+
+    # --- records -------------------------------------------------------------------------
+
+    def _value(self, *, literal: str | None = None, blob: bytes | None = None, ref: str | None = None) -> dict[str, str]:
+        if literal is not None:
+            if self.era.uses_literal_log:
+                return {"LiteralStringUtf8": literal}
+            return {"HashBase16": self.store_blob(literal.encode("utf-8"))}
+        if blob is not None:
+            return {"HashBase16": self.store_blob(blob)}
+        assert ref is not None
+        return {"HashBase16": ref}
+
+    def record_bytes(self, kind: RecordKind, value: dict[str, str]) -> bytes:
+        """The record's exact bytes in this era's shape."""
+        obj: dict[str, object] = {}
+        if self.parent_hash is not None:
+            obj["parentHashBase16"] = self.parent_hash
+        if self.era is WriterEra.E1:
+            obj["events"] = [{kind.value: value}]
+        else:
+            obj["compositionEvent"] = {kind.value: value}
+        return newtonsoft_json(obj)
+
+    def append_record(self, raw: bytes, time_ms: int) -> AppendResult:
+        """Append exact record bytes (the caller built them with :meth:`record_bytes`)."""
+        h = blob_hash(raw)
+        if self.era.uses_literal_log:
+            now_file = literal_log_file(time_ms)
+            # The host keeps appending to whichever file sorts last (a clock may jump back).
+            if self.current_log_file is None or now_file > self.current_log_file:
+                self.current_log_file = now_file
+            self.sink.append(self.current_log_file, raw + b"\n")
+        else:
+            self.store_blob(raw)
+            self.sink.write(HEAD_HASH_FILE, bytes.fromhex(h))
+        self.parent_hash = h
+        return AppendResult(h, raw)
+
+    def append_app_event(self, event_json: str, time_ms: int) -> AppendResult:
+        value = self._value(literal=event_json)
+        return self.append_record(self.record_bytes(RecordKind.UPDATE, value), time_ms)
+
+    def append_set_state(self, state_json: bytes, time_ms: int) -> AppendResult:
+        value = self._value(blob=state_json)
+        return self.append_record(self.record_bytes(RecordKind.SET_STATE, value), time_ms)
+
+    def append_deploy(self, files: Mapping[str, bytes], *, migrate: bool, time_ms: int) -> tuple[AppendResult, str]:
+        """Store the app config and append the deploy record; returns (result, app-config hash)."""
+        config_hash = self.store_app_config(files)
+        kind = RecordKind.DEPLOY_MIGRATE if migrate else RecordKind.DEPLOY_INIT
+        return self.append_record(self.record_bytes(kind, self._value(ref=config_hash)), time_ms), config_hash
+
+    def append_revert(self, target_record_hash: str, time_ms: int) -> AppendResult:
+        return self.append_record(self.record_bytes(RecordKind.REVERT, self._value(ref=target_record_hash)), time_ms)
+
+    def append_torn(self, garbage: bytes, time_ms: int) -> None:
+        """Simulate a torn append (bytes with no line feed) at the end of the newest log file."""
+        if not self.era.uses_literal_log:
+            raise ValueError("torn appends exist only in literal log files (E5+)")
+        if b"\n" in garbage:
+            raise ValueError("a torn append has no line feed")
+        if self.current_log_file is None:
+            self.current_log_file = literal_log_file(time_ms)
+        self.sink.append(self.current_log_file, garbage)
+
+    # --- reductions ----------------------------------------------------------------------
+
+    def write_reduction(
+        self, record_hash: str, *, state_json: bytes | None, app_config_hash: str | None, bom: bool = False
+    ) -> None:
+        """Write ``provisional-reduction/<record_hash>`` (state stored as a blob first)."""
+        obj: dict[str, object] = {"reducedCompositionHashBase16": record_hash}
+        if state_json is not None:
+            obj["elmAppState"] = {"HashBase16": self.store_blob(state_json)}
+        if app_config_hash is not None:
+            obj["appConfig"] = {"HashBase16": app_config_hash}
+        self.sink.write(reduction_path(record_hash), (b"\xef\xbb\xbf" if bom else b"") + newtonsoft_json(obj))
+
+
+def overlay_writer(base: FileSource, log: CompositionLog) -> tuple[StoreWriter, "OverlayFiles"]:
+    """A writer over an in-memory projection of an existing store (nothing reaches the disk)."""
+    from .files import OverlayFiles
+
+    overlay = OverlayFiles(base)
+    return StoreWriter.continuing(overlay, log), overlay
