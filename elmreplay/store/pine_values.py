@@ -36,7 +36,7 @@ import base64
 import binascii
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -236,6 +236,14 @@ def _intern(component: Component) -> tuple[list[_Node], int]:
     return nodes, index_of_object[id(component)]
 
 
+def _declaration_order(nodes: list[_Node], indices: Iterable[int]) -> list[int]:
+    """Blobs by length, then lists by NodesCount (children first), as both host writers order them."""
+    chosen = list(indices)
+    blobs = sorted((i for i in chosen if nodes[i].blob is not None), key=lambda i: len(nodes[i].blob or b""))
+    lists = sorted((i for i in chosen if nodes[i].blob is None), key=lambda i: nodes[i].nodes_count)
+    return blobs + lists
+
+
 def encode_binary_value_file(component: Component, *, id_size: Literal[4, 8] = 4) -> bytes:
     """Encode ``component`` like the host's binary value writer (before DEFLATE).
 
@@ -255,9 +263,7 @@ def encode_binary_value_file(component: Component, *, id_size: Literal[4, 8] = 4
     for node in nodes:
         for item in node.items:
             occurrences[item] += 1
-    shared = [i for i in range(len(nodes)) if occurrences[i] >= 2]
-    blobs = sorted((i for i in shared if nodes[i].blob is not None), key=lambda i: len(nodes[i].blob or b""))
-    lists = sorted((i for i in shared if nodes[i].blob is None), key=lambda i: nodes[i].nodes_count)
+    shared = _declaration_order(nodes, [i for i in range(len(nodes)) if occurrences[i] >= 2])
 
     out = bytearray()
     declared: dict[int, int] = {}
@@ -283,7 +289,7 @@ def encode_binary_value_file(component: Component, *, id_size: Literal[4, 8] = 4
                 put(len(node.items))
                 stack.extend(reversed(node.items))
 
-    for decl_id, index in enumerate([*blobs, *lists, root]):
+    for decl_id, index in enumerate([*shared, root]):
         put(decl_id)
         write_expression(index)
         declared[index] = decl_id
@@ -307,25 +313,26 @@ def _json_entry(
         raise CorruptComponent(f"JSON value entry {index} has no string 'Key'", path=path)
     if not isinstance(body, dict):
         raise CorruptComponent(f"JSON value entry {index} ({key}) has no object 'Value'", path=path)
+    where = f"JSON value entry {index} ({key})"
     blob_text = body.get("BlobBytesBase64")
     item_keys = body.get("ListItemsKeys")
     if blob_text is not None:  # the host checks the blob field first
         if not isinstance(blob_text, str):
-            raise CorruptComponent(f"JSON value entry {index} ({key}): BlobBytesBase64 is not a string", path=path)
+            raise CorruptComponent(f"{where}: BlobBytesBase64 is not a string", path=path)
         try:
             blob = base64.b64decode(_BASE64_WHITESPACE.sub("", blob_text), validate=True)
         except binascii.Error as e:
-            raise CorruptComponent(f"JSON value entry {index} ({key}): invalid base64: {e}", path=path) from e
+            raise CorruptComponent(f"{where}: invalid base64: {e}", path=path) from e
         return key, blob, None
     if item_keys is not None:
         if not isinstance(item_keys, list):
-            raise CorruptComponent(f"JSON value entry {index} ({key}): ListItemsKeys is not an array", path=path)
+            raise CorruptComponent(f"{where}: ListItemsKeys is not an array", path=path)
         items: list[Component] = []
         nodes_count = len(item_keys)
         for item_key in item_keys:
             if not isinstance(item_key, str) or item_key not in entries:
                 raise CorruptComponent(
-                    f"JSON value entry {index} ({key}) refers to {item_key!r}, which no earlier entry defines",
+                    f"{where} refers to {item_key!r}, which no earlier entry defines",
                     path=path,
                 )
             item, item_nodes = entries[item_key]
@@ -333,7 +340,7 @@ def _json_entry(
             nodes_count += item_nodes or 0
         return key, tuple(items), nodes_count
     raise UnsupportedStoreFeature(
-        f"JSON value entry {index} ({key}) has neither BlobBytesBase64 nor ListItemsKeys "
+        f"{where} has neither BlobBytesBase64 nor ListItemsKeys "
         f"(fields: {sorted(body)})",
         path=path,
     )
@@ -399,18 +406,20 @@ def encode_json_value_file(component: Component) -> bytes:
     occurrence; the host's tie order is unspecified, so only that may differ.
     """
     nodes, _root = _intern(component)
-    blobs = sorted((i for i in range(len(nodes)) if nodes[i].blob is not None), key=lambda i: len(nodes[i].blob or b""))
-    lists = sorted((i for i in range(len(nodes)) if nodes[i].blob is None), key=lambda i: nodes[i].nodes_count)
     keys: dict[int, str] = {}
     parts: list[str] = []
-    for n, index in enumerate(blobs):
-        keys[index] = f"blob-{n}"
-        b64 = base64.b64encode(nodes[index].blob or b"").decode("ascii")
-        parts.append(
-            f'{{"Key":"{keys[index]}","Value":{{"BlobBytesBase64":{_json_string(b64)},"ListItemsKeys":null}}}}'
-        )
-    for n, index in enumerate(lists):
-        keys[index] = f"list-{n}"
-        item_keys = ",".join(f'"{keys[i]}"' for i in nodes[index].items)
-        parts.append(f'{{"Key":"{keys[index]}","Value":{{"BlobBytesBase64":null,"ListItemsKeys":[{item_keys}]}}}}')
+    counters = {"blob": 0, "list": 0}
+    for index in _declaration_order(nodes, range(len(nodes))):
+        node = nodes[index]
+        kind = "list" if node.blob is None else "blob"
+        keys[index] = f"{kind}-{counters[kind]}"
+        counters[kind] += 1
+        if node.blob is None:
+            blob_field = "null"
+            items_field = "[" + ",".join(f'"{keys[i]}"' for i in node.items) + "]"
+        else:
+            blob_field = _json_string(base64.b64encode(node.blob).decode("ascii"))
+            items_field = "null"
+        value = f'{{"BlobBytesBase64":{blob_field},"ListItemsKeys":{items_field}}}'
+        parts.append(f'{{"Key":"{keys[index]}","Value":{value}}}')
     return ("[" + ",".join(parts) + "]").encode("utf-8")
