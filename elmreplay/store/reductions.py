@@ -7,7 +7,7 @@ from typing import Any
 
 import orjson
 
-from ..errors import CorruptReduction, CorruptTree, MissingComponent, StoreError
+from ..errors import CorruptReduction, CorruptTree, MissingComponent
 from .componentstore import ComponentReader
 from .files import FileSource, Segments, join
 from .records import ValueRef, _value_ref
@@ -116,5 +116,3 @@ def load_usable(components: ComponentReader, reduction: Reduction) -> UsableRedu
         raise CorruptReduction(str(e), path=reduction.path, record_hash=reduction.record_hash) from None
     return UsableReduction(reduction, state_bytes, config_hash, files)
 
-
-__all__ = ["Reduction", "UsableReduction", "read_reduction", "load_usable", "list_reduction_hashes", "StoreError"]

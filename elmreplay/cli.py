@@ -1,0 +1,112 @@
+"""The ``elmreplay`` command line.
+
+Exit codes: 0 success; 1 a check found a difference (``verify``) or a what-if deployment would be
+rejected; 2 usage or input errors (the message names the file, record or event).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import traceback
+from pathlib import Path
+from typing import Any, Sequence
+
+from .errors import ElmReplayError
+
+EXIT_OK, EXIT_DIFFERENT, EXIT_INPUT = 0, 1, 2
+
+
+def _json_default(value: Any) -> Any:
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def _print_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(value, indent=2, default=_json_default, ensure_ascii=False) + "\n")
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    from .store import open_store
+
+    store = open_store(args.store)
+    if args.json:
+        _print_json(store.summary())
+    else:
+        print(repr(store))
+    return EXIT_OK
+
+
+def cmd_events(args: argparse.Namespace) -> int:
+    from .store import open_store
+
+    df = open_store(args.store).events()
+    out = args.output
+    if args.format == "json":
+        text = df.to_json(orient="records", date_format="iso", indent=1)
+        _write_text(out, text + "\n")
+    elif args.format == "csv":
+        _write_text(out, df.to_csv(index=False))
+    elif args.format == "parquet":
+        if out is None:
+            raise SystemExit("elmreplay events: --format parquet needs -o FILE")
+        try:
+            df.to_parquet(out, index=False)
+        except ImportError as e:
+            raise SystemExit(f"elmreplay events: parquet needs pyarrow (pip install 'elmreplay[parquet]'): {e}")
+    else:
+        _write_text(out, df.to_string() + "\n")
+    return EXIT_OK
+
+
+def _write_text(out: str | None, text: str) -> None:
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        Path(out).write_text(text, encoding="utf-8")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="elmreplay",
+        description="Inspect, replay and dry-run Elm-fullstack process stores (read-only).",
+    )
+    p.add_argument("--debug", action="store_true", help="show Python tracebacks for errors")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("summary", help="era, record and reduction counts, head, deployments")
+    s.add_argument("store")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_summary)
+
+    e = sub.add_parser("events", help="every record as a table (JSON, CSV or Parquet)")
+    e.add_argument("store")
+    e.add_argument("--format", choices=["text", "json", "csv", "parquet"], default="text")
+    e.add_argument("-o", "--output")
+    e.set_defaults(func=cmd_events)
+
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.func(args)
+        return code
+    except ElmReplayError as e:
+        if args.debug:
+            traceback.print_exc()
+        print(f"elmreplay {args.command}: error: {type(e).__name__}: {e}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print(f"elmreplay {args.command}: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,94 @@
+"""An app config's files as an Elm project: ``elm.json``, source directories, modules."""
+
+from __future__ import annotations
+
+import json
+import posixpath
+from collections.abc import Mapping
+
+from elmreplay.elmcompile.errors import ElmSourceError, MissingElmDependency
+from elmreplay.elmcompile.syntax import ElmModule, parse_module
+
+__all__ = ["AppSources", "module_path"]
+
+
+def module_path(module_name: str, source_dir: str = "src") -> str:
+    """``Backend.Main`` -> ``src/Backend/Main.elm``."""
+    rel = module_name.replace(".", "/") + ".elm"
+    return rel if source_dir in ("", ".") else f"{source_dir}/{rel}"
+
+
+class AppSources:
+    """Read-only view of an app config's files (``Mapping[path, bytes]``, ``/``-separated).
+
+    Paths may carry a leading ``./``; ``elm-stuff/`` entries are ignored, as the host removed
+    that directory when loading an app.
+    """
+
+    def __init__(self, files: Mapping[str, bytes]) -> None:
+        self.files: dict[str, bytes] = {}
+        for path, content in files.items():
+            norm = posixpath.normpath(path.replace("\\", "/")).lstrip("/")
+            if norm == "elm-stuff" or norm.startswith("elm-stuff/"):
+                continue
+            self.files[norm] = bytes(content)
+        self._modules: dict[str, ElmModule | None] = {}
+        self.elm_json = self._read_elm_json()
+        dirs = self.elm_json.get("source-directories", ["src"])
+        if not isinstance(dirs, list) or not all(isinstance(d, str) for d in dirs):
+            raise ElmSourceError("`source-directories` must be a list of strings", path="elm.json")
+        self.source_dirs = [posixpath.normpath(d) for d in dirs]
+
+    def _read_elm_json(self) -> dict[str, object]:
+        raw = self.files.get("elm.json")
+        if raw is None:
+            raise ElmSourceError("The app config has no elm.json at its root", path="elm.json")
+        try:
+            data = json.loads(raw.decode("utf-8-sig"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as e:
+            raise ElmSourceError(f"elm.json is not valid JSON: {e}", path="elm.json") from e
+        if not isinstance(data, dict):
+            raise ElmSourceError("elm.json must hold a JSON object", path="elm.json")
+        return data
+
+    def text(self, path: str) -> str:
+        """The file at ``path`` decoded as UTF-8 (a byte order mark is dropped)."""
+        try:
+            return self.files[path].decode("utf-8-sig")
+        except UnicodeDecodeError as e:
+            raise ElmSourceError(f"Not valid UTF-8: {e}", path=path) from e
+
+    def find_module_path(self, module_name: str) -> str | None:
+        """The path of the app module ``module_name``, or None for a package module."""
+        for d in self.source_dirs:
+            p = module_path(module_name, d)
+            if p in self.files:
+                return p
+        return None
+
+    def module(self, module_name: str) -> ElmModule | None:
+        """The parsed app module ``module_name`` (cached), or None if the app has none."""
+        if module_name not in self._modules:
+            path = self.find_module_path(module_name)
+            self._modules[module_name] = (
+                None if path is None else parse_module(self.text(path), path)
+            )
+        return self._modules[module_name]
+
+    def direct_dependencies(self) -> dict[str, str]:
+        """``dependencies.direct`` of an application's elm.json (package -> version)."""
+        deps = self.elm_json.get("dependencies")
+        if isinstance(deps, dict):
+            direct = deps.get("direct", deps)
+            if isinstance(direct, dict):
+                return {str(k): str(v) for k, v in direct.items()}
+        return {}
+
+    def require_packages(self, packages: list[str], why: str) -> None:
+        """Raise :class:`MissingElmDependency` unless elm.json lists ``packages`` as direct."""
+        direct = self.direct_dependencies()
+        missing = [p for p in packages if p not in direct]
+        if missing:
+            raise MissingElmDependency(
+                f"elm.json must list {', '.join(missing)} in dependencies.direct: {why}"
+            )

@@ -1,0 +1,241 @@
+"""One app config running in its own V8 context (mini-racer), behind the runtime contract.
+
+Every context is created with a hard memory limit and every call into app code has a timeout.
+Failures become :class:`AppCrashed`, :class:`AppTimeout` or :class:`AppOutOfMemory` naming the
+event (the caller maps batch offsets to record indices). After any failure the context is
+closed: a context that hit its memory limit stays poisoned, and an app that threw may have left
+its state half-updated.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any, Sequence
+
+import orjson
+from py_mini_racer import JSEvalException, JSOOMException, JSParseException, JSTimeoutException, MiniRacer
+
+from ..errors import AppCrashed, AppError, AppOutOfMemory, AppTimeout, RuntimeUnavailable
+
+DEFAULT_TIMEOUT_S = 30.0
+DEFAULT_MAX_MEMORY = 1 << 30  # 1 GiB of V8 heap per app
+
+_HARNESS = resources.files(__package__).joinpath("harness.js").read_text(encoding="utf-8")
+
+
+@dataclass
+class BatchResult:
+    """What one batch of events produced inside V8."""
+
+    done: int
+    responses: list[str] | None
+    states: dict[int, str]
+    logs: list[tuple[int, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class EventFailure:
+    """Where in a batch the app failed, and how."""
+
+    offset: int
+    error: AppError
+
+
+class AppProcess:
+    """An app's JavaScript evaluated in a fresh V8 context, with ``app_state = initState`` run.
+
+    Parameters
+    ----------
+    js_source
+        A program satisfying the runtime contract (design.md).
+    app_config_hash
+        Which app config this is (for messages).
+    timeout_s, max_memory
+        Limits for every call into app code.
+    """
+
+    def __init__(
+        self,
+        js_source: str,
+        *,
+        app_config_hash: str,
+        timeout_s: float = DEFAULT_TIMEOUT_S,
+        max_memory: int = DEFAULT_MAX_MEMORY,
+    ) -> None:
+        self.app_config_hash = app_config_hash
+        self.timeout_s = timeout_s
+        self.max_memory = max_memory
+        self.closed = False
+        self.last_logs: list[tuple[int, str]] = []
+        self._lock = threading.Lock()
+        self._ctx = MiniRacer()
+        self._ctx.set_hard_memory_limit(max_memory)
+        try:
+            self._eval(_HARNESS, what="loading elmreplay's harness")
+            self._eval(js_source, what="evaluating the app's JavaScript")
+            contract = orjson.loads(self._eval("__elmreplay.contract()", what="checking the runtime contract"))
+        except AppError:
+            self.close()
+            raise
+        missing = [k for k in ("initState", "processEventAndUpdateState", "getSerializedState", "setSerializedState") if not contract[k]]
+        if missing:
+            self.close()
+            raise RuntimeUnavailable(
+                f"The JavaScript for app config {app_config_hash} does not define {', '.join(missing)} (runtime contract)",
+                app_config_hash=app_config_hash,
+            )
+        self.has_migrate = bool(contract["interface_migrate"])
+        self.init()
+
+    # --- low level -----------------------------------------------------------------------
+
+    def _eval(self, code: str, *, what: str, event_index: int | None = None) -> Any:
+        if self.closed:
+            raise AppCrashed(f"The V8 context of app config {self.app_config_hash} was closed after an earlier failure")
+        try:
+            return self._ctx.eval(code, timeout_sec=self.timeout_s)
+        except JSTimeoutException:
+            raise AppTimeout(
+                f"The app did not finish {what} within {self.timeout_s:g} s", app_config_hash=self.app_config_hash
+            ) from None
+        except JSOOMException:
+            raise AppOutOfMemory(
+                f"The app exceeded the memory limit of {self.max_memory >> 20} MiB while {what}",
+                app_config_hash=self.app_config_hash,
+            ) from None
+        except JSParseException as e:
+            raise AppCrashed(
+                f"The app's JavaScript does not parse ({what}): {str(e).splitlines()[0] if str(e) else e}",
+                app_config_hash=self.app_config_hash,
+                js_message=str(e),
+            ) from None
+        except JSEvalException as e:
+            raise AppCrashed(
+                f"The app threw while {what}: {_first_line(str(e))}", app_config_hash=self.app_config_hash, js_message=str(e)
+            ) from None
+
+    def _call(self, fn: str, *args: str | bool | None, what: str) -> Any:
+        """Call a harness function with JSON-literal arguments (strings cross as JSON)."""
+        literal = ",".join(orjson.dumps(a).decode() for a in args)
+        with self._lock:
+            return self._eval(f"__elmreplay.{fn}({literal})", what=what)
+
+    def _op(self, op: str, arg: str | None, *, what: str) -> str | None:
+        arg_json = None if arg is None else orjson.dumps(arg).decode()
+        try:
+            out = orjson.loads(self._call("runOp", op, arg_json, what=what))
+        except AppError:
+            self.close()
+            raise
+        self.last_logs = [(int(i), str(line)) for i, line in out.get("logs") or []]
+        if out["error"] is not None:
+            self.close()
+            raise _thrown(out["error"], what=what, app_config_hash=self.app_config_hash)
+        value: str | None = out["value"]
+        return value
+
+    # --- the runtime contract ------------------------------------------------------------
+
+    def init(self) -> None:
+        """``app_state = initState`` (what the host ran after evaluating the script)."""
+        self._op("init", None, what="setting app_state = initState")
+
+    def get_state(self) -> str:
+        """``getSerializedState()``."""
+        value = self._op("get", None, what="serializing the state")
+        assert value is not None
+        return value
+
+    def set_state(self, state_json: str) -> None:
+        """``setSerializedState(s)`` (the app never throws on bad JSON; it ends up DeserializeFailed)."""
+        self._op("set", state_json, what="deserializing a state")
+
+    def migrate(self, previous_state_json: str) -> str:
+        """``interface_migrate(previousStateJson)``: the result JSON ``{"Ok":[…]}`` / ``{"Err":[…]}``."""
+        value = self._op("migrate", previous_state_json, what="running the migration")
+        assert value is not None
+        return value
+
+    def process_event(self, event_json: str) -> str:
+        """One event through ``processEventAndUpdateState`` (one engine call; prefer batches)."""
+        value = self._op("event", event_json, what="processing an event")
+        assert value is not None
+        return value
+
+    def run_batch(
+        self, events: Sequence[str], *, responses: bool = False, states_after: Sequence[int] = ()
+    ) -> tuple[BatchResult, EventFailure | None]:
+        """Process ``events`` in order inside V8 with one engine call.
+
+        Returns what was done and, when the app failed at some event, where and how (the
+        results before it are kept). ``states_after`` are batch offsets after which to capture
+        the serialized state.
+        """
+        payload = orjson.dumps(list(events)).decode()
+        snaps = orjson.dumps(sorted(set(states_after))).decode()
+        try:
+            raw = self._call("runBatch", payload, responses, snaps, what=f"processing a batch of {len(events)} events")
+        except AppError as e:
+            offset = self._last_offset()
+            self.close()
+            return BatchResult(max(offset, 0), None, {}), EventFailure(max(offset, 0), e)
+        out = orjson.loads(raw)
+        result = BatchResult(
+            out["done"],
+            out["responses"],
+            {int(k): v for k, v in out["states"].items()},
+            [(int(i), str(line)) for i, line in out.get("logs") or []],
+        )
+        if out["error"] is not None:
+            self.close()
+            return result, EventFailure(
+                int(out["error"].get("offset", out["done"])),
+                _thrown(out["error"], what="processing an event", app_config_hash=self.app_config_hash),
+            )
+        return result, None
+
+    def _last_offset(self) -> int:
+        """Which event a timed-out batch was on (the context survives a timeout, not an OOM)."""
+        try:
+            return int(self._ctx.eval("__elmreplay.lastIndex()", timeout_sec=1.0))
+        except Exception:  # a poisoned context cannot tell; the caller reports the batch start
+            return -1
+
+    def close(self) -> None:
+        if not self.closed:
+            self.closed = True
+            self._ctx.close()
+
+    def __enter__(self) -> AppProcess:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        try:
+            self.close()
+        except Exception:
+            pass
+
+
+def _first_line(text: str) -> str:
+    for line in text.splitlines():
+        if line.strip():
+            return line.strip()
+    return text
+
+
+def _thrown(info: dict[str, Any], *, what: str, app_config_hash: str) -> AppError:
+    message = str(info.get("message"))
+    kind = str(info.get("type"))
+    stack = info.get("stack")
+    if kind == "RangeError" and "call stack" in message:
+        text = f"The app exceeded the call stack while {what}: {message}"
+    elif kind == "BadReturn":
+        text = f"The app's {message} ({what})"
+    else:
+        text = f"The app threw while {what}: {kind}: {message}"
+    return AppCrashed(text, app_config_hash=app_config_hash, js_message=str(stack or message))

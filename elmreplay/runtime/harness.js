@@ -1,0 +1,105 @@
+// elmreplay's harness, evaluated in every V8 context before the app's runtime.
+// It captures the builtins it needs before app code runs (so an app that overwrites JSON or
+// Array cannot break the replay loop), collects console output per event, and runs batches of
+// events inside V8 so that Python crosses into the engine once per batch, not once per event.
+(function (global) {
+  "use strict";
+  var parse = JSON.parse, stringify = JSON.stringify, push = Array.prototype.push;
+  var MAX_LOG_LINES = 10000, MAX_LOG_CHARS = 2000;
+  var logs = [];
+  var current = -1;
+
+  function describe(v) {
+    try { return typeof v === "string" ? v : String(v); } catch (e) { return "<unprintable>"; }
+  }
+  function log() {
+    if (logs.length >= MAX_LOG_LINES) return;
+    var parts = [];
+    for (var i = 0; i < arguments.length; i++) parts.push(describe(arguments[i]));
+    var line = parts.join(" ");
+    if (line.length > MAX_LOG_CHARS) line = line.slice(0, MAX_LOG_CHARS) + "…";
+    logs.push([current, line]);
+  }
+  global.console = { log: log, info: log, warn: log, error: log, debug: log };
+
+  function thrownInfo(e) {
+    var info = { message: describe(e), type: typeof e, stack: null };
+    if (e !== null && typeof e === "object") {
+      try { info.message = describe(e.message !== undefined ? e.message : e); } catch (x) {}
+      try { info.stack = e.stack ? describe(e.stack) : null; } catch (x) {}
+      try { info.type = e.name ? describe(e.name) : "object"; } catch (x) {}
+    }
+    return info;
+  }
+
+  function expectString(value, what) {
+    if (typeof value !== "string") {
+      throw { name: "BadReturn", message: what + " returned " + (value === null ? "null" : typeof value) + ", not a string" };
+    }
+    return value;
+  }
+
+  // Run events[0..n): optionally collect responses and the serialized state after chosen offsets.
+  function runBatch(eventsJson, wantResponses, snapshotOffsetsJson) {
+    var events = parse(eventsJson), snaps = parse(snapshotOffsetsJson);
+    var out = { done: 0, responses: wantResponses ? [] : null, states: {}, error: null, logs: null };
+    var s = 0;
+    logs = [];
+    try {
+      for (var i = 0; i < events.length; i++) {
+        current = i;
+        var r = expectString(global.processEventAndUpdateState(events[i]), "processEventAndUpdateState");
+        if (wantResponses) push.call(out.responses, r);
+        out.done = i + 1;
+        while (s < snaps.length && snaps[s] < i) s++;
+        if (s < snaps.length && snaps[s] === i) {
+          out.states[i] = expectString(global.getSerializedState(), "getSerializedState");
+          s++;
+        }
+      }
+    } catch (e) {
+      out.error = thrownInfo(e);
+      out.error.offset = current;
+    }
+    out.logs = logs.length ? logs : null;
+    current = -1;
+    return stringify(out);
+  }
+
+  // One contract operation with the same error capture (state get/set, migrate, init).
+  function runOp(op, argJson) {
+    var out = { value: null, error: null, logs: null };
+    logs = [];
+    current = 0;
+    try {
+      var arg = argJson === null ? null : parse(argJson);
+      if (op === "get") out.value = expectString(global.getSerializedState(), "getSerializedState");
+      else if (op === "set") global.setSerializedState(arg);
+      else if (op === "init") global.app_state = global.initState;
+      else if (op === "migrate") out.value = expectString(global.interface_migrate(arg), "interface_migrate");
+      else if (op === "event") out.value = expectString(global.processEventAndUpdateState(arg), "processEventAndUpdateState");
+      else throw { name: "HarnessError", message: "unknown op " + op };
+    } catch (e) {
+      out.error = thrownInfo(e);
+    }
+    out.logs = logs.length ? logs : null;
+    current = -1;
+    return stringify(out);
+  }
+
+  function lastIndex() { return current; }
+
+  function contract() {
+    return stringify({
+      initState: typeof global.initState !== "undefined",
+      processEventAndUpdateState: typeof global.processEventAndUpdateState === "function",
+      getSerializedState: typeof global.getSerializedState === "function",
+      setSerializedState: typeof global.setSerializedState === "function",
+      interface_migrate: typeof global.interface_migrate === "function"
+    });
+  }
+
+  var api = { runBatch: runBatch, runOp: runOp, lastIndex: lastIndex, contract: contract };
+  Object.freeze(api);
+  Object.defineProperty(global, "__elmreplay", { value: api, writable: false, configurable: false, enumerable: false });
+})(globalThis);

@@ -1,0 +1,135 @@
+"""Where the JavaScript for an app config comes from: runtime directories or Elm compilation.
+
+A *runtime directory* holds ``<app-config-hash>.js`` files, and/or a ``runtimes.json`` manifest
+mapping app-config hashes to lists of JS files (relative to the directory) that are
+concatenated in order, e.g. a shared library followed by one app's port::
+
+    {"9f0c…e1": ["lib/elm_port_lib.js", "counter_v1.js"]}
+
+Compilation (Elm source inside the app config -> JS) is the other source; it plugs in as a
+provider with the same signature.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Mapping, Protocol, Sequence
+
+import orjson
+
+from ..errors import RuntimeUnavailable
+
+MANIFEST = "runtimes.json"
+
+
+class RuntimeProvider(Protocol):
+    """Returns the JS for an app config, or None when it has none for it."""
+
+    def __call__(self, app_config_hash: str, files: Mapping[str, bytes]) -> str | None: ...
+
+
+@dataclass
+class RuntimeDirectory:
+    """A directory of hand-written or pre-built runtimes keyed by app-config hash."""
+
+    path: Path
+
+    def __post_init__(self) -> None:
+        self.path = Path(self.path)
+        if not self.path.is_dir():
+            raise RuntimeUnavailable(f"Runtime directory does not exist: {self.path}")
+        manifest = self.path / MANIFEST
+        self._manifest: dict[str, list[str]] = {}
+        if manifest.is_file():
+            try:
+                data = orjson.loads(manifest.read_bytes())
+                self._manifest = {k.lower(): list(v) if isinstance(v, list) else [v] for k, v in data.items()}
+            except (orjson.JSONDecodeError, AttributeError, TypeError) as e:
+                raise RuntimeUnavailable(f"Runtime manifest {manifest} is not a JSON object of lists: {e}") from None
+
+    def hashes(self) -> list[str]:
+        single = [p.stem.lower() for p in self.path.glob("*.js") if len(p.stem) == 64]
+        return sorted(set(single) | set(self._manifest))
+
+    def __call__(self, app_config_hash: str, files: Mapping[str, bytes]) -> str | None:
+        h = app_config_hash.lower()
+        if h in self._manifest:
+            parts = []
+            for rel in self._manifest[h]:
+                p = (self.path / rel).resolve()
+                if self.path.resolve() not in p.parents:
+                    raise RuntimeUnavailable(f"{self.path / MANIFEST}: {rel!r} is outside the runtime directory")
+                try:
+                    parts.append(p.read_text(encoding="utf-8"))
+                except OSError as e:
+                    raise RuntimeUnavailable(f"Cannot read runtime file {p}: {e.strerror}", app_config_hash=h) from None
+            return "\n;\n".join(parts)
+        single = self.path / f"{h}.js"
+        if single.is_file():
+            return single.read_text(encoding="utf-8")
+        return None
+
+
+def compiler_provider(cache_dir: str | os.PathLike[str] | None = None) -> RuntimeProvider:
+    """A provider that compiles the app config's Elm source like the host did (issue: elmcompile)."""
+
+    def compile_runtime(app_config_hash: str, files: Mapping[str, bytes]) -> str | None:
+        try:
+            from ..elmcompile import compile_app_config
+        except ImportError as e:  # the compiler package is optional at this layer
+            raise RuntimeUnavailable(f"Elm compilation is not available: {e}", app_config_hash=app_config_hash) from None
+        js: str = compile_app_config(
+            files, app_config_hash=app_config_hash, cache_dir=Path(cache_dir) if cache_dir else None
+        )
+        return js
+
+    return compile_runtime
+
+
+@dataclass
+class RuntimeResolver:
+    """Tries providers in order; caches the JS text per app config."""
+
+    providers: Sequence[RuntimeProvider] = ()
+    _cache: dict[str, str] = field(default_factory=dict)
+
+    def js_for(self, app_config_hash: str, files_loader: Callable[[], Mapping[str, bytes]]) -> str:
+        h = app_config_hash.lower()
+        if h in self._cache:
+            return self._cache[h]
+        files: Mapping[str, bytes] | None = None
+        for provider in self.providers:
+            if files is None and not isinstance(provider, RuntimeDirectory):
+                files = files_loader()
+            js = provider(h, files if files is not None else {})
+            if js is not None:
+                self._cache[h] = js
+                return js
+        where = ", ".join(str(p.path) for p in self.providers if isinstance(p, RuntimeDirectory)) or "none"
+        raise RuntimeUnavailable(
+            f"No runtime for app config {h}: no JavaScript in the runtime directories ({where})"
+            + ("" if any(not isinstance(p, RuntimeDirectory) for p in self.providers) else " and Elm compilation is off"),
+            app_config_hash=h,
+        )
+
+
+def default_resolver(
+    store_path: str | os.PathLike[str] | None,
+    runtime_dirs: Sequence[str | os.PathLike[str]] = (),
+    *,
+    compile: bool = False,
+    cache_dir: str | os.PathLike[str] | None = None,
+) -> RuntimeResolver:
+    """Runtime directories given, else the ``runtimes/`` directory beside a sample store; with
+    ``compile=True`` only compilation (runtime directories are ignored)."""
+    if compile:
+        return RuntimeResolver([compiler_provider(cache_dir)])
+    dirs = [RuntimeDirectory(Path(d)) for d in runtime_dirs]
+    if not dirs and store_path is not None:
+        beside = Path(store_path).resolve().parent / "runtimes"
+        if beside.is_dir():
+            dirs.append(RuntimeDirectory(beside))
+    return RuntimeResolver(dirs)
+
