@@ -451,7 +451,7 @@ def _equal_run(
 # --- normalisation: the structure DeepDiff compares ------------------------------------------
 
 
-class _Node(dict):  # type: ignore[type-arg]
+class _Node(dict[Any, Any]):
     """A normalised container; ``raw`` is the JSON value it stands for."""
 
     __slots__ = ("raw",)
@@ -787,7 +787,7 @@ class StateDiff:
 
     def summary(self) -> dict[str, int]:
         """Counts per change kind, every kind present (zeros included), in :data:`KINDS` order."""
-        counts = dict.fromkeys(KINDS, 0)
+        counts: dict[str, int] = dict.fromkeys(KINDS, 0)
         for c in self._changes:
             counts[c.kind] += 1
         return counts

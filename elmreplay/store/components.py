@@ -40,15 +40,32 @@ def list_serial(child_hashes: list[bytes]) -> bytes:
 
 
 def component_serial(component: Component) -> bytes:
-    """The serial representation of any component (hashes list elements recursively)."""
+    """The serial representation of any component."""
     if isinstance(component, bytes):
         return blob_serial(component)
     return list_serial([bytes.fromhex(component_hash(c)) for c in component])
 
 
 def component_hash(component: Component) -> str:
-    """Lowercase hex SHA-256 id of a component."""
-    return hashlib.sha256(component_serial(component)).hexdigest()
+    """Lowercase hex SHA-256 id of a component.
+
+    Iterative, and memoized by object identity: values decoded from 2025 files share
+    sub-values heavily, and trees may be deep.
+    """
+    memo: dict[int, bytes] = {}
+    stack: list[tuple[Component, bool]] = [(component, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if id(node) in memo:
+            continue
+        if isinstance(node, bytes):
+            memo[id(node)] = hashlib.sha256(blob_serial(node)).digest()
+        elif children_done:
+            memo[id(node)] = hashlib.sha256(list_serial([memo[id(c)] for c in node])).digest()
+        else:
+            stack.append((node, True))
+            stack.extend((c, False) for c in node if id(c) not in memo)
+    return memo[id(component)].hex()
 
 
 def parse_serial_header(serial: bytes, *, path: str | None = None) -> tuple[str, int, int]:

@@ -14,7 +14,7 @@ import zlib
 from dataclasses import dataclass
 
 from ..errors import CorruptComponent, HashMismatch, InflatedSizeExceeded, MissingComponent
-from .components import Component, list_child_hashes, parse_serial_header
+from .components import Component, component_hash, list_child_hashes, parse_serial_header
 from .files import FileSource, Segments, join
 
 LITERAL_DIRS = ("literal-element", "component")
@@ -36,8 +36,12 @@ def component_paths(directory: str | Segments, h: str) -> list[Segments]:
     return paths
 
 
-def inflate_raw(data: bytes, *, path: str, max_bytes: int) -> bytes:
-    """Raw DEFLATE (RFC 1951) inflate with a size cap (§2.6)."""
+def inflate_raw(data: bytes, *, path: str, max_bytes: int, require_end: bool = True) -> bytes:
+    """Raw DEFLATE (RFC 1951) inflate with a size cap (§2.6).
+
+    ``require_end=False`` accepts a stream without a final block: the 2025 host took the bytes
+    of ``value/binary/deflated`` files after a sync flush, before closing the stream.
+    """
     d = zlib.decompressobj(-15)
     try:
         out = d.decompress(data, max_bytes + 1)
@@ -47,7 +51,7 @@ def inflate_raw(data: bytes, *, path: str, max_bytes: int) -> bytes:
         raise InflatedSizeExceeded(
             f"Deflated file inflates to more than the limit of {max_bytes} bytes", path=path
         )
-    if not d.eof:
+    if require_end and not d.eof:
         raise CorruptComponent("Deflated file is truncated (no end of DEFLATE stream)", path=path)
     return out
 
@@ -91,11 +95,15 @@ class ComponentReader:
             if data is None:
                 continue
             p = join(segs)
-            inflated = inflate_raw(data, path=p, max_bytes=self.max_inflated_bytes)
+            binary = directory[1] == "binary"
+            inflated = inflate_raw(data, path=p, max_bytes=self.max_inflated_bytes, require_end=not binary)
             from . import pine_values  # the 2025 encodings are rare; import on demand
 
-            decode = pine_values.decode_binary_value_file if directory[1] == "binary" else pine_values.decode_json_value_file
+            decode = pine_values.decode_binary_value_file if binary else pine_values.decode_json_value_file
             value: Component = decode(inflated, path=p, load=self.load)
+            # The host did not verify these files; we do, like every other component.
+            if component_hash(value) != h:
+                raise HashMismatch(f"Unexpected content in file {h}: Content hash does not match.", path=p)
             return value
         return None
 

@@ -172,10 +172,10 @@ class StoreWriter:
         head = log.head
         literal = [r for r in log.records if r.layout == "literal-log"]
         if era is None:
-            era = WriterEra.E5 if literal or not log.records else WriterEra.E4
+            shape_e1 = head is not None and head.parsed.shape == "events"
+            era = WriterEra.E5 if literal or not log.records else WriterEra.E1 if shape_e1 else WriterEra.E4
         current = tuple(literal[-1].location.path.split("/")) if literal else None
-        shape_e1 = head is not None and head.parsed.shape == "events"
-        return cls(sink, WriterEra.E1 if shape_e1 else era, parent_hash=head.hash if head else None, current_log_file=current)
+        return cls(sink, era, parent_hash=head.hash if head else None, current_log_file=current)
 
     # --- components ----------------------------------------------------------------------
 

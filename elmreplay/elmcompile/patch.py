@@ -1,0 +1,132 @@
+"""Patch the JavaScript from ``elm make`` into a runtime, exactly as the host did (§6.4).
+
+1. Remove every line matching ``^\\s*console\\.\\w+\\(.+$`` (multiline).
+2. Before the **last** ``_Platform_export(``, insert ``scope['<publicName>'] = <expr>;`` per
+   published function (``<expr>`` is the Elm symbol, or ``(param_0,param_1) => f(param_0)(param_1)``
+   for arity 2).
+3. Append ``processEventAndUpdateState``, ``getSerializedState`` and ``setSerializedState``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from elmreplay.elmcompile.errors import JsPatchError
+
+__all__ = [
+    "APPENDED_FUNCTIONS",
+    "PublishedFunction",
+    "backend_publications",
+    "elm_symbol",
+    "migration_publications",
+    "patch_backend_js",
+    "patch_migration_js",
+    "publish_functions",
+    "remove_console_lines",
+]
+
+_CONSOLE_LINE = re.compile(r"^\s*console\.\w+\(.+$", re.M)
+_EXPORT_CALL = "_Platform_export("
+
+#: Appended after the patched program (the host's text, newline-joined).
+APPENDED_FUNCTIONS = "\n".join(
+    [
+        "var processEventAndUpdateState = function(eventSerial){",
+        "var newStateAndResponse = serializedEvent(eventSerial,app_state);",
+        "app_state = newStateAndResponse.a;",
+        "return newStateAndResponse.b;",
+        "}",
+        "var getSerializedState = function(){",
+        "return serializeState(app_state);",
+        "}",
+        "var setSerializedState = function(serializedState){",
+        "app_state = deserializeState(serializedState);",
+        "}",
+    ]
+)
+
+
+@dataclass(frozen=True)
+class PublishedFunction:
+    """An Elm top-level function published to the global scope under ``public_name``."""
+
+    module: str
+    name: str
+    public_name: str
+    arity: int
+
+
+def elm_symbol(module: str, name: str) -> str:
+    """The JavaScript name ``elm make`` gives an app definition (non-optimized output)."""
+    return "$author$project$" + module.replace(".", "$") + "$" + name
+
+
+def _publication_expression(f: PublishedFunction) -> str:
+    symbol = elm_symbol(f.module, f.name)
+    if f.arity < 2:
+        return symbol
+    params = [f"param_{i}" for i in range(f.arity)]
+    return "(" + ",".join(params) + ") => " + symbol + "".join(f"({p})" for p in params)
+
+
+def remove_console_lines(js: str) -> str:
+    """Drop the ``console.*(...)`` lines (the host's engine had no ``console``)."""
+    return _CONSOLE_LINE.sub("", js)
+
+
+def publish_functions(js: str, functions: Sequence[PublishedFunction], *, origin: str = "") -> str:
+    """Insert ``scope['name'] = expr;`` statements before the last ``_Platform_export(``.
+
+    Raises :class:`JsPatchError` when there is no ``_Platform_export(`` or a function's symbol
+    is not defined in ``js`` (e.g. removed by dead-code elimination).
+    """
+    where = f" in {origin}" if origin else ""
+    index = js.rfind(_EXPORT_CALL)
+    if index < 0:
+        raise JsPatchError(f"Did not find `{_EXPORT_CALL}` in the output of elm make{where}")
+    for f in functions:
+        symbol = elm_symbol(f.module, f.name)
+        if not re.search(r"\bvar " + re.escape(symbol) + r"\s*=", js):
+            raise JsPatchError(
+                f"Expected `{f.module}.{f.name}` (JavaScript `{symbol}`) in the output of elm "
+                f"make{where}, to publish as `{f.public_name}`; did dead-code elimination drop it?"
+            )
+    statements = [f"scope['{f.public_name}'] = {_publication_expression(f)};" for f in functions]
+    insert = "\n".join(["", *statements, ""])
+    return js[:index] + insert + js[index:]
+
+
+def backend_publications(root_module: str) -> list[PublishedFunction]:
+    """The four functions the host published from ``Backend.InterfaceToHost_Root``."""
+    return [
+        PublishedFunction(root_module, "interfaceToHost_processEvent", "serializedEvent", 2),
+        PublishedFunction(root_module, "interfaceToHost_initState", "initState", 0),
+        PublishedFunction(root_module, "interfaceToHost_serializeState", "serializeState", 1),
+        PublishedFunction(root_module, "interfaceToHost_deserializeState", "deserializeState", 1),
+    ]
+
+
+def migration_publications(root_module: str) -> list[PublishedFunction]:
+    """The migration function, published as ``interface_migrate`` (arity 1)."""
+    return [
+        PublishedFunction(
+            root_module, "decodeMigrateAndEncodeAndSerializeResult", "interface_migrate", 1
+        )
+    ]
+
+
+def patch_backend_js(js: str, root_module: str) -> str:
+    """The backend runtime: console lines removed, functions published, helpers appended."""
+    published = publish_functions(
+        remove_console_lines(js), backend_publications(root_module), origin=root_module
+    )
+    return published + "\n" + APPENDED_FUNCTIONS
+
+
+def patch_migration_js(js: str, root_module: str) -> str:
+    """The migration program: console lines removed, ``interface_migrate`` published."""
+    return publish_functions(
+        remove_console_lines(js), migration_publications(root_module), origin=root_module
+    )

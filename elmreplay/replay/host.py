@@ -1,0 +1,326 @@
+"""The host's process while replaying: which app config runs, its V8 process, and how each kind of
+composition event changes it (store-format §5.2, 2020 - 2021-09-02 semantics, state held in JS).
+
+Both the host-faithful restore (:mod:`.restore`) and the append-order replay session
+(:mod:`.session`) drive this one implementation.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping, Sequence
+
+from ..errors import AppError, CorruptTree, RestoreError, RuntimeUnavailable, StoreError
+from ..runtime.engine import DEFAULT_MAX_MEMORY, DEFAULT_TIMEOUT_S, AppProcess
+from ..runtime.sources import RuntimeResolver
+from ..store.records import CompositionEvent, Record, RecordKind
+from ..store.store import Store
+from ..store.writer import newtonsoft_json
+
+
+@dataclass(frozen=True)
+class HostTexts:
+    """The host's messages, which changed a little between generations."""
+
+    generation: str
+    set_state_ok: str
+    set_state_err: str
+    migration_module: str
+
+    @staticmethod
+    def for_store(store: Store) -> HostTexts:
+        """2021 texts for stores with literal log files (written from 2021-07-14), else 2020."""
+        if "literal-log" in store.log.layouts:
+            return HostTexts(
+                "2021",
+                "Successfully loaded the Elm app state.",
+                "Failed to load the serialized state with the Elm app. resulting state:\n",
+                "src/Backend/MigrateState.elm",
+            )
+        return HostTexts(
+            "2020",
+            "Successfully loaded the elm app state.",
+            "Failed to load the serialized state with the elm app. resulting State:\n",
+            "src/MigrateBackendState.elm",
+        )
+
+
+NO_APP_FOR_SET_STATE = "Failed to load the serialized state with the elm app: Looks like no app was deployed so far."
+DEFAULT_BATCH_SIZE = 1000
+MIGRATED_OK = "Successfully migrated the elm app state."
+MIGRATION_DECODE_PREFIX = "Decoding of serialized state failed for this migration:\n"
+
+
+@dataclass(frozen=True)
+class Result:
+    """The host's ``Result<string, string>`` for set-state and migrations."""
+
+    ok: str | None = None
+    err: str | None = None
+
+    @property
+    def is_ok(self) -> bool:
+        return self.err is None
+
+    def __str__(self) -> str:
+        return f"Ok: {self.ok}" if self.err is None else f"Err: {self.err}"
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The process after some record: app config and serialized state (None: no app running)."""
+
+    app_config_hash: str | None
+    state_json: str | None
+
+    @property
+    def size(self) -> int:
+        return len(self.state_json or "")
+
+
+def normalize_json(text: str) -> str | None:
+    """Parse and re-serialize compactly, as the host normalized states before comparing (§5.2).
+    None when the text is not JSON."""
+    try:
+        value: Any = json.loads(text)
+    except ValueError:
+        return None
+    return newtonsoft_json(value).decode("utf-8")
+
+
+class ProcessPool:
+    """At most one V8 process per app config; creates, reuses and closes them."""
+
+    def __init__(self, store: Store, resolver: RuntimeResolver, *, timeout_s: float, max_memory: int):
+        self.store = store
+        self.resolver = resolver
+        self.timeout_s = timeout_s
+        self.max_memory = max_memory
+        self._procs: dict[str, AppProcess] = {}
+
+    def _files(self, config_hash: str) -> Callable[[], Mapping[str, bytes]]:
+        return lambda: self.store.app_config(config_hash).files
+
+    def fresh(self, config_hash: str) -> AppProcess:
+        """A new process of this app config in its init state (a deploy compiles a new one)."""
+        js = self.resolver.js_for(config_hash, self._files(config_hash))
+        old = self._procs.pop(config_hash, None)
+        if old is not None:
+            old.close()
+        proc = AppProcess(js, app_config_hash=config_hash, timeout_s=self.timeout_s, max_memory=self.max_memory)
+        self._procs[config_hash] = proc
+        return proc
+
+    def reuse(self, config_hash: str) -> AppProcess:
+        """A process of this app config whose state the caller will set (contexts are reused)."""
+        proc = self._procs.get(config_hash)
+        if proc is None or proc.closed:
+            return self.fresh(config_hash)
+        return proc
+
+    def close(self) -> None:
+        for proc in self._procs.values():
+            proc.close()
+        self._procs.clear()
+
+
+class HostProcess:
+    """The host's live process during a replay (what ``PersistentProcess`` held)."""
+
+    def __init__(
+        self,
+        store: Store,
+        resolver: RuntimeResolver,
+        *,
+        timeout_s: float = DEFAULT_TIMEOUT_S,
+        max_memory: int = DEFAULT_MAX_MEMORY,
+        pool: ProcessPool | None = None,
+    ):
+        self.store = store
+        self.texts = HostTexts.for_store(store)
+        self.pool = pool or ProcessPool(store, resolver, timeout_s=timeout_s, max_memory=max_memory)
+        self.app_config_hash: str | None = None
+        self.process: AppProcess | None = None
+        self.last_set_state_result: Result | None = None
+        self.last_record_hash: str | None = None
+        #: ``console.log`` lines of the app (Elm's Debug.log), with the record index they came from.
+        self.logs: list[tuple[int, str]] = []
+
+    # --- snapshots -------------------------------------------------------------------------
+
+    def snapshot(self, *, record: Record | None = None) -> Snapshot:
+        if self.process is None:
+            return Snapshot(self.app_config_hash, None)
+        return Snapshot(self.app_config_hash, self._app(lambda p: p.get_state(), record))
+
+    def restore(self, snap: Snapshot, *, record: Record | None = None) -> None:
+        """Put the process into a snapshot's state (a reduction, or an in-memory checkpoint)."""
+        self.app_config_hash = snap.app_config_hash
+        if snap.app_config_hash is None or snap.state_json is None:
+            self.process = None
+            return
+        self.process = self._runtime(lambda: self.pool.reuse(snap.app_config_hash or ""), record)
+        state = snap.state_json
+        self._app(lambda p: p.set_state(state), record)
+
+    # --- applying records ------------------------------------------------------------------
+
+    def _runtime(self, make: Callable[[], AppProcess], record: Record | None) -> AppProcess:
+        try:
+            return make()
+        except AppError as e:
+            raise _located(e, record) from None
+
+    def _app(self, op: Callable[[AppProcess], Any], record: Record | None) -> Any:
+        assert self.process is not None
+        try:
+            return op(self.process)
+        except AppError as e:
+            self.process = None  # the context is gone; a later restore builds a new one
+            raise _located(e, record) from None
+
+    def apply(self, record: Record, event: CompositionEvent) -> Result | None:
+        """Apply one non-app event (set-state, deploys, revert checks are the caller's) per §5.2."""
+        kind = event.kind
+        if kind is RecordKind.SET_STATE:
+            return self._set_state(record, event)
+        if kind is RecordKind.DEPLOY_INIT:
+            self._deploy(record, event)
+            self.last_set_state_result = None
+            return None
+        if kind is RecordKind.DEPLOY_MIGRATE:
+            return self._migrate(record, event)
+        if kind is RecordKind.UPDATE:
+            if self.process is not None and event.value is not None:
+                ev = self.store.value_bytes(event.value, record=record).decode("utf-8", errors="replace")
+                self._app(lambda p: p.process_event(ev), record)
+            return None
+        raise RestoreError(
+            f"Replaying {kind.value} records (a later host generation) is not supported",
+            event_index=record.index,
+            record_hash=record.hash,
+        )
+
+    def run_app_events(
+        self,
+        items: Sequence[tuple[Record, str]],
+        *,
+        responses: bool = False,
+        states_after: Sequence[int] = (),
+        batch_size: int = DEFAULT_BATCH_SIZE,
+    ) -> tuple[list[str | None], dict[int, str]]:
+        """Run app events (``(record, event JSON)`` pairs, in order) inside V8 in batches.
+
+        Returns the responses (None where no app was running, as the host ignored the event) and
+        the serialized states after the requested item offsets. Failures name the record.
+        """
+        out_responses: list[str | None] = []
+        out_states: dict[int, str] = {}
+        if self.process is None:
+            return [None] * len(items) if responses else [], {}
+        wanted = sorted(set(states_after))
+        for start in range(0, len(items), batch_size):
+            chunk = items[start : start + batch_size]
+            snaps = [o - start for o in wanted if start <= o < start + len(chunk)]
+            result, failure = self.process.run_batch([e for _, e in chunk], responses=responses, states_after=snaps)
+            if failure is not None:
+                self.process = None
+                raise _located(failure.error, chunk[min(failure.offset, len(chunk) - 1)][0])
+            if responses and result.responses is not None:
+                out_responses.extend(result.responses)
+            out_states.update({start + k: v for k, v in result.states.items()})
+            self.logs.extend((chunk[i][0].index, line) for i, line in result.logs if 0 <= i < len(chunk))
+        return out_responses, out_states
+
+    def _config_hash(self, record: Record, event: CompositionEvent) -> str:
+        assert event.value is not None and event.value.hash_base16 is not None
+        h = event.value.hash_base16
+        try:
+            self.store.app_config(h)
+        except CorruptTree:
+            raise RestoreError(
+                f"Failed to load component {h} as tree: Failed to parse as tree.", event_index=record.index, record_hash=record.hash
+            ) from None
+        except StoreError as e:
+            raise RestoreError(f"Failed to load component {h} as tree: {e}", event_index=record.index, record_hash=record.hash) from None
+        return h
+
+    def _deploy(self, record: Record, event: CompositionEvent) -> None:
+        h = self._config_hash(record, event)
+        proc = self._runtime(lambda: self.pool.fresh(h), record)
+        self.app_config_hash, self.process = h, proc
+
+    def _set_state(self, record: Record, event: CompositionEvent) -> Result:
+        assert event.value is not None
+        state = self.store.value_bytes(event.value, record=record).decode("utf-8", errors="replace")
+        if self.process is None:
+            result = Result(err=NO_APP_FOR_SET_STATE)
+        else:
+            self._app(lambda p: p.set_state(state), record)
+            after = self._app(lambda p: p.get_state(), record)
+            same = normalize_json(after) == normalize_json(state) and normalize_json(state) is not None
+            result = Result(ok=self.texts.set_state_ok) if same else Result(err=self.texts.set_state_err + after)
+        self.last_set_state_result = result
+        return result
+
+    def _migrate(self, record: Record, event: CompositionEvent) -> Result:
+        state_before = self._app(lambda p: p.get_state(), record) if self.process is not None else None
+        h = self._config_hash(record, event)
+        config = self.store.app_config(h)
+        # A compile failure propagates: the 2020 host did not catch it, 2021 reported the exception.
+        proc = self._runtime(lambda: self.pool.fresh(h), record)
+        prepared: str | None = None
+        if config.migration_module is None:
+            prepared = f"Did not find interface module at '{self.texts.migration_module}'"
+        elif not proc.has_migrate:
+            raise RuntimeUnavailable(
+                f"The runtime for app config {h} does not define interface_migrate, but the app config has "
+                f"{config.migration_module}",
+                app_config_hash=h,
+            )
+        migrated: str | None = None
+        if prepared is not None:
+            result = Result(err=f"Failed to prepare elm app state migration: {prepared}")
+        else:
+            self.app_config_hash, self.process = h, proc
+            raw = self._app(lambda p: p.migrate(state_before if state_before is not None else ""), record)
+            result, migrated = self._migration_result(raw, record)
+        self.app_config_hash, self.process = h, proc
+        target = migrated if migrated is not None else ""
+        self._app(lambda p: p.set_state(target), record)
+        if migrated is not None:
+            after = self._app(lambda p: p.get_state(), record)
+            if normalize_json(after) != normalize_json(migrated):
+                result = Result(
+                    err="Failed to load the migrated serialized state with the destination public app configuration."
+                    f" resulting State:\n{after}"
+                )
+        self.last_set_state_result = result
+        return result
+
+    def _migration_result(self, raw: str, record: Record) -> tuple[Result, str | None]:
+        """Interpret ``interface_migrate``'s ``{"Ok":["<json>"]}`` / ``{"Err":["<error>"]}``."""
+        try:
+            value = json.loads(raw)
+            tag, payload = next(iter(value.items()))
+            inner = payload[0] if isinstance(payload, list) else payload
+        except (ValueError, AttributeError, StopIteration, IndexError, TypeError):
+            return Result(err=f"Failed to migrate the elm app state:Unexpected migration result: {raw[:500]}"), None
+        if tag == "Ok" and isinstance(inner, str):
+            return Result(ok=MIGRATED_OK), inner
+        return Result(err=f"Failed to migrate the elm app state:{MIGRATION_DECODE_PREFIX}{inner}"), None
+
+    def close(self) -> None:
+        self.pool.close()
+        self.process = None
+
+
+def _located(e: AppError, record: Record | None) -> AppError:
+    """The same kind of error, naming the record being applied."""
+    if record is None or e.record_hash is not None:
+        return e
+    base = str(e.args[0]).split(" (app config ")[0] if e.args else str(e)
+    return type(e)(
+        base, event_index=record.index, record_hash=record.hash, app_config_hash=e.app_config_hash, js_message=e.js_message
+    )

@@ -1,0 +1,112 @@
+"""Projected stores: a store as it would look with one more record appended, held in memory (§5.3).
+
+The host tested every deployment, set-state and revert this way before committing it: append
+the record to an in-memory projection (writes land in a dictionary, reads fall back to the real
+files), run the restore path on it, and accept the event only if that succeeds. Nothing here can
+write to the real store.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Callable, Mapping
+
+from ..errors import AppError, ElmCompileError, RestoreError, StoreError
+from ..runtime.engine import DEFAULT_MAX_MEMORY, DEFAULT_TIMEOUT_S
+from ..runtime.sources import RuntimeResolver
+from ..store.files import OverlayFiles
+from ..store.records import RecordKind
+from ..store.store import Store
+from ..store.trees import TreeEncoding
+from ..store.writer import AppendResult, StoreWriter, WriterEra
+from .host import Result
+from .restore import Restored, restore
+
+OK_2020 = "Successfully deployed this configuration and started the web server."
+OK_2021 = "Successfully applied this composition event to the process."
+
+
+@dataclass
+class Projection:
+    """A store with appended records, in memory."""
+
+    base: Store
+    overlay: OverlayFiles
+    writer: StoreWriter
+
+    @classmethod
+    def of(cls, store: Store, *, era: WriterEra | None = None, tree_encoding: TreeEncoding | None = None) -> Projection:
+        """Project onto ``store``; the writer imitates the store's era unless told otherwise."""
+        overlay = OverlayFiles(store.files)
+        writer = StoreWriter.continuing(overlay, store.log, era=era)
+        encoding = tree_encoding or store_tree_encoding(store)
+        if encoding is not None:
+            writer.tree_encoding = encoding  # hash new app configs the way this store's host did
+        return cls(store, overlay, writer)
+
+    def store(self) -> Store:
+        """The projected store, read through the overlay."""
+        return Store(self.overlay, name=f"{self.base.name} (projected)")
+
+
+def store_tree_encoding(store: Store) -> TreeEncoding | None:
+    """The tree-name encoding of the newest deployed app config, if any."""
+    for rec in reversed(store.records):
+        ev = rec.parsed.event
+        if ev.kind in (RecordKind.DEPLOY_INIT, RecordKind.DEPLOY_MIGRATE) and ev.value and ev.value.hash_base16:
+            try:
+                return store.app_config(ev.value.hash_base16).name_encoding
+            except StoreError:
+                return None
+    return None
+
+
+@dataclass
+class TestOutcome:
+    """The host's verdict on appending a composition event."""
+
+    accepted: bool
+    message: str
+    record_hash: str
+    parent_hash: str | None
+    restored: Restored | None
+    seconds: float
+    projected: Store | None
+
+
+def test_continue_with(
+    projection: Projection,
+    kind: RecordKind,
+    append: Callable[[StoreWriter], AppendResult],
+    resolver: RuntimeResolver,
+    *,
+    timeout_s: float = DEFAULT_TIMEOUT_S,
+    max_memory: int = DEFAULT_MAX_MEMORY,
+) -> TestOutcome:
+    """Append via ``append`` to the projection and run restore on it, as the host's
+    ``TestContinueWithCompositionEvent`` did. The restored process is kept when accepted."""
+    started = time.perf_counter()
+    parent = projection.writer.parent_hash
+    result = append(projection.writer)
+    generation_2021 = projection.writer.era.uses_literal_log
+    restored: Restored | None = None
+    projected: Store | None = None
+    try:
+        projected = projection.store()
+        restored = restore(projected, resolver, timeout_s=timeout_s, max_memory=max_memory)
+    except (RestoreError, AppError, ElmCompileError, StoreError) as e:
+        return TestOutcome(False, f"Failed with exception: {e}", result.record_hash, parent, None, time.perf_counter() - started, projected)
+    outcome: Result | None = restored.host.last_set_state_result
+    if kind in (RecordKind.DEPLOY_MIGRATE, RecordKind.SET_STATE) and (outcome is None or not outcome.is_ok):
+        restored.close()
+        err = outcome.err if outcome is not None else "no result"
+        prefix = "Failed to migrate Elm app state for this deployment: " if kind is RecordKind.DEPLOY_MIGRATE else ""
+        return TestOutcome(False, prefix + str(err), result.record_hash, parent, None, time.perf_counter() - started, projected)
+    return TestOutcome(
+        True, OK_2021 if generation_2021 else OK_2020, result.record_hash, parent, restored, time.perf_counter() - started, projected
+    )
+
+
+def deploy_appender(files: Mapping[str, bytes], *, migrate: bool, time_ms: int) -> Callable[[StoreWriter], AppendResult]:
+    return lambda w: w.append_deploy(files, migrate=migrate, time_ms=time_ms)[0]

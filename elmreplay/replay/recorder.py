@@ -1,0 +1,194 @@
+"""The recorder: a host-faithful writer of NEW stores, driven by a script of operations.
+
+It behaves like the Elm-fullstack host (§4, §5.3, §6.5):
+
+* an app event is processed first, then its record is appended;
+* a reduction is written after an app event when 10 minutes of host time passed since the last
+  one (or every ``reduction_every_events`` events, if set), and at the start of every admin
+  operation (deploy, set-state, revert);
+* deploys, set-state and reverts are first tested on a projected store (restore must succeed,
+  a migration or set-state must return Ok); only accepted events are written, and the live
+  process is then restarted from the store.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Mapping, Sequence
+
+from ..errors import ElmReplayError
+from ..runtime.engine import DEFAULT_MAX_MEMORY, DEFAULT_TIMEOUT_S
+from ..runtime.sources import RuntimeResolver
+from ..store.files import DirectoryFiles
+from ..store.records import RecordKind
+from ..store.store import Store
+from ..store.trees import TreeEncoding, build_tree
+from ..store.components import component_hash
+from ..store.writer import DirectorySink, StoreWriter, WriterEra
+from .host import HostProcess, Snapshot
+from .projection import Projection, TestOutcome, deploy_appender, test_continue_with
+from .restore import restore
+
+REDUCTION_INTERVAL_MS = 10 * 60 * 1000
+
+
+class AdminRejected(ElmReplayError):
+    """The recorder's admin operation was rejected by the projected-store test (like HTTP 400)."""
+
+    def __init__(self, outcome: TestOutcome):
+        super().__init__(outcome.message)
+        self.outcome = outcome
+
+
+@dataclass
+class Recorder:
+    """Write a new store by running apps the way the host did.
+
+    Parameters
+    ----------
+    directory
+        An empty or not yet existing directory.
+    resolver
+        JavaScript for the app configs that will be deployed.
+    era
+        Writer generation (chain layouts E1-E4, or E5 literal log files).
+    """
+
+    directory: Path
+    resolver: RuntimeResolver
+    era: WriterEra = WriterEra.E5
+    tree_encoding: TreeEncoding | None = None
+    reduction_every_events: int | None = None
+    timeout_s: float = DEFAULT_TIMEOUT_S
+    max_memory: int = DEFAULT_MAX_MEMORY
+    records: list[str] = field(default_factory=list)
+    responses: list[str | None] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.directory = Path(self.directory)
+        self.writer = StoreWriter(DirectorySink(self.directory), self.era, tree_encoding=self.tree_encoding)
+        self.files = DirectoryFiles(self.directory)
+        self.live: HostProcess | None = None
+        self._last_reduction_ms: int | None = None
+        self._events_since_reduction = 0
+
+    # --- helpers -------------------------------------------------------------------------
+
+    def _store(self) -> Store:
+        return Store(self.files, name=os.fspath(self.directory))
+
+    def app_config_hash(self, files: Mapping[str, bytes]) -> str:
+        """The hash this recorder's era gives an app config."""
+        return component_hash(build_tree(files, self.writer.tree_encoding))
+
+    def _write_reduction(self) -> None:
+        head = self.writer.parent_hash
+        if head is None:
+            return  # nothing is written when the log is empty
+        live = self.live
+        snap = live.snapshot() if live is not None else Snapshot(None, None)
+        self.writer.write_reduction(
+            head,
+            state_json=snap.state_json.encode("utf-8") if snap.state_json is not None else None,
+            app_config_hash=snap.app_config_hash,
+        )
+        self._events_since_reduction = 0
+
+    def _restart_from_store(self) -> None:
+        if self.live is not None:
+            self.live.close()
+        restored = restore(self._store(), self.resolver, timeout_s=self.timeout_s, max_memory=self.max_memory)
+        self.live = restored.host
+
+    def _admin(self, kind: RecordKind, append: Callable[[StoreWriter], object], time_ms: int) -> TestOutcome:
+        self._write_reduction()  # the host stored a reduction at the start of every admin operation
+        self._last_reduction_ms = time_ms
+        projection = Projection.of(self._store(), era=self.writer.era, tree_encoding=self.writer.tree_encoding)
+        outcome = test_continue_with(
+            projection, kind, append, self.resolver, timeout_s=self.timeout_s, max_memory=self.max_memory  # type: ignore[arg-type]
+        )
+        if outcome.restored is not None:
+            outcome.restored.close()
+        if not outcome.accepted:
+            raise AdminRejected(outcome)
+        append(self.writer)  # the same record, now into the real (new) store
+        self.records.append(self.writer.parent_hash or "")
+        self.responses.append(None)
+        self._restart_from_store()
+        return outcome
+
+    # --- operations ----------------------------------------------------------------------
+
+    def deploy(self, files: Mapping[str, bytes], *, migrate: bool, time_ms: int) -> TestOutcome:
+        """deploy+init or deploy+migrate, tested on a projection first."""
+        kind = RecordKind.DEPLOY_MIGRATE if migrate else RecordKind.DEPLOY_INIT
+        return self._admin(kind, deploy_appender(files, migrate=migrate, time_ms=time_ms), time_ms)
+
+    def set_state(self, state_json: str, *, time_ms: int) -> TestOutcome:
+        data = state_json.encode("utf-8")
+        return self._admin(RecordKind.SET_STATE, lambda w: w.append_set_state(data, time_ms), time_ms)
+
+    def revert(self, record_hash: str, *, time_ms: int) -> TestOutcome:
+        return self._admin(RecordKind.REVERT, lambda w: w.append_revert(record_hash, time_ms), time_ms)
+
+    def events(self, events: Sequence[tuple[str, int]]) -> list[str | None]:
+        """Process app events (JSON, host time in ms) and append their records; returns responses.
+
+        Events run inside V8 in batches; reductions land exactly where the host's 10-minute
+        rule (or ``reduction_every_events``) puts them.
+        """
+        out: list[str | None] = []
+        start = 0
+        while start < len(events):
+            stop, reduce_after = self._next_reduction_point(events, start)
+            chunk = events[start:stop]
+            responses = self._process(chunk)
+            for (event_json, t), response in zip(chunk, responses):
+                self.records.append(self.writer.append_app_event(event_json, t).record_hash)
+                self.responses.append(response)
+                out.append(response)
+                self._events_since_reduction += 1
+            if reduce_after:
+                self._write_reduction()
+                self._last_reduction_ms = chunk[-1][1]
+            start = stop
+        return out
+
+    def _next_reduction_point(self, events: Sequence[tuple[str, int]], start: int) -> tuple[int, bool]:
+        """Index after the next event that triggers a reduction (or the end), and whether one does."""
+        if self._last_reduction_ms is None:
+            self._last_reduction_ms = events[start][1]
+        for i in range(start, len(events)):
+            n = self._events_since_reduction + (i - start) + 1
+            by_count = self.reduction_every_events is not None and n >= self.reduction_every_events
+            by_time = self.reduction_every_events is None and events[i][1] - self._last_reduction_ms >= REDUCTION_INTERVAL_MS
+            if by_count or by_time:
+                return i + 1, True
+        return len(events), False
+
+    def _process(self, chunk: Sequence[tuple[str, int]]) -> list[str | None]:
+        live = self.live
+        if live is None or live.process is None:
+            return [None] * len(chunk)  # no app deployed: the host ignored the event
+        pending = [(_PendingRecord(len(self.records) + k), e) for k, (e, _) in enumerate(chunk)]
+        responses, _ = live.run_app_events(pending, responses=True)  # type: ignore[arg-type]
+        return responses
+
+    def torn_append(self, garbage: bytes, *, time_ms: int) -> None:
+        """Leave a partial record at the end of the newest log file (a crash mid-append)."""
+        self.writer.append_torn(garbage, time_ms)
+
+    def close(self) -> None:
+        if self.live is not None:
+            self.live.close()
+            self.live = None
+
+
+@dataclass(frozen=True)
+class _PendingRecord:
+    """Stands in for a record that is not appended yet, so failures name its future index."""
+
+    index: int
+    hash: str = "(not yet appended)"

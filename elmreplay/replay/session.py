@@ -1,0 +1,340 @@
+"""Replay sessions: the state after any record, stepping and seeking with checkpoints.
+
+A session replays the history in *append order*, so reverted records have states too: the
+state a record had before a revert hid it. A ``RevertProcessTo`` record puts the process back
+into the state after its target (which is what the host's restore then computed).
+
+Checkpoints are serialized states kept in memory every ``checkpoint_every`` records, under a
+memory budget (when the budget is exceeded every other checkpoint is dropped and the spacing
+doubles). Stored reductions serve as cold checkpoints (``use_reductions=True``, what the host
+restored from); verification turns that off to replay everything.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from typing import Callable, Iterator
+
+import pandas as pd
+
+from ..errors import RestoreError
+from ..runtime.engine import DEFAULT_MAX_MEMORY, DEFAULT_TIMEOUT_S
+from ..runtime.sources import RuntimeResolver
+from ..store.records import Record, RecordKind
+from ..store.store import Store
+from .host import HostProcess, Result, Snapshot
+
+DEFAULT_CHECKPOINT_EVERY = 1000
+DEFAULT_MEMORY_BUDGET = 256 << 20
+#: Where the session stands before any record has been applied.
+BEFORE_FIRST = -1
+
+ProgressCallback = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class StepInfo:
+    """What applying one record did (kept for records that are not plain app events)."""
+
+    index: int
+    kind: str
+    result: Result | None
+
+
+class ReplaySession:
+    """Replay a store's history through its apps and look at the state after any record.
+
+    Parameters
+    ----------
+    store
+        The store (or a projection of one).
+    resolver
+        Where the apps' JavaScript comes from.
+    checkpoint_every
+        Initial spacing of in-memory checkpoints, in records.
+    memory_budget
+        Bytes of serialized states the checkpoints may hold.
+    use_reductions
+        Start from stored reductions where they are closer than any checkpoint.
+    start
+        Replay from the reduction of this record instead of the first record (for histories
+        whose older part was truncated, or to replay from a chosen reduction).
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        resolver: RuntimeResolver,
+        *,
+        checkpoint_every: int = DEFAULT_CHECKPOINT_EVERY,
+        memory_budget: int = DEFAULT_MEMORY_BUDGET,
+        use_reductions: bool = True,
+        start: str | None = None,
+        timeout_s: float = DEFAULT_TIMEOUT_S,
+        max_memory: int = DEFAULT_MAX_MEMORY,
+    ) -> None:
+        self.store = store
+        self.resolver = resolver
+        self.checkpoint_every = max(1, checkpoint_every)
+        self.memory_budget = memory_budget
+        self.use_reductions = use_reductions
+        self.host = HostProcess(store, resolver, timeout_s=timeout_s, max_memory=max_memory)
+        self.records = store.records
+        self._reduction_index = sorted(
+            store.index_of_hash[h] for h in store.reduction_hashes if h in store.index_of_hash
+        )
+        self._checkpoints: dict[int, Snapshot] = {}
+        self._revert_targets = {r.revert_target for r in self.records if r.revert_target}
+        self._pinned: dict[int, Snapshot] = {}  # states of revert targets (few; outside the budget)
+        self.step_results: dict[int, StepInfo] = {}
+        self.first_index = BEFORE_FIRST
+        self._pos = BEFORE_FIRST
+        if start is not None:
+            self.first_index = self._start_from_reduction(start)
+        elif self.records and self.records[0].parent_hash is not None and store.log.truncated:
+            oldest = self._reduction_index[0] if self._reduction_index else None
+            if oldest is None:
+                raise RestoreError(
+                    "Failed to get sufficient history: Composition log record points to parent "
+                    f"{self.records[0].parent_hash}",
+                    event_index=0,
+                    record_hash=self.records[0].hash,
+                )
+            self.first_index = self._start_from_reduction(self.records[oldest].hash)
+
+    # --- public ---------------------------------------------------------------------------
+
+    @property
+    def position(self) -> int:
+        """Index of the last applied record (-1 before the first)."""
+        return self._pos
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def state_at(self, index: int) -> str | None:
+        """The serialized state after record ``index`` exactly as ``getSerializedState`` returned
+        it; None when no app was running. Negative indices count from the end."""
+        self.seek(index)
+        return self.host.snapshot(record=self._record_or_none(self._pos)).state_json
+
+    def snapshot_at(self, index: int) -> Snapshot:
+        self.seek(index)
+        return self.host.snapshot(record=self._record_or_none(self._pos))
+
+    def app_config_at(self, index: int) -> str | None:
+        self.seek(index)
+        return self.host.app_config_hash
+
+    def seek(self, index: int, *, on_progress: ProgressCallback | None = None) -> None:
+        """Move to the state after record ``index``, replaying as few records as possible."""
+        index = self._normalize(index)
+        if index == self._pos:
+            return
+        start = self._best_start(index)
+        if start is not None:
+            self._restore(start)
+        self._advance(index, on_progress=on_progress)
+
+    def forward(self, n: int = 1) -> int:
+        self.seek(min(self._pos + n, len(self.records) - 1))
+        return self._pos
+
+    def back(self, n: int = 1) -> int:
+        self.seek(max(self._pos - n, self.first_index if self.first_index >= 0 else 0))
+        return self._pos
+
+    def responses(self, start: int, stop: int) -> list[str | None]:
+        """The app's response to each record in ``[start, stop)`` (None for records that are not
+        app events or when no app ran). Replays that range once."""
+        start, stop = max(start, 0), min(stop, len(self.records))
+        if start >= stop:
+            return []
+        self.seek(start - 1) if start > 0 else self._reset_to_beginning()
+        out: list[str | None] = []
+        self._advance(stop - 1, collect=out)
+        return out
+
+    def replay_all(self, *, on_progress: ProgressCallback | None = None) -> None:
+        """Replay to the newest record (building checkpoints on the way)."""
+        if self.records:
+            self.seek(len(self.records) - 1, on_progress=on_progress)
+
+    def events(self, *, responses: bool = True) -> pd.DataFrame:
+        """The store's events table, with each app event's response (replays the history)."""
+        df = self.store.events()
+        if responses:
+            df["response"] = self.responses(0, len(self.records))
+        df["step_result"] = [str(self.step_results[i].result) if i in self.step_results and self.step_results[i].result else None for i in range(len(df))]
+        return df
+
+    @property
+    def checkpoint_bytes(self) -> int:
+        return sum(s.size for s in self._checkpoints.values())
+
+    @property
+    def checkpoint_count(self) -> int:
+        return len(self._checkpoints)
+
+    @property
+    def logs(self) -> list[tuple[int, str]]:
+        """Console output of the apps (Elm ``Debug.log``), as ``(record index, line)``."""
+        return self.host.logs
+
+    def close(self) -> None:
+        self.host.close()
+
+    def __enter__(self) -> ReplaySession:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return (
+            f"ReplaySession({self.store.name!r}: {len(self.records)} records, at #{self._pos}, "
+            f"{self.checkpoint_count} checkpoints every {self.checkpoint_every} ({self.checkpoint_bytes} bytes))"
+        )
+
+    # --- internals ------------------------------------------------------------------------
+
+    def _normalize(self, index: int) -> int:
+        n = len(self.records)
+        if index < 0:
+            index += n
+        if not 0 <= index < n:
+            raise IndexError(f"record index {index} out of range: the store has {n} records")
+        if index < self.first_index:
+            raise IndexError(
+                f"record index {index} is before the oldest reduction this session starts from (#{self.first_index})"
+            )
+        return index
+
+    def _record_or_none(self, index: int) -> Record | None:
+        return self.records[index] if 0 <= index < len(self.records) else None
+
+    def _start_from_reduction(self, record_hash: str) -> int:
+        index = self.store.index_of_hash.get(record_hash)
+        red = self.store.usable_reduction(record_hash) if index is not None else None
+        if index is None or red is None:
+            raise RestoreError(f"No usable reduction of record {record_hash} to start from", record_hash=record_hash)
+        snap = Snapshot(red.app_config_hash, red.state_json.decode("utf-8", errors="replace"))
+        self._pinned[index] = snap
+        self._restore((index, snap))
+        return index
+
+    def _best_start(self, index: int) -> tuple[int, Snapshot] | None:
+        """The closest known state at or before ``index`` if it beats continuing from here."""
+        candidates = [i for i in (*self._checkpoints, *self._pinned) if i <= index]
+        best = max(candidates, default=None)
+        if self.use_reductions:
+            k = bisect.bisect_right(self._reduction_index, index) - 1
+            if k >= 0 and (best is None or self._reduction_index[k] > best):
+                best = self._reduction_index[k]
+        if self._pos <= index and (best is None or best <= self._pos):
+            return None  # continuing forward is at least as close
+        if best is None:
+            return (BEFORE_FIRST, Snapshot(None, None))
+        snap = self._checkpoints.get(best) or self._pinned.get(best)
+        if snap is None:
+            red = self.store.usable_reduction(self.records[best].hash)
+            if red is None:  # not usable after all: fall back to the one before
+                self._reduction_index.remove(best)
+                return self._best_start(index)
+            snap = Snapshot(red.app_config_hash, red.state_json.decode("utf-8", errors="replace"))
+        return (best, snap)
+
+    def _reset_to_beginning(self) -> None:
+        start = self.first_index
+        self._restore((start, self._pinned[start]) if start >= 0 else (BEFORE_FIRST, Snapshot(None, None)))
+
+    def _restore(self, start: tuple[int, Snapshot]) -> None:
+        index, snap = start
+        self.host.restore(snap, record=self._record_or_none(index))
+        self._pos = index
+
+    def _keep_checkpoint(self, index: int, state: Snapshot) -> None:
+        self._checkpoints[index] = state
+        while self.checkpoint_bytes > self.memory_budget and self._checkpoints:
+            # Thin out: keep every other checkpoint and double the spacing.
+            self.checkpoint_every *= 2
+            self._checkpoints = {i: s for i, s in self._checkpoints.items() if (i + 1) % self.checkpoint_every == 0}
+            if len(self._checkpoints) <= 1 and self.checkpoint_bytes > self.memory_budget:
+                self._checkpoints.clear()
+                break
+
+    def _wants_snapshot(self, index: int) -> bool:
+        return (index + 1) % self.checkpoint_every == 0 and index not in self._checkpoints or (
+            self.records[index].hash in self._revert_targets and index not in self._pinned
+        )
+
+    def _store_snapshot(self, index: int, snap: Snapshot) -> None:
+        if self.records[index].hash in self._revert_targets:
+            self._pinned[index] = snap
+        if (index + 1) % self.checkpoint_every == 0:
+            self._keep_checkpoint(index, snap)
+
+    def _advance(
+        self, index: int, *, collect: list[str | None] | None = None, on_progress: ProgressCallback | None = None
+    ) -> None:
+        """Apply records ``_pos+1 .. index`` in append order, batching runs of app events."""
+        while self._pos < index:
+            run = list(self._app_event_run(self._pos + 1, index))
+            if run:
+                self._run_events(run, collect)
+            else:
+                self._apply_one(self._pos + 1, collect)
+            if on_progress is not None:
+                on_progress(self._pos)
+
+    def _app_event_run(self, first: int, last: int) -> Iterator[Record]:
+        for i in range(first, last + 1):
+            rec = self.records[i]
+            if rec.kind is not RecordKind.UPDATE:
+                return
+            yield rec
+
+    def _run_events(self, run: list[Record], collect: list[str | None] | None) -> None:
+        items: list[tuple[Record, str]] = []
+        last_offset_of: dict[int, int] = {}
+        for rec in run:
+            for payload in self.store.app_events(rec):
+                items.append((rec, payload))
+            last_offset_of[rec.index] = len(items) - 1
+        wanted = {off: i for i, off in last_offset_of.items() if off >= 0 and self._wants_snapshot(i)}
+        if self.host.process is None:
+            responses: list[str | None] = [None] * len(items)
+            states: dict[int, str] = {}
+        else:
+            responses, states = self.host.run_app_events(items, responses=collect is not None, states_after=list(wanted))
+        for off, i in wanted.items():
+            self._store_snapshot(i, Snapshot(self.host.app_config_hash, states.get(off)))
+        if collect is not None:
+            by_record: dict[int, str | None] = {}
+            for (rec, _), resp in zip(items, responses or [None] * len(items)):
+                by_record[rec.index] = resp
+            collect.extend(by_record.get(r.index) for r in run)
+        self._pos = run[-1].index
+
+    def _apply_one(self, index: int, collect: list[str | None] | None) -> None:
+        rec = self.records[index]
+        result: Result | None = None
+        if rec.kind is RecordKind.REVERT:
+            target = rec.revert_target
+            assert target is not None
+            t = self.store.index_of_hash[target]
+            snap = self._pinned.get(t)
+            if snap is None:
+                snap = self.snapshot_at(t)
+                self._pinned[t] = snap
+            self._restore((t, snap))
+        else:
+            for ev in rec.parsed.events:
+                result = self.host.apply(rec, ev)
+        self.step_results[index] = StepInfo(index, rec.kind.value, result)
+        if collect is not None:
+            collect.append(None)
+        self._pos = index
+        if self._wants_snapshot(index):
+            self._store_snapshot(index, self.host.snapshot(record=rec))

@@ -1,0 +1,130 @@
+"""Verification: replay the whole history and compare with every stored reduction, byte for byte."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from ..runtime.sources import RuntimeResolver
+from ..store.store import Store
+from .session import ReplaySession
+
+
+@dataclass(frozen=True)
+class ReductionCheck:
+    """One stored reduction compared with the replayed state after its record."""
+
+    index: int
+    record_hash: str
+    matches: bool
+    app_config_matches: bool
+    stored_state: str | None
+    replayed_state: str | None
+    stored_app_config: str | None
+    replayed_app_config: str | None
+    note: str = ""
+
+    def diff(self) -> Any:
+        """An Elm-aware diff of stored vs replayed state (see :mod:`elmreplay.inspect.diff`)."""
+        from ..inspect.diff import diff_states
+
+        return diff_states(self.stored_state or "null", self.replayed_state or "null", old_label="stored", new_label="replayed")
+
+
+@dataclass
+class VerifyReport:
+    """The outcome of :func:`verify`."""
+
+    store: str
+    records: int
+    replayed_from: int
+    checks: list[ReductionCheck] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(c.matches and c.app_config_matches for c in self.checks)
+
+    @property
+    def mismatches(self) -> list[ReductionCheck]:
+        return [c for c in self.checks if not (c.matches and c.app_config_matches)]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "store": self.store,
+            "ok": self.ok,
+            "records": self.records,
+            "replayed_from": self.replayed_from,
+            "reductions_checked": len(self.checks),
+            "mismatches": [
+                {
+                    "index": c.index,
+                    "record_hash": c.record_hash,
+                    "state_matches": c.matches,
+                    "app_config_matches": c.app_config_matches,
+                    "stored_app_config": c.stored_app_config,
+                    "replayed_app_config": c.replayed_app_config,
+                    "note": c.note,
+                }
+                for c in self.mismatches
+            ],
+            "skipped": self.skipped,
+        }
+
+    def __str__(self) -> str:
+        head = (
+            f"{'OK' if self.ok else 'MISMATCH'}: {len(self.checks)} reductions checked, "
+            f"{len(self.mismatches)} differ ({self.records} records, replayed from #{self.replayed_from})"
+        )
+        lines = [head]
+        for c in self.mismatches:
+            what = "state" if not c.matches else "app config"
+            lines.append(f"  #{c.index} {c.record_hash}: {what} differs {c.note}".rstrip())
+        lines.extend(f"  skipped: {s}" for s in self.skipped)
+        return "\n".join(lines)
+
+
+def verify(
+    store: Store,
+    resolver: RuntimeResolver,
+    *,
+    on_progress: Callable[[int], None] | None = None,
+    **session_kw: Any,
+) -> VerifyReport:
+    """Replay from the first record (or the oldest usable reduction when the log was truncated)
+    without using any other reduction, and compare the state after every reduced record."""
+    session = ReplaySession(store, resolver, use_reductions=False, **session_kw)
+    try:
+        report = VerifyReport(store.name, len(store.records), max(session.first_index, 0))
+        targets = sorted(
+            (store.index_of_hash[h], h) for h in store.reduction_hashes if h in store.index_of_hash
+        )
+        report.skipped.extend(
+            f"reduction {h}: names no record of this history" for h in store.reduction_hashes if h not in store.index_of_hash
+        )
+        for index, h in targets:
+            if index <= session.first_index:
+                continue
+            red = store.usable_reduction(h)
+            if red is None:
+                report.skipped.append(f"reduction of #{index} {h}: not usable (missing component or null field)")
+                continue
+            session.seek(index, on_progress=on_progress)
+            snap = session.snapshot_at(index)
+            stored = red.state_json.decode("utf-8", errors="replace")
+            report.checks.append(
+                ReductionCheck(
+                    index,
+                    h,
+                    snap.state_json is not None and snap.state_json.encode("utf-8") == red.state_json,
+                    snap.app_config_hash == red.app_config_hash,
+                    stored,
+                    snap.state_json,
+                    red.app_config_hash,
+                    snap.app_config_hash,
+                )
+            )
+        session.replay_all(on_progress=on_progress)  # app failures after the last reduction count too
+        return report
+    finally:
+        session.close()
