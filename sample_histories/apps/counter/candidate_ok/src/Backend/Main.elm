@@ -1,0 +1,70 @@
+module Backend.Main exposing (..)
+
+{-| Candidate successor of the string builder (never deployed in the sample history): the
+state also remembers the text length. A POST appends the request body text; every request
+is answered with the text.
+-}
+
+import Backend.InterfaceToHost as InterfaceToHost
+import Base64
+
+
+type alias State =
+    { text : String
+    , length : Int
+    }
+
+
+processEvent : InterfaceToHost.AppEvent -> State -> ( State, InterfaceToHost.AppEventResponse )
+processEvent hostEvent stateBefore =
+    case hostEvent of
+        InterfaceToHost.HttpRequestEvent httpRequestEvent ->
+            let
+                state =
+                    case httpRequestEvent.request.method |> String.toLower of
+                        "post" ->
+                            let
+                                text =
+                                    stateBefore.text ++ requestBodyText httpRequestEvent.request
+                            in
+                            { text = text, length = String.length text }
+
+                        _ ->
+                            stateBefore
+
+                httpResponse =
+                    { httpRequestId = httpRequestEvent.httpRequestId
+                    , response =
+                        { statusCode = 200
+                        , bodyAsBase64 = Just (Base64.fromString state.text)
+                        , headersToAdd = []
+                        }
+                    }
+            in
+            ( state
+            , InterfaceToHost.passiveAppEventResponse
+                |> InterfaceToHost.withCompleteHttpResponsesAdded [ httpResponse ]
+            )
+
+        InterfaceToHost.TaskCompleteEvent _ ->
+            ( stateBefore, InterfaceToHost.passiveAppEventResponse )
+
+        InterfaceToHost.ArrivedAtTimeEvent _ ->
+            ( stateBefore, InterfaceToHost.passiveAppEventResponse )
+
+
+requestBodyText : InterfaceToHost.HttpRequestProperties -> String
+requestBodyText request =
+    request.bodyAsBase64
+        |> Maybe.map (Base64.toBytes >> Maybe.map (Base64.decodeUtf8 >> Maybe.withDefault "Failed to decode bytes to string") >> Maybe.withDefault "Failed to decode from base64")
+        |> Maybe.withDefault ""
+
+
+interfaceToHost_initState : State
+interfaceToHost_initState =
+    { text = "", length = 0 }
+
+
+interfaceToHost_processEvent : String -> State -> ( State, String )
+interfaceToHost_processEvent =
+    InterfaceToHost.wrapForSerialInterface_processEvent processEvent

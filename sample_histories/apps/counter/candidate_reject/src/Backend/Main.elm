@@ -1,0 +1,67 @@
+module Backend.Main exposing (..)
+
+{-| Candidate successor of the string builder (never deployed in the sample history) whose
+migration declares the wrong input type: the deployed state is a String, but the migration
+expects a record, so the host rejects the deployment with a decode error naming the field.
+A POST appends the request body text to `otherState`.
+-}
+
+import Backend.InterfaceToHost as InterfaceToHost
+import Base64
+
+
+type alias State =
+    { maybeString : Maybe String
+    , otherState : String
+    }
+
+
+processEvent : InterfaceToHost.AppEvent -> State -> ( State, InterfaceToHost.AppEventResponse )
+processEvent hostEvent stateBefore =
+    case hostEvent of
+        InterfaceToHost.HttpRequestEvent httpRequestEvent ->
+            let
+                state =
+                    case httpRequestEvent.request.method |> String.toLower of
+                        "post" ->
+                            { stateBefore | otherState = stateBefore.otherState ++ requestBodyText httpRequestEvent.request }
+
+                        _ ->
+                            stateBefore
+
+                httpResponse =
+                    { httpRequestId = httpRequestEvent.httpRequestId
+                    , response =
+                        { statusCode = 200
+                        , bodyAsBase64 = Just (Base64.fromString state.otherState)
+                        , headersToAdd = []
+                        }
+                    }
+            in
+            ( state
+            , InterfaceToHost.passiveAppEventResponse
+                |> InterfaceToHost.withCompleteHttpResponsesAdded [ httpResponse ]
+            )
+
+        InterfaceToHost.TaskCompleteEvent _ ->
+            ( stateBefore, InterfaceToHost.passiveAppEventResponse )
+
+        InterfaceToHost.ArrivedAtTimeEvent _ ->
+            ( stateBefore, InterfaceToHost.passiveAppEventResponse )
+
+
+requestBodyText : InterfaceToHost.HttpRequestProperties -> String
+requestBodyText request =
+    request.bodyAsBase64
+        |> Maybe.map (Base64.toBytes >> Maybe.map (Base64.decodeUtf8 >> Maybe.withDefault "Failed to decode bytes to string") >> Maybe.withDefault "Failed to decode from base64")
+        |> Maybe.withDefault ""
+
+
+interfaceToHost_initState : State
+interfaceToHost_initState =
+    { maybeString = Nothing, otherState = "" }
+
+
+interfaceToHost_processEvent : String -> State -> ( State, String )
+interfaceToHost_processEvent =
+    InterfaceToHost.wrapForSerialInterface_processEvent processEvent

@@ -1,0 +1,14 @@
+module MigrateBackendState exposing (migrate)
+
+import Backend.Main
+
+
+type alias PreviousBackendState =
+    { maybeString : Maybe String
+    , otherState : String
+    }
+
+
+migrate : PreviousBackendState -> Backend.Main.State
+migrate =
+    identity

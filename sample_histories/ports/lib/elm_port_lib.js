@@ -1,0 +1,781 @@
+/*
+ * elm_port_lib.js -- HAND-WRITTEN JavaScript, not compiler output.
+ *
+ * Shared library for the hand-written JavaScript ports of the sample Elm apps under
+ * sample_histories/apps/.  A port of app version X is evaluated in a bare V8 context as
+ * this file followed by ports/<sample>/<version>.js, concatenated.  The ports mirror what
+ * `elm make` output of the app (plus the Elm-fullstack host's generated root modules,
+ * 2020-06-20 .. 2021-08 conventions) computes, byte for byte:
+ *
+ *   - Json.Decode (elm/json 1.1.3): the decoder interpreter, including oneOf error
+ *     aggregation and `errorToString`, mirrored from the documented semantics.
+ *   - the JSON coders the 2020 C# generator (CompileElmValueSerializer) emitted for state
+ *     types, with their leniencies (Maybe from {"Just":v} and null, Result without array,
+ *     one-argument tags from {"Tag":arg}, Dict elements from {"key":k,"value":v}) and the
+ *     same decoder *structure*, because that structure decides the error texts.  Tags of a
+ *     custom type are tried in declaration order.
+ *   - Elm's Dict/Set ordering (`compare`: numbers numerically, strings by UTF-16 code units).
+ *   - the apps' own Base64/UTF-8 module (sample_histories/apps/<...>/src/Base64.elm) and
+ *     Backend/InterfaceToHost.elm (event decoding, response encoding).
+ *   - the generated root module (DeserializeFailed/DeserializeSuccessful wrapper) and the
+ *     generated migration root (`interface_migrate`).
+ *
+ * Value representation inside the ports (Elm values are immutable; the ports never mutate
+ * a value after building it, so any reference to an old state stays valid):
+ *   Int/Float -> number, String -> string, Bool -> boolean, List -> Array,
+ *   Maybe a -> null (Nothing) or the value (Just; never nested), Dict -> Map, Set -> Set,
+ *   records -> plain objects, custom type values -> {$: "TagName", a: [args...]},
+ *   tuples -> arrays, Result -> {$: "Ok"|"Err", a: [v]}.
+ */
+var ElmPortLib = (function () {
+  'use strict';
+
+  // ------------------------------------------------------------------------------------
+  // elm/core arithmetic and string helpers (same JS operations as elm/core's kernel code,
+  // so that even odd inputs -- NaN from lone surrogates -- behave identically).
+
+  function idiv(a, b) { return (a / b) | 0; }
+
+  function modBy(modulus, x) {
+    var answer = x % modulus;
+    return ((answer > 0 && modulus < 0) || (answer < 0 && modulus > 0)) ? answer + modulus : answer;
+  }
+
+  /** Elm `String.toList` as an array of chars (String.foldr scans from the end; a low
+   * surrogate takes the unit before it, whatever that is). */
+  function stringToChars(str) {
+    var out = [];
+    var i = str.length;
+    while (i--) {
+      var ch = str[i];
+      var word = ch.charCodeAt(0);
+      if (0xDC00 <= word && word <= 0xDFFF) {
+        i--;
+        ch = str[i] + ch;
+      }
+      out.push(ch);
+    }
+    out.reverse();
+    return out;
+  }
+
+  /** Elm `Char.toCode`. */
+  function charToCode(ch) {
+    var code = ch.charCodeAt(0);
+    if (0xD800 <= code && code <= 0xDBFF) {
+      return (code - 0xD800) * 0x400 + ch.charCodeAt(1) - 0xDC00 + 0x10000;
+    }
+    return code;
+  }
+
+  /** Elm `Char.fromCode`. */
+  function charFromCode(code) {
+    if (code < 0 || 0x10FFFF < code) return '\uFFFD';
+    if (code <= 0xFFFF) return String.fromCharCode(code);
+    code -= 0x10000;
+    return String.fromCharCode(Math.floor(code / 0x400) + 0xD800, code % 0x400 + 0xDC00);
+  }
+
+  /** Elm `compare` restricted to the key types the samples use (Int, String). */
+  function compareKeys(a, b) {
+    return a === b ? 0 : (a < b ? -1 : 1);
+  }
+
+  function sortedKeys(keys) {
+    return keys.slice().sort(compareKeys);
+  }
+
+  // ------------------------------------------------------------------------------------
+  // Dict and Set (immutable by convention: every update returns a new Map/Set).
+
+  var Dict = {
+    empty: function () { return new Map(); },
+    /** Dict.fromList: later pairs win. */
+    fromList: function (pairs) {
+      var m = new Map();
+      for (var i = 0; i < pairs.length; i++) m.set(pairs[i][0], pairs[i][1]);
+      return m;
+    },
+    get: function (key, dict) { return dict.has(key) ? dict.get(key) : null; },
+    member: function (key, dict) { return dict.has(key); },
+    insert: function (key, value, dict) { var m = new Map(dict); m.set(key, value); return m; },
+    remove: function (key, dict) { var m = new Map(dict); m.delete(key); return m; },
+    /** Dict.map: f(key, value), keys visited in ascending order. */
+    map: function (f, dict) {
+      var m = new Map();
+      var keys = sortedKeys(Array.from(dict.keys()));
+      for (var i = 0; i < keys.length; i++) m.set(keys[i], f(keys[i], dict.get(keys[i])));
+      return m;
+    },
+    keys: function (dict) { return sortedKeys(Array.from(dict.keys())); },
+    values: function (dict) {
+      return Dict.keys(dict).map(function (k) { return dict.get(k); });
+    },
+    toList: function (dict) {
+      return Dict.keys(dict).map(function (k) { return [k, dict.get(k)]; });
+    },
+    size: function (dict) { return dict.size; }
+  };
+
+  var ElmSet = {
+    fromList: function (items) { return new Set(items); },
+    toList: function (set) { return sortedKeys(Array.from(set)); },
+    member: function (item, set) { return set.has(item); },
+    insert: function (item, set) { var s = new Set(set); s.add(item); return s; },
+    union: function (a, b) { var s = new Set(b); a.forEach(function (x) { s.add(x); }); return s; },
+    diff: function (a, b) {
+      var s = new Set();
+      a.forEach(function (x) { if (!b.has(x)) s.add(x); });
+      return s;
+    }
+  };
+
+  // ------------------------------------------------------------------------------------
+  // Json.Decode (elm/json 1.1.3)
+
+  function ok(value) { return { ok: true, value: value }; }
+  function err(error) { return { ok: false, error: error }; }
+
+  // Error values, as Json.Decode.Error
+  function Field(name, error) { return { $: 'Field', name: name, error: error }; }
+  function Index(index, error) { return { $: 'Index', index: index, error: error }; }
+  function OneOf(errors) { return { $: 'OneOf', errors: errors }; }
+  function Failure(message, json) { return { $: 'Failure', message: message, json: json }; }
+
+  function expecting(type, value) { return err(Failure('Expecting ' + type, value)); }
+
+  function prim(f) { return { $: 'prim', f: f }; }
+
+  var D = {};
+
+  D.int = prim(function (value) {
+    if (typeof value !== 'number') return expecting('an INT', value);
+    if (-2147483647 < value && value < 2147483647 && (value | 0) === value) return ok(value);
+    if (isFinite(value) && !(value % 1)) return ok(value);
+    return expecting('an INT', value);
+  });
+  D.float = prim(function (value) {
+    return typeof value === 'number' ? ok(value) : expecting('a FLOAT', value);
+  });
+  D.bool = prim(function (value) {
+    return typeof value === 'boolean' ? ok(value) : expecting('a BOOL', value);
+  });
+  D.string = prim(function (value) {
+    if (typeof value === 'string') return ok(value);
+    if (value instanceof String) return ok(value + '');
+    return expecting('a STRING', value);
+  });
+  D.value = prim(function (value) { return ok(value); });
+  D.null = function (v) { return { $: 'null', v: v }; };
+  D.list = function (d) { return { $: 'list', d: d }; };
+  D.field = function (name, d) { return { $: 'field', name: name, d: d }; };
+  D.index = function (index, d) { return { $: 'index', index: index, d: d }; };
+  D.keyValuePairs = function (d) { return { $: 'kv', d: d }; };
+  /** D.map(f, d1, ..., dn) is Json.Decode.mapN with an n-argument f. */
+  D.map = function (f) {
+    return { $: 'map', f: f, ds: Array.prototype.slice.call(arguments, 1) };
+  };
+  D.andThen = function (callback, d) { return { $: 'andThen', d: d, callback: callback }; };
+  D.oneOf = function (ds) { return { $: 'oneOf', ds: ds }; };
+  D.fail = function (message) { return { $: 'fail', message: message }; };
+  D.succeed = function (v) { return { $: 'succeed', v: v }; };
+  /** Json.Decode.maybe = oneOf [ map Just d, succeed Nothing ] (Nothing is null here). */
+  D.maybe = function (d) { return D.oneOf([d, D.succeed(null)]); };
+  /** Json.Decode.nullable = oneOf [ null Nothing, map Just d ]. */
+  D.nullable = function (d) { return D.oneOf([D.null(null), d]); };
+
+  function isArray(value) { return Array.isArray(value); }
+
+  function runArray(d, value) {
+    var len = value.length;
+    var array = new Array(len);
+    for (var i = 0; i < len; i++) {
+      var r = run(d, value[i]);
+      if (!r.ok) return err(Index(i, r.error));
+      array[i] = r.value;
+    }
+    return ok(array);
+  }
+
+  function run(decoder, value) {
+    var r;
+    switch (decoder.$) {
+      case 'prim':
+        return decoder.f(value);
+      case 'null':
+        return value === null ? ok(decoder.v) : expecting('null', value);
+      case 'list':
+        if (!isArray(value)) return expecting('a LIST', value);
+        return runArray(decoder.d, value);
+      case 'field':
+        if (typeof value !== 'object' || value === null || !(decoder.name in value)) {
+          return expecting('an OBJECT with a field named `' + decoder.name + '`', value);
+        }
+        r = run(decoder.d, value[decoder.name]);
+        return r.ok ? r : err(Field(decoder.name, r.error));
+      case 'index':
+        if (!isArray(value)) return expecting('an ARRAY', value);
+        if (decoder.index >= value.length) {
+          return expecting('a LONGER array. Need index ' + decoder.index + ' but only see ' +
+            value.length + ' entries', value);
+        }
+        r = run(decoder.d, value[decoder.index]);
+        return r.ok ? r : err(Index(decoder.index, r.error));
+      case 'kv':
+        if (typeof value !== 'object' || value === null || isArray(value)) {
+          return expecting('an OBJECT', value);
+        }
+        var pairs = [];
+        for (var key in value) {
+          if (Object.prototype.hasOwnProperty.call(value, key)) {
+            r = run(decoder.d, value[key]);
+            if (!r.ok) return err(Field(key, r.error));
+            pairs.push([key, r.value]);
+          }
+        }
+        return ok(pairs);
+      case 'map':
+        var args = [];
+        for (var i = 0; i < decoder.ds.length; i++) {
+          r = run(decoder.ds[i], value);
+          if (!r.ok) return r;
+          args.push(r.value);
+        }
+        return ok(decoder.f.apply(null, args));
+      case 'andThen':
+        r = run(decoder.d, value);
+        return r.ok ? run(decoder.callback(r.value), value) : r;
+      case 'oneOf':
+        var errors = [];
+        for (var j = 0; j < decoder.ds.length; j++) {
+          r = run(decoder.ds[j], value);
+          if (r.ok) return r;
+          errors.push(r.error);
+        }
+        return err(OneOf(errors));
+      case 'fail':
+        return err(Failure(decoder.message, value));
+      case 'succeed':
+        return ok(decoder.v);
+    }
+    throw new Error('unknown decoder ' + decoder.$);
+  }
+
+  /** Json.Decode.decodeString: JSON.parse errors become a Failure on the whole string. */
+  D.decodeString = function (decoder, string) {
+    try {
+      var value = JSON.parse(string);
+      return run(decoder, value);
+    } catch (e) {
+      return err(Failure('This is not valid JSON! ' + e.message, string));
+    }
+  };
+  D.decodeValue = run;
+
+  // Json.Encode.encode 4 is JSON.stringify(v, null, 4) + '' (so `undefined` prints as text).
+  function encodeIndented(json) { return JSON.stringify(json, null, 4) + ''; }
+
+  function indent(str) { return str.split('\n').join('\n    '); }
+
+  function isSimpleFieldName(name) { return /^[a-zA-Z][a-zA-Z0-9]*$/.test(name); }
+
+  function errorToStringHelp(error, context) {
+    for (;;) {
+      switch (error.$) {
+        case 'Field':
+          context = context.concat([isSimpleFieldName(error.name) ? '.' + error.name : "['" + error.name + "']"]);
+          error = error.error;
+          continue;
+        case 'Index':
+          context = context.concat(['[' + error.index + ']']);
+          error = error.error;
+          continue;
+        case 'OneOf':
+          if (error.errors.length === 0) {
+            return 'Ran into a Json.Decode.oneOf with no possibilities' +
+              (context.length === 0 ? '!' : ' at json' + context.join(''));
+          }
+          if (error.errors.length === 1) {
+            error = error.errors[0];
+            continue;
+          }
+          var starter = context.length === 0 ? 'Json.Decode.oneOf'
+            : 'The Json.Decode.oneOf at json' + context.join('');
+          var parts = [starter + ' failed in the following ' + error.errors.length + ' ways:'];
+          for (var i = 0; i < error.errors.length; i++) {
+            parts.push('\n\n(' + (i + 1) + ') ' + indent(errorToString(error.errors[i])));
+          }
+          return parts.join('\n\n');
+        case 'Failure':
+          var introduction = context.length === 0 ? 'Problem with the given value:\n\n'
+            : 'Problem with the value at json' + context.join('') + ':\n\n    ';
+          return introduction + indent(encodeIndented(error.json)) + '\n\n' + error.message;
+      }
+      throw new Error('unknown decode error ' + error.$);
+    }
+  }
+
+  function errorToString(error) { return errorToStringHelp(error, []); }
+  D.errorToString = errorToString;
+
+  // ------------------------------------------------------------------------------------
+  // Json.Encode: values are plain JS values; objects are built by property assignment in
+  // order, exactly like elm/json's kernel, and `encode` is JSON.stringify.
+
+  var E = {};
+  /** Json.Encode.object from [[key, value], ...]. */
+  E.object = function (pairs) {
+    var o = {};
+    for (var i = 0; i < pairs.length; i++) o[pairs[i][0]] = pairs[i][1];
+    return o;
+  };
+  E.encode = function (indentLevel, value) { return JSON.stringify(value, null, indentLevel) + ''; };
+
+  // ------------------------------------------------------------------------------------
+  // Coders with the shapes the host's 2020 C# generator emitted (see module comment).
+  // G.* are decoders, GE.* encoders (GE.x(...) returns a function value -> JSON value).
+
+  var G = {};
+  var GE = {};
+
+  G.maybe = function (d) {
+    return D.oneOf([
+      D.field('Nothing', D.succeed(null)),
+      D.field('Just', D.index(0, d)),
+      D.field('Just', d),
+      D.null(null)
+    ]);
+  };
+  GE.maybe = function (enc) {
+    return function (v) {
+      return v === null ? E.object([['Nothing', []]]) : E.object([['Just', [enc(v)]]]);
+    };
+  };
+
+  G.list = D.list;
+  GE.list = function (enc) { return function (v) { return v.map(function (x) { return enc(x); }); }; };
+
+  G.set = function (d) { return D.map(ElmSet.fromList, D.list(d)); };
+  GE.set = function (enc) {
+    return function (s) { return ElmSet.toList(s).map(function (x) { return enc(x); }); };
+  };
+
+  G.tuple2 = function (da, db) {
+    return D.map(function (a, b) { return [a, b]; }, D.index(0, da), D.index(1, db));
+  };
+  GE.tuple2 = function (ea, eb) { return function (t) { return [ea(t[0]), eb(t[1])]; }; };
+
+  G.tuple3 = function (da, db, dc) {
+    return D.map(function (a, b, c) { return [a, b, c]; }, D.index(0, da), D.index(1, db), D.index(2, dc));
+  };
+  GE.tuple3 = function (ea, eb, ec) {
+    return function (t) { return [ea(t[0]), eb(t[1]), ec(t[2])]; };
+  };
+
+  G.dict = function (dk, dv) {
+    var oldElementDecoder = D.map(function (k, v) { return [k, v]; }, D.field('key', dk), D.field('value', dv));
+    return D.map(Dict.fromList, D.list(D.oneOf([G.tuple2(dk, dv), oldElementDecoder])));
+  };
+  GE.dict = function (ek, ev) {
+    return function (dict) {
+      return Dict.toList(dict).map(function (kv) { return [ek(kv[0]), ev(kv[1])]; });
+    };
+  };
+
+  G.result = function (de, dok) {
+    function errV(v) { return { $: 'Err', a: [v] }; }
+    function okV(v) { return { $: 'Ok', a: [v] }; }
+    return D.oneOf([
+      D.map(errV, D.field('Err', D.index(0, de))),
+      D.map(okV, D.field('Ok', D.index(0, dok))),
+      D.map(errV, D.field('Err', de)),
+      D.map(okV, D.field('Ok', dok))
+    ]);
+  };
+  GE.result = function (ee, eok) {
+    return function (r) {
+      return r.$ === 'Err' ? E.object([['Err', [ee(r.a[0])]]]) : E.object([['Ok', [eok(r.a[0])]]]);
+    };
+  };
+
+  /** `()`: the generated decoder accepts anything, the encoder writes []. */
+  G.unit = D.succeed(null);
+  GE.unit = function () { return []; };
+
+  /**
+   * Record: `succeed f |> andMap (field "a" da) |> andMap (field "b" db) ...` where
+   * andMap = map2 (|>).  The outermost map2 runs its field first, so fields are checked
+   * from the LAST declared to the first: that order decides which error is reported.
+   * `fields` is [[name, decoder], ...] in declared order; the result is an object with the
+   * fields in declared order.
+   */
+  G.record = function (fields) {
+    var dec = D.succeed([]);
+    fields.forEach(function (f) {
+      dec = D.map(function (v, earlier) { return earlier.concat([v]); }, D.field(f[0], f[1]), dec);
+    });
+    return D.map(function (values) {
+      var o = {};
+      for (var i = 0; i < fields.length; i++) o[fields[i][0]] = values[i];
+      return o;
+    }, dec);
+  };
+  GE.record = function (fields) {
+    return function (r) {
+      return E.object(fields.map(function (f) { return [f[0], f[1](r[f[0]])]; }));
+    };
+  };
+
+  /**
+   * Custom type: oneOf over the tags (declaration order).  Zero arguments:
+   * `field "Tag" (succeed Tag)`; one argument: `field "Tag" (map Tag (oneOf [ d, index 0 d ]))`
+   * (the 2020 legacy form first); n arguments: `field "Tag" (mapN Tag (index 0 d0) ...)`.
+   * `tags` is [[tagName, [argDecoders...]], ...]; values are {$: tagName, a: [args]}.
+   */
+  G.custom = function (tags) {
+    return D.oneOf(tags.map(function (tag) {
+      var name = tag[0];
+      var argDecoders = tag[1];
+      function construct() { return { $: name, a: Array.prototype.slice.call(arguments) }; }
+      if (argDecoders.length === 0) return D.field(name, D.succeed({ $: name, a: [] }));
+      if (argDecoders.length === 1) {
+        return D.field(name, D.map(construct, D.oneOf([argDecoders[0], D.index(0, argDecoders[0])])));
+      }
+      var indexed = argDecoders.map(function (d, i) { return D.index(i, d); });
+      return D.field(name, D.map.apply(null, [construct].concat(indexed)));
+    }));
+  };
+  /** `tags` is {tagName: [argEncoders...]}. */
+  GE.custom = function (tags) {
+    return function (v) {
+      var encoders = tags[v.$];
+      return E.object([[v.$, v.a.map(function (x, i) { return encoders[i](x); })]]);
+    };
+  };
+
+  G.string = D.string; G.int = D.int; G.float = D.float; G.bool = D.bool;
+  GE.string = function (v) { return v; };
+  GE.int = function (v) { return v; };
+  GE.float = function (v) { return v; };
+  GE.bool = function (v) { return v; };
+
+  /** Tag helper for building custom type values in app code. */
+  function tag(name) { return { $: name, a: Array.prototype.slice.call(arguments, 1) }; }
+
+  // ------------------------------------------------------------------------------------
+  // Base64.elm (the samples' own module: padded standard base64 over UTF-8 byte lists)
+
+  var ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+  function sextetChar(n) { return ALPHABET.slice(n, n + 1); }
+
+  /** Base64.fromBytes */
+  function base64FromBytes(bytes) {
+    var parts = [];
+    var i = 0;
+    for (; i + 3 <= bytes.length; i += 3) {
+      var a = bytes[i], b = bytes[i + 1], c = bytes[i + 2];
+      parts.push(sextetChar(idiv(a, 4)) + sextetChar(modBy(4, a) * 16 + idiv(b, 16)) +
+        sextetChar(modBy(16, b) * 4 + idiv(c, 64)) + sextetChar(modBy(64, c)));
+    }
+    var rest = bytes.length - i;
+    if (rest === 2) {
+      var a2 = bytes[i], b2 = bytes[i + 1];
+      parts.push(sextetChar(idiv(a2, 4)) + sextetChar(modBy(4, a2) * 16 + idiv(b2, 16)) +
+        sextetChar(modBy(16, b2) * 4) + '=');
+    } else if (rest === 1) {
+      var a1 = bytes[i];
+      parts.push(sextetChar(idiv(a1, 4)) + sextetChar(modBy(4, a1) * 16) + '==');
+    }
+    return parts.join('');
+  }
+
+  function sextetValue(code) {
+    if (65 <= code && code <= 90) return code - 65;
+    if (97 <= code && code <= 122) return code - 71;
+    if (48 <= code && code <= 57) return code + 4;
+    if (code === 43) return 62;
+    if (code === 47) return 63;
+    return null;
+  }
+
+  /** Base64.toBytes: null unless the text is padded standard base64 (no whitespace).  Any
+   * char outside the alphabet gives null, so scanning UTF-16 units equals Elm's chars. */
+  function base64ToBytes(text) {
+    if (modBy(4, text.length) !== 0) return null;
+    var bytes = [];
+    for (var i = 0; i < text.length; i += 4) {
+      var v0 = sextetValue(text.charCodeAt(i)), v1 = sextetValue(text.charCodeAt(i + 1));
+      var v2 = sextetValue(text.charCodeAt(i + 2)), v3 = sextetValue(text.charCodeAt(i + 3));
+      var last = i + 4 === text.length;
+      if (v0 === null || v1 === null) return null;
+      if (v2 !== null && v3 !== null) {
+        bytes.push(v0 * 4 + idiv(v1, 16), modBy(256, v1 * 16 + idiv(v2, 4)), modBy(256, v2 * 64 + v3));
+      } else if (v2 !== null && v3 === null) {
+        if (!(text[i + 3] === '=' && last)) return null;
+        bytes.push(v0 * 4 + idiv(v1, 16), modBy(256, v1 * 16 + idiv(v2, 4)));
+      } else if (v2 === null && v3 === null) {
+        if (!(text[i + 2] === '=' && text[i + 3] === '=' && last)) return null;
+        bytes.push(v0 * 4 + idiv(v1, 16));
+      } else {
+        return null;
+      }
+    }
+    return bytes;
+  }
+
+  function isContinuation(b) { return 0x80 <= b && b <= 0xBF; }
+
+  /** Base64.decodeUtf8: strict UTF-8 (no overlongs, no surrogates, max U+10FFFF). */
+  function decodeUtf8(bytes) {
+    var chars = [];
+    var i = 0;
+    while (i < bytes.length) {
+      var b0 = bytes[i];
+      var cp;
+      if (b0 < 0x80) {
+        cp = b0; i += 1;
+      } else if (b0 >= 0xC2 && b0 <= 0xDF) {
+        if (i + 1 >= bytes.length || !isContinuation(bytes[i + 1])) return null;
+        cp = (b0 - 0xC0) * 64 + (bytes[i + 1] - 0x80); i += 2;
+      } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+        if (i + 2 >= bytes.length) return null;
+        cp = (b0 - 0xE0) * 4096 + (bytes[i + 1] - 0x80) * 64 + (bytes[i + 2] - 0x80);
+        if (!(isContinuation(bytes[i + 1]) && isContinuation(bytes[i + 2]) && cp >= 0x0800 &&
+          (cp < 0xD800 || cp > 0xDFFF))) return null;
+        i += 3;
+      } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+        if (i + 3 >= bytes.length) return null;
+        cp = (b0 - 0xF0) * 262144 + (bytes[i + 1] - 0x80) * 4096 + (bytes[i + 2] - 0x80) * 64 + (bytes[i + 3] - 0x80);
+        if (!(isContinuation(bytes[i + 1]) && isContinuation(bytes[i + 2]) && isContinuation(bytes[i + 3]) &&
+          cp >= 0x10000 && cp <= 0x10FFFF)) return null;
+        i += 4;
+      } else {
+        return null;
+      }
+      chars.push(charFromCode(cp));
+    }
+    return chars.join('');
+  }
+
+  function codePointToBytes(cp) {
+    if (cp < 0x80) return [cp];
+    if (cp < 0x0800) return [0xC0 + idiv(cp, 0x40), 0x80 + modBy(0x40, cp)];
+    if (cp < 0x00010000) {
+      return [0xE0 + idiv(cp, 0x1000), 0x80 + modBy(0x40, idiv(cp, 0x40)), 0x80 + modBy(0x40, cp)];
+    }
+    return [0xF0 + idiv(cp, 0x40000), 0x80 + modBy(0x40, idiv(cp, 0x1000)),
+      0x80 + modBy(0x40, idiv(cp, 0x40)), 0x80 + modBy(0x40, cp)];
+  }
+
+  /** Base64.encodeUtf8 (via String.foldr and Char.toCode, as the Elm module does). */
+  function encodeUtf8(str) {
+    var bytes = [];
+    stringToChars(str).forEach(function (ch) {
+      Array.prototype.push.apply(bytes, codePointToBytes(charToCode(ch)));
+    });
+    return bytes;
+  }
+
+  var Base64 = {
+    fromBytes: base64FromBytes,
+    toBytes: base64ToBytes,
+    decodeUtf8: decodeUtf8,
+    encodeUtf8: encodeUtf8,
+    /** `text |> Base64.encodeUtf8 |> Base64.fromBytes` */
+    fromString: function (text) { return base64FromBytes(encodeUtf8(text)); }
+  };
+
+  // ------------------------------------------------------------------------------------
+  // Backend/InterfaceToHost.elm (2020-06-20 interface, "Host" task names)
+
+  /** decodeOptionalField: Nothing when the field is absent (or the value is no object). */
+  function optionalField(name, d) {
+    return D.andThen(function (json) {
+      if (typeof json === 'object' && json !== null && name in json) return D.field(name, d);
+      return D.succeed(null);
+    }, D.value);
+  }
+
+  function decodeResultPlain(de, dok) {
+    return D.oneOf([
+      D.map(function (e) { return { $: 'Err', a: [e] }; }, D.field('Err', de)),
+      D.map(function (v) { return { $: 'Ok', a: [v] }; }, D.field('Ok', dok))
+    ]);
+  }
+
+  var decodeTaskResult = D.oneOf([
+    D.map(function (r) { return tag('CreateVolatileHostResponse', r); },
+      D.field('CreateVolatileHostResponse', decodeResultPlain(
+        D.map(function (e) { return { exceptionToString: e }; }, D.field('exceptionToString', D.string)),
+        D.map(function (h) { return { hostId: h }; }, D.field('hostId', D.string))))),
+    D.map(function (r) { return tag('RequestToVolatileHostResponse', r); },
+      D.field('RequestToVolatileHostResponse', decodeResultPlain(
+        D.oneOf([D.field('HostNotFound', D.succeed(tag('HostNotFound')))]),
+        D.map(function (e, r, d) { return { exceptionToString: e, returnValueToString: r, durationInMilliseconds: d }; },
+          optionalField('exceptionToString', D.string),
+          optionalField('returnValueToString', D.string),
+          D.field('durationInMilliseconds', D.int))))),
+    D.field('CompleteWithoutResult', D.succeed(tag('CompleteWithoutResult')))
+  ]);
+
+  var decodeHttpHeader = D.map(function (name, values) { return { name: name, values: values }; },
+    D.field('name', D.string), D.field('values', D.list(D.string)));
+
+  var decodeHttpRequestEvent = D.map(
+    function (httpRequestId, posixTimeMilli, requestContext, request) {
+      return { httpRequestId: httpRequestId, posixTimeMilli: posixTimeMilli, requestContext: requestContext, request: request };
+    },
+    D.field('httpRequestId', D.string),
+    D.field('posixTimeMilli', D.int),
+    D.field('requestContext', D.map(function (a) { return { clientAddress: a }; }, optionalField('clientAddress', D.string))),
+    D.field('request', D.map(function (method, uri, body, headers) {
+      return { method: method, uri: uri, bodyAsBase64: body, headers: headers };
+    }, D.field('method', D.string), D.field('uri', D.string), optionalField('bodyAsBase64', D.string),
+      D.field('headers', D.list(decodeHttpHeader)))));
+
+  var decodeAppEvent = D.oneOf([
+    D.map(function (t) { return tag('ArrivedAtTimeEvent', { posixTimeMilli: t }); },
+      D.field('ArrivedAtTimeEvent', D.field('posixTimeMilli', D.int))),
+    D.map(function (t) { return tag('TaskCompleteEvent', t); },
+      D.field('TaskCompleteEvent', D.map(function (taskId, taskResult) { return { taskId: taskId, taskResult: taskResult }; },
+        D.field('taskId', D.string), D.field('taskResult', decodeTaskResult)))),
+    D.map(function (e) { return tag('HttpRequestEvent', e); }, D.field('HttpRequestEvent', decodeHttpRequestEvent))
+  ]);
+
+  function encodeHttpHeader(h) {
+    return E.object([['name', h.name], ['values', h.values.slice()]]);
+  }
+
+  function encodeAppEventResponse(response) {
+    return E.object([
+      ['notifyWhenArrivedAtTime', null],
+      ['startTasks', []],
+      ['completeHttpResponses', response.completeHttpResponses.map(function (r) {
+        return E.object([
+          ['httpRequestId', r.httpRequestId],
+          ['response', E.object([
+            ['statusCode', r.response.statusCode],
+            ['headersToAdd', r.response.headersToAdd.map(encodeHttpHeader)],
+            ['bodyAsBase64', r.response.bodyAsBase64]
+          ])]
+        ]);
+      })]
+    ]);
+  }
+
+  var passiveAppEventResponse = { completeHttpResponses: [] };
+
+  /** One HTTP response as the apps build it: {statusCode, headersToAdd, body text}. */
+  function httpResponse(httpRequestId, statusCode, headersToAdd, bodyText) {
+    return {
+      completeHttpResponses: [{
+        httpRequestId: httpRequestId,
+        response: { statusCode: statusCode, headersToAdd: headersToAdd, bodyAsBase64: Base64.fromString(bodyText) }
+      }]
+    };
+  }
+
+  /** The body text as the samples read it (same fallback strings as the host's examples);
+   * `whenMissing` is the app's text for an absent body. */
+  function requestBodyText(request, whenMissing) {
+    if (request.bodyAsBase64 === null) return whenMissing;
+    var bytes = Base64.toBytes(request.bodyAsBase64);
+    if (bytes === null) return 'Failed to decode from base64';
+    var text = Base64.decodeUtf8(bytes);
+    return text === null ? 'Failed to decode bytes to string' : text;
+  }
+
+  /** InterfaceToHost.wrapForSerialInterface_processEvent update: string -> state -> [state, string]. */
+  function wrapForSerialInterface(update) {
+    return function (serializedEvent, stateBefore) {
+      var decoded = D.decodeString(decodeAppEvent, serializedEvent);
+      if (!decoded.ok) {
+        var message = 'Failed to deserialize event: ' + errorToString(decoded.error);
+        return [stateBefore, E.encode(0, E.object([['DecodeEventError', message]]))];
+      }
+      var result = update(decoded.value, stateBefore);
+      return [result[0], E.encode(0, E.object([['DecodeEventSuccess', encodeAppEventResponse(result[1])]]))];
+    };
+  }
+
+  // ------------------------------------------------------------------------------------
+  // Generated root module (Backend.InterfaceToHost_Root) and migration root.
+
+  function deserializeFailed(error) { return { $: 'DeserializeFailed', a: error }; }
+  function deserializeSuccessful(state) { return { $: 'DeserializeSuccessful', a: state }; }
+
+  /**
+   * Define the runtime-contract globals for one app version.
+   * spec: {init, decodeState, encodeState, processEvent(appEvent, state) -> [state, response]}
+   */
+  function defineBackend(spec) {
+    var processSerialized = wrapForSerialInterface(spec.processEvent);
+    var stateDecoder = D.oneOf([
+      D.field('Interface_DeserializeFailed', D.map(deserializeFailed, D.field('error', D.string))),
+      D.map(deserializeSuccessful, spec.decodeState)
+    ]);
+
+    function serializeState(state) {
+      if (state.$ === 'DeserializeFailed') {
+        return E.encode(0, E.object([['Interface_DeserializeFailed', E.object([['error', state.a]])]]));
+      }
+      return E.encode(0, spec.encodeState(state.a));
+    }
+
+    function deserializeState(serialized) {
+      var r = D.decodeString(stateDecoder, serialized);
+      return r.ok ? r.value : deserializeFailed(errorToString(r.error));
+    }
+
+    function serializedEvent(eventSerial, stateBefore) {
+      if (stateBefore.$ === 'DeserializeFailed') return [stateBefore, '[]'];
+      var r = processSerialized(eventSerial, stateBefore.a);
+      return [deserializeSuccessful(r[0]), r[1]];
+    }
+
+    var g = globalThis;
+    g.initState = deserializeSuccessful(spec.init);
+    g.processEventAndUpdateState = function (eventSerial) {
+      var r = serializedEvent(eventSerial, g.app_state);
+      g.app_state = r[0];
+      return r[1];
+    };
+    g.getSerializedState = function () { return serializeState(g.app_state); };
+    g.setSerializedState = function (serialized) { g.app_state = deserializeState(serialized); };
+  }
+
+  /** MigrateBackendStateRoot.decodeMigrateAndEncodeAndSerializeResult as `interface_migrate`. */
+  function defineMigration(spec) {
+    globalThis.interface_migrate = function (previousStateJson) {
+      var r = D.decodeString(spec.decodePrevious, previousStateJson);
+      var result = r.ok
+        ? E.object([['Ok', [E.encode(0, spec.encodeState(spec.migrate(r.value)))]]])
+        : E.object([['Err', [errorToString(r.error)]]]);
+      return E.encode(0, result);
+    };
+  }
+
+  return {
+    idiv: idiv,
+    modBy: modBy,
+    stringToChars: stringToChars,
+    charToCode: charToCode,
+    charFromCode: charFromCode,
+    Dict: Dict,
+    Set: ElmSet,
+    D: D,
+    E: E,
+    G: G,
+    GE: GE,
+    tag: tag,
+    Base64: Base64,
+    optionalField: optionalField,
+    passiveAppEventResponse: passiveAppEventResponse,
+    httpResponse: httpResponse,
+    requestBodyText: requestBodyText,
+    wrapForSerialInterface: wrapForSerialInterface,
+    defineBackend: defineBackend,
+    defineMigration: defineMigration
+  };
+})();
