@@ -756,6 +756,362 @@ var ElmPortLib = (function () {
     };
   }
 
+
+  // ------------------------------------------------------------------------------------
+  // Sample app family "tracker" (sample_histories/apps/tracker/*/src/Backend/Main.elm).
+  // The versions differ in a few features, so one implementation serves all their ports:
+  //   priority    (v2+)        Issue.priority : Maybe Priority, op setPriority
+  //   rename      'displayName' (v1, v2) | 'buggy' (v3_bug) | 'fixed' (v4_fix, candidates)
+  //   roles       (candidates)  User.role : Role, op setRole, close checks "by"
+
+  /** JSON coders for the tracker state of the given features (generated-coder shapes). */
+  function trackerCoders(features) {
+    var G_ = G, GE_ = GE;
+    var userFields = [['displayName', G_.string, GE_.string], ['email', G_.maybe(G_.string), GE_.maybe(GE_.string)],
+      ['joinedTimeMilli', G_.int, GE_.int]];
+    if (features.roles) {
+      userFields.push(['role', G_.custom([['Member', []], ['Maintainer', []]]), GE_.custom({ Member: [], Maintainer: [] })]);
+    }
+    var resolution = [
+      G_.custom([['Fixed', []], ['WontFix', []], ['Duplicate', [G_.int]]]),
+      GE_.custom({ Fixed: [], WontFix: [], Duplicate: [GE_.int] })];
+    var sinceRecord = [[['sinceTimeMilli', G_.int, GE_.int]]];
+    var closedRecord = [[['resolution', resolution[0], resolution[1]], ['closedTimeMilli', G_.int, GE_.int]]];
+    function rec(fields) {
+      return [G_.record(fields.map(function (f) { return [f[0], f[1]]; })),
+        GE_.record(fields.map(function (f) { return [f[0], f[2]]; }))];
+    }
+    var since = rec(sinceRecord[0]), closed = rec(closedRecord[0]);
+    var status = [
+      G_.custom([['Open', []], ['InProgress', [since[0]]], ['Closed', [closed[0]]]]),
+      GE_.custom({ Open: [], InProgress: [since[1]], Closed: [closed[1]] })];
+    var comment = rec([['author', G_.string, GE_.string], ['text', G_.string, GE_.string],
+      ['postedTimeMilli', G_.int, GE_.int]]);
+    var issueFields = [['title', G_.string, GE_.string], ['description', G_.string, GE_.string],
+      ['reporter', G_.string, GE_.string], ['assignee', G_.maybe(G_.string), GE_.maybe(GE_.string)],
+      ['status', status[0], status[1]]];
+    if (features.priority) {
+      var priorityTags = [['Low', []], ['Normal', []], ['High', []], ['Urgent', []]];
+      issueFields.push(['priority', G_.maybe(G_.custom(priorityTags)),
+        GE_.maybe(GE_.custom({ Low: [], Normal: [], High: [], Urgent: [] }))]);
+    }
+    issueFields.push(['labels', G_.set(G_.string), GE_.set(GE_.string)],
+      ['comments', G_.list(comment[0]), GE_.list(comment[1])], ['createdTimeMilli', G_.int, GE_.int]);
+    var user = rec(userFields), issue = rec(issueFields);
+    var state = rec([['users', G_.dict(G_.string, user[0]), GE_.dict(GE_.string, user[1])],
+      ['issues', G_.dict(G_.int, issue[0]), GE_.dict(GE_.int, issue[1])], ['nextIssueId', G_.int, GE_.int]]);
+    return { decodeState: state[0], encodeState: state[1] };
+  }
+
+  function trackerApp(features) {
+    function Ok(v) { return { ok: true, value: v }; }
+    function Err(code, message) { return { ok: false, error: [code, message] }; }
+    function andThen(r, f) { return r.ok ? f(r.value) : r; }
+    function mapR(r, f) { return r.ok ? Ok(f(r.value)) : r; }
+    function obj(pairs) { return E.object(pairs); }
+    function withFields(record, changes) {
+      var o = {};
+      for (var k in record) o[k] = record[k];
+      for (var c in changes) o[c] = changes[c];
+      return o;
+    }
+
+    // --- request decoding (decodeRequest / decodeRequestForOp) ---
+    function optional(name, d, dflt) {
+      return D.map(function (m) { return m === null ? dflt : m; }, D.maybe(D.field(name, d)));
+    }
+    function enumDecoder(kind, names) {
+      return D.andThen(function (text) {
+        return Object.prototype.hasOwnProperty.call(names, text) ? D.succeed(tag(names[text]))
+          : D.fail('Unknown ' + kind + " '" + text + "'");
+      }, D.string);
+    }
+    var decodePriority = enumDecoder('priority', { low: 'Low', normal: 'Normal', high: 'High', urgent: 'Urgent' });
+    var decodeRole = enumDecoder('role', { member: 'Member', maintainer: 'Maintainer' });
+    var decodeResolution = D.andThen(function (resolution) {
+      switch (resolution) {
+        case 'fixed': return D.succeed(tag('Fixed'));
+        case 'wontfix': return D.succeed(tag('WontFix'));
+        case 'duplicate': return D.map(function (id) { return tag('Duplicate', id); }, D.field('duplicateOf', D.int));
+      }
+      return D.fail("Unknown resolution '" + resolution + "'");
+    }, D.field('resolution', D.string));
+    var issueIdField = D.field('issueId', D.int);
+    var stringList = D.list(D.string);
+
+    function decodeRequestForOp(op) {
+      switch (op) {
+        case 'addUser':
+          return D.map(function (userId, displayName, email) {
+            return { op: op, userId: userId, displayName: displayName, email: email };
+          }, D.field('userId', D.string), D.field('displayName', D.string), D.maybe(D.field('email', D.string)));
+        case 'rename':
+          if (features.rename === 'displayName') {
+            return D.map(function (userId, displayName) {
+              return { op: op, userId: userId, displayName: displayName, newUserId: null };
+            }, D.field('userId', D.string), D.field('displayName', D.string));
+          }
+          return D.map(function (userId, displayName, newUserId) {
+            return { op: op, userId: userId, displayName: displayName, newUserId: newUserId };
+          }, D.field('userId', D.string), D.field('displayName', D.string), optional('newUserId', D.string, null));
+        case 'createIssue':
+          var createFields = [D.field('reporter', D.string), D.field('title', D.string),
+            optional('description', D.string, ''), optional('labels', stringList, [])];
+          if (features.priority) createFields.push(optional('priority', decodePriority, null));
+          return D.map.apply(null, [function (reporter, title, description, labels, priority) {
+            return { op: op, reporter: reporter, title: title, description: description, labels: labels,
+              priority: priority === undefined ? null : priority };
+          }].concat(createFields));
+        case 'assign':
+          return D.map(function (issueId, assignee) { return { op: op, issueId: issueId, assignee: assignee }; },
+            issueIdField, D.field('assignee', D.nullable(D.string)));
+        case 'comment':
+          return D.map(function (issueId, author, text) { return { op: op, issueId: issueId, author: author, text: text }; },
+            issueIdField, D.field('author', D.string), D.field('text', D.string));
+        case 'close':
+          if (features.roles) {
+            return D.map(function (issueId, resolution, by) {
+              return { op: op, issueId: issueId, resolution: resolution, by: by };
+            }, issueIdField, decodeResolution, optional('by', D.string, null));
+          }
+          return D.map(function (issueId, resolution) { return { op: op, issueId: issueId, resolution: resolution, by: null }; },
+            issueIdField, decodeResolution);
+        case 'reopen':
+          return D.map(function (issueId) { return { op: op, issueId: issueId }; }, issueIdField);
+        case 'label':
+          return D.map(function (issueId, add, remove) { return { op: op, issueId: issueId, add: add, remove: remove }; },
+            issueIdField, optional('add', stringList, []), optional('remove', stringList, []));
+        case 'setPriority':
+          if (!features.priority) break;
+          return D.map(function (issueId, priority) { return { op: op, issueId: issueId, priority: priority }; },
+            issueIdField, D.field('priority', D.nullable(decodePriority)));
+        case 'setRole':
+          if (!features.roles) break;
+          return D.map(function (userId, role) { return { op: op, userId: userId, role: role }; },
+            D.field('userId', D.string), D.field('role', decodeRole));
+        case 'getIssue':
+          return D.map(function (issueId) { return { op: op, issueId: issueId }; }, issueIdField);
+        case 'stats':
+          return D.succeed({ op: op });
+      }
+      return D.fail("Unknown op '" + op + "'");
+    }
+    var decodeRequest = D.andThen(decodeRequestForOp, D.field('op', D.string));
+
+    // --- helpers ---
+    function requireUser(userId, state) {
+      return state.users.has(userId) ? Ok(state.users.get(userId)) : Err(404, "No user with id '" + userId + "'");
+    }
+    function requireIssue(issueId, state) {
+      return state.issues.has(issueId) ? Ok(state.issues.get(issueId)) : Err(404, 'No issue #' + issueId);
+    }
+    function withIssue(issueId, issue, state) {
+      return withFields(state, { issues: Dict.insert(issueId, issue, state.issues) });
+    }
+    function statusName(status) {
+      return status.$ === 'Open' ? 'open' : (status.$ === 'InProgress' ? 'inProgress' : 'closed');
+    }
+    var priorityNames = { Low: 'low', Normal: 'normal', High: 'high', Urgent: 'urgent' };
+    function encodePriority(priority) { return priority === null ? null : priorityNames[priority.$]; }
+    function roleName(role) { return role.$ === 'Member' ? 'member' : 'maintainer'; }
+    function encodeError(message) { return obj([['error', message]]); }
+    function isEmptyAfterTrim(text) { return text.trim() === ''; }
+
+    function encodeStats(state) {
+      var issues = Dict.values(state.issues);
+      var statuses = issues.map(function (issue) { return statusName(issue.status); });
+      function count(name) { return statuses.filter(function (s) { return s === name; }).length; }
+      var pairs = [['users', state.users.size], ['issues', state.issues.size], ['open', count('open')],
+        ['inProgress', count('inProgress')], ['closed', count('closed')]];
+      if (features.priority) {
+        pairs.push(['urgentOpen', issues.filter(function (issue) {
+          return issue.priority !== null && issue.priority.$ === 'Urgent' && statusName(issue.status) !== 'closed';
+        }).length]);
+      }
+      return obj(pairs);
+    }
+
+    function encodeIssue(issueId, issue) {
+      var pairs = [['issueId', issueId], ['title', issue.title], ['description', issue.description],
+        ['reporter', issue.reporter], ['assignee', issue.assignee], ['status', statusName(issue.status)]];
+      if (features.priority) pairs.push(['priority', encodePriority(issue.priority)]);
+      pairs.push(['labels', ElmSet.toList(issue.labels)],
+        ['comments', issue.comments.map(function (c) { return obj([['author', c.author], ['text', c.text]]); })]);
+      return obj(pairs);
+    }
+
+    function renameUserInIssue(fromUserId, toUserId, issue) {
+      function replace(userId) { return userId === fromUserId ? toUserId : userId; }
+      var assignee;
+      if (features.rename === 'buggy') {
+        // v3_bug: every issue not assigned to the renamed user loses its assignee.
+        assignee = issue.assignee === fromUserId ? toUserId : null;
+      } else {
+        assignee = issue.assignee === null ? null : replace(issue.assignee);
+      }
+      return withFields(issue, {
+        reporter: replace(issue.reporter),
+        assignee: assignee,
+        comments: issue.comments.map(function (c) { return withFields(c, { author: replace(c.author) }); })
+      });
+    }
+
+    // --- applyRequest ---
+    function applyRequest(now, request, state) {
+      switch (request.op) {
+        case 'addUser':
+          if (isEmptyAfterTrim(request.userId)) return Err(400, 'userId must not be empty');
+          if (state.users.has(request.userId)) return Err(409, "User '" + request.userId + "' already exists");
+          var newUser = { displayName: request.displayName, email: request.email, joinedTimeMilli: now };
+          if (features.roles) newUser.role = tag('Member');
+          return Ok([withFields(state, { users: Dict.insert(request.userId, newUser, state.users) }),
+            obj([['userId', request.userId]])]);
+
+        case 'rename':
+          if (features.rename === 'displayName') {
+            return mapR(requireUser(request.userId, state), function (user) {
+              return [withFields(state, { users: Dict.insert(request.userId, withFields(user, { displayName: request.displayName }), state.users) }),
+                obj([['userId', request.userId], ['displayName', request.displayName]])];
+            });
+          }
+          return andThen(requireUser(request.userId, state), function (user) {
+            var target = request.newUserId === null ? request.userId : request.newUserId;
+            if (isEmptyAfterTrim(target)) return Err(400, 'userId must not be empty');
+            if (target !== request.userId && state.users.has(target)) return Err(409, "User '" + target + "' already exists");
+            var users = Dict.insert(target, withFields(user, { displayName: request.displayName }), Dict.remove(request.userId, state.users));
+            var issues = Dict.map(function (_, issue) { return renameUserInIssue(request.userId, target, issue); }, state.issues);
+            return Ok([withFields(state, { users: users, issues: issues }),
+              obj([['userId', target], ['displayName', request.displayName]])]);
+          });
+
+        case 'createIssue':
+          return andThen(requireUser(request.reporter, state), function () {
+            if (isEmptyAfterTrim(request.title)) return Err(400, 'Title must not be empty');
+            var issueId = state.nextIssueId;
+            var issue = { title: request.title.trim(), description: request.description, reporter: request.reporter,
+              assignee: null, status: tag('Open') };
+            if (features.priority) issue.priority = request.priority;
+            issue.labels = ElmSet.fromList(request.labels);
+            issue.comments = [];
+            issue.createdTimeMilli = now;
+            return Ok([withFields(state, { issues: Dict.insert(issueId, issue, state.issues), nextIssueId: issueId + 1 }),
+              obj([['issueId', issueId]])]);
+          });
+
+        case 'assign':
+          return andThen(requireIssue(request.issueId, state), function (issue) {
+            var check = request.assignee === null ? Ok(null) : requireUser(request.assignee, state);
+            return mapR(check, function () {
+              var status = issue.status;
+              if (issue.status.$ === 'Open' && request.assignee !== null) status = tag('InProgress', { sinceTimeMilli: now });
+              else if (issue.status.$ === 'InProgress' && request.assignee === null) status = tag('Open');
+              return [withIssue(request.issueId, withFields(issue, { assignee: request.assignee, status: status }), state),
+                obj([['issueId', request.issueId], ['assignee', request.assignee], ['status', statusName(status)]])];
+            });
+          });
+
+        case 'comment':
+          return andThen(requireIssue(request.issueId, state), function (issue) {
+            return andThen(requireUser(request.author, state), function () {
+              if (isEmptyAfterTrim(request.text)) return Err(400, 'Comment must not be empty');
+              var comments = issue.comments.concat([{ author: request.author, text: request.text, postedTimeMilli: now }]);
+              return Ok([withIssue(request.issueId, withFields(issue, { comments: comments }), state),
+                obj([['issueId', request.issueId], ['commentCount', comments.length]])]);
+            });
+          });
+
+        case 'close':
+          return andThen(requireIssue(request.issueId, state), function (issue) {
+            if (issue.status.$ === 'Closed') return Err(409, 'Issue #' + request.issueId + ' is already closed');
+            var byCheck = request.by === null ? Ok(null) : andThen(requireUser(request.by, state), function (closer) {
+              return (closer.role.$ === 'Maintainer' || request.by === issue.reporter) ? Ok(null)
+                : Err(403, 'Only maintainers may close issues reported by others');
+            });
+            var duplicateCheck = andThen(byCheck, function () {
+              if (request.resolution.$ !== 'Duplicate') return Ok(null);
+              var originalId = request.resolution.a[0];
+              if (originalId === request.issueId) return Err(400, 'Issue #' + request.issueId + ' cannot duplicate itself');
+              return requireIssue(originalId, state);
+            });
+            return mapR(duplicateCheck, function () {
+              var status = tag('Closed', { resolution: request.resolution, closedTimeMilli: now });
+              return [withIssue(request.issueId, withFields(issue, { status: status }), state),
+                obj([['issueId', request.issueId], ['status', 'closed']])];
+            });
+          });
+
+        case 'reopen':
+          return andThen(requireIssue(request.issueId, state), function (issue) {
+            if (issue.status.$ !== 'Closed') return Err(409, 'Issue #' + request.issueId + ' is not closed');
+            var status = issue.assignee !== null ? tag('InProgress', { sinceTimeMilli: now }) : tag('Open');
+            return Ok([withIssue(request.issueId, withFields(issue, { status: status }), state),
+              obj([['issueId', request.issueId], ['status', statusName(status)]])]);
+          });
+
+        case 'label':
+          return mapR(requireIssue(request.issueId, state), function (issue) {
+            var labels = ElmSet.diff(ElmSet.union(ElmSet.fromList(request.add), issue.labels), ElmSet.fromList(request.remove));
+            return [withIssue(request.issueId, withFields(issue, { labels: labels }), state),
+              obj([['issueId', request.issueId], ['labels', ElmSet.toList(labels)]])];
+          });
+
+        case 'setPriority':
+          return mapR(requireIssue(request.issueId, state), function (issue) {
+            return [withIssue(request.issueId, withFields(issue, { priority: request.priority }), state),
+              obj([['issueId', request.issueId], ['priority', encodePriority(request.priority)]])];
+          });
+
+        case 'setRole':
+          return mapR(requireUser(request.userId, state), function (user) {
+            return [withFields(state, { users: Dict.insert(request.userId, withFields(user, { role: request.role }), state.users) }),
+              obj([['userId', request.userId], ['role', roleName(request.role)]])];
+          });
+
+        case 'getIssue':
+          return mapR(requireIssue(request.issueId, state), function (issue) {
+            return [state, encodeIssue(request.issueId, issue)];
+          });
+
+        case 'stats':
+          return Ok([state, encodeStats(state)]);
+      }
+      throw new Error('unknown request ' + request.op);
+    }
+
+    function processHttpRequest(httpRequestEvent, stateBefore) {
+      var request = httpRequestEvent.request;
+      switch (request.method.toUpperCase()) {
+        case 'GET':
+          return [stateBefore, 200, encodeStats(stateBefore)];
+        case 'POST':
+          var decoded = D.decodeString(decodeRequest, requestBodyText(request, ''));
+          if (!decoded.ok) return [stateBefore, 400, encodeError('Bad request: ' + errorToString(decoded.error))];
+          var applied = applyRequest(httpRequestEvent.posixTimeMilli, decoded.value, stateBefore);
+          if (!applied.ok) return [stateBefore, applied.error[0], encodeError(applied.error[1])];
+          return [applied.value[0], 200, applied.value[1]];
+      }
+      return [stateBefore, 405, encodeError('Method not allowed: ' + request.method)];
+    }
+
+    var jsonContentType = [{ name: 'Content-Type', values: ['application/json'] }];
+
+    function processEvent(hostEvent, stateBefore) {
+      if (hostEvent.$ !== 'HttpRequestEvent') return [stateBefore, passiveAppEventResponse];
+      var httpRequestEvent = hostEvent.a[0];
+      var r = processHttpRequest(httpRequestEvent, stateBefore);
+      return [r[0], httpResponse(httpRequestEvent.httpRequestId, r[1], jsonContentType, E.encode(0, r[2]))];
+    }
+
+    var coders = trackerCoders(features);
+    return {
+      init: { users: Dict.empty(), issues: Dict.empty(), nextIssueId: 1 },
+      decodeState: coders.decodeState,
+      encodeState: coders.encodeState,
+      processEvent: processEvent,
+      withFields: withFields
+    };
+  }
+
   return {
     idiv: idiv,
     modBy: modBy,
@@ -776,6 +1132,8 @@ var ElmPortLib = (function () {
     requestBodyText: requestBodyText,
     wrapForSerialInterface: wrapForSerialInterface,
     defineBackend: defineBackend,
-    defineMigration: defineMigration
+    defineMigration: defineMigration,
+    trackerCoders: trackerCoders,
+    trackerApp: trackerApp
   };
 })();

@@ -1,0 +1,36 @@
+/*
+ * HAND-WRITTEN JavaScript port (not compiler output) of the Elm app
+ * sample_histories/apps/tracker/candidate_ok (modules Backend.Main, Backend.InterfaceToHost, Base64, MigrateBackendState)
+ * plus the root module(s) the Elm-fullstack host generates for it.  The tracker logic shared
+ * by all versions is ElmPortLib.trackerApp in ports/lib/elm_port_lib.js.
+ * Evaluate after ports/lib/elm_port_lib.js.
+ */
+(function (L) {
+  'use strict';
+  var app = L.trackerApp({ priority: true, rename: 'fixed', roles: true });
+  L.defineBackend(app);
+
+  // MigrateBackendState: PreviousBackendState is the v4 state (users without role); users
+  // who are the assignee of some issue become maintainers, everyone else a member.
+  L.defineMigration({
+    decodePrevious: L.trackerCoders({ priority: true, roles: false }).decodeState,
+    migrate: function (previous) {
+      var assignees = L.Set.fromList(L.Dict.values(previous.issues)
+        .map(function (issue) { return issue.assignee; })
+        .filter(function (assignee) { return assignee !== null; }));
+      return {
+        users: L.Dict.map(function (userId, user) {
+          return {
+            displayName: user.displayName,
+            email: user.email,
+            joinedTimeMilli: user.joinedTimeMilli,
+            role: L.tag(assignees.has(userId) ? 'Maintainer' : 'Member')
+          };
+        }, previous.users),
+        issues: previous.issues,
+        nextIssueId: previous.nextIssueId
+      };
+    },
+    encodeState: app.encodeState
+  });
+})(ElmPortLib);
