@@ -45,8 +45,8 @@ def cmd_events(args: argparse.Namespace) -> int:
     df = open_store(args.store).events()
     out = args.output
     if args.format == "json":
-        text = df.to_json(orient="records", date_format="iso", indent=1)
-        _write_text(out, text + "\n")
+        rows = json.loads(df.to_json(orient="records", date_format="iso"))
+        _write_text(out, json.dumps(rows, indent=1, ensure_ascii=False) + "\n")
     elif args.format == "csv":
         _write_text(out, df.to_csv(index=False))
     elif args.format == "parquet":
@@ -59,6 +59,59 @@ def cmd_events(args: argparse.Namespace) -> int:
     else:
         _write_text(out, df.to_string() + "\n")
     return EXIT_OK
+
+
+def _resolver(args: argparse.Namespace) -> Any:
+    from .runtime.sources import default_resolver
+
+    return default_resolver(args.store, args.runtimes or (), compile=getattr(args, "compile", False))
+
+
+def _progress(total: int, desc: str) -> Any:
+    from .ui.progress import progress_bar
+
+    return progress_bar(total=total, desc=desc, disable=None)
+
+
+def cmd_state(args: argparse.Namespace) -> int:
+    from .replay.session import ReplaySession
+    from .store import open_store
+
+    store = open_store(args.store)
+    if not store.records:
+        raise SystemExit("elmreplay state: the store has no records")
+    index = args.at if args.at is not None else len(store) - 1
+    with ReplaySession(store, _resolver(args)) as session:
+        state = session.state_at(index)
+    if state is None:
+        print(f"elmreplay state: no app was running after record {index}", file=sys.stderr)
+        return EXIT_DIFFERENT
+    sys.stdout.write(state + "\n")
+    return EXIT_OK
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from .replay.verify import verify
+    from .store import open_store
+
+    store = open_store(args.store)
+    with _progress(len(store), "verify") as bar:
+        report = verify(store, _resolver(args), on_progress=lambda i: bar.update(i + 1 - bar.n))
+    if args.json:
+        _print_json(report.to_json())
+    else:
+        print(report)
+    return EXIT_OK if report.ok else EXIT_DIFFERENT
+
+
+def _add_runtime_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--runtimes",
+        action="append",
+        metavar="DIR",
+        help="directory of <app-config-hash>.js runtimes (repeatable); default: runtimes/ beside the store",
+    )
+    p.add_argument("--compile", action="store_true", help="compile every app config from its Elm source instead")
 
 
 def _write_text(out: str | None, text: str) -> None:
@@ -86,6 +139,18 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--format", choices=["text", "json", "csv", "parquet"], default="text")
     e.add_argument("-o", "--output")
     e.set_defaults(func=cmd_events)
+
+    st = sub.add_parser("state", help="the serialized Elm state after a record")
+    st.add_argument("store")
+    st.add_argument("--at", type=int, metavar="INDEX", help="0-based record index as in 'events' (default: newest)")
+    _add_runtime_args(st)
+    st.set_defaults(func=cmd_state)
+
+    v = sub.add_parser("verify", help="replay everything and compare with every stored reduction")
+    v.add_argument("store")
+    v.add_argument("--json", action="store_true")
+    _add_runtime_args(v)
+    v.set_defaults(func=cmd_verify)
 
     return p
 

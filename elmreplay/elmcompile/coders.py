@@ -34,6 +34,8 @@ from elmreplay.elmcompile.elmtext import (
     indent_rest,
     lambda_,
     paren,
+    record_literal,
+    tuple_literal,
 )
 from elmreplay.elmcompile.resolve import TypeResolver
 from elmreplay.elmcompile.types import (
@@ -375,48 +377,52 @@ class CoderGenerator:
         self.register(t)
         return self._dec(t, _Scope(set(self.reserved)))
 
-    def _enc_fn(self, t: CType, scope: _Scope, depth: int) -> str:
-        if isinstance(t, Prim):
-            if t.name == "Unit":
-                return "(\\_ -> Json.Encode.list identity [])"
+    def _enc_call(self, t: CType, scope: _Scope, depth: int) -> tuple[str, list[str]] | None:
+        """``(function, arguments)`` of the encoder of ``t`` when it is an application."""
+        if isinstance(t, Prim) and t.name != "Unit":
             enc = _PRIM_CODERS[t.name][0]
-            return self._use(enc) if t.name == "Bytes" else enc
+            return (self._use(enc) if t.name == "Bytes" else enc), []
         if isinstance(t, Builtin):
             args = [self._enc_fn(a, scope, depth) for a in t.args]
-            if t.name == "List":
-                return call("Json.Encode.list", args)
-            return call(self._use("jsonEncode_" + t.name), args)
+            head = "Json.Encode.list" if t.name == "List" else self._use("jsonEncode_" + t.name)
+            return head, args
         if isinstance(t, TupleType):
             args = [self._enc_fn(a, scope, depth) for a in t.items]
-            return call(self._use(f"jsonEncode_Tuple{len(t.items)}"), args)
+            return self._use(f"jsonEncode_Tuple{len(t.items)}"), args
         if isinstance(t, CustomRef):
-            return call(
-                self.encoder_name(t.key), [self._enc_fn(a, scope, depth) for a in t.args]
-            )
+            return self.encoder_name(t.key), [self._enc_fn(a, scope, depth) for a in t.args]
         if isinstance(t, AliasRef):
-            return self.encoder_name(t.key)
+            return self.encoder_name(t.key), []
         if isinstance(t, Var):
-            return f"encode_{t.name}"
-        if not t.fields:
-            return "(\\_ -> Json.Encode.object [])"
-        var = self._fresh("record" if depth == 0 else f"record{depth}", scope)
-        inner = _Scope(scope.taken | {var})
-        return lambda_(var, self._enc_apply(t, var, inner, depth + 1))
+            return f"encode_{t.name}", []
+        return None
+
+    def _enc_fn(self, t: CType, scope: _Scope, depth: int) -> str:
+        """An expression of type ``T -> Json.Encode.Value``."""
+        application = self._enc_call(t, scope, depth)
+        if application is not None:
+            return call(*application)
+        if isinstance(t, Record) and t.fields:
+            var = self._fresh("record" if depth == 0 else f"record{depth}", scope)
+            inner = _Scope(scope.taken | {var})
+            return lambda_(var, self._enc_apply(t, var, inner, depth + 1))
+        return lambda_("_", self._enc_apply(t, "_", scope, depth))
 
     def _enc_apply(self, t: CType, subject: str, scope: _Scope, depth: int) -> str:
         """An expression of type ``Json.Encode.Value`` encoding the value ``subject``."""
-        if isinstance(t, Record):
-            if not t.fields:
-                return "Json.Encode.object []"
-            items = [
-                f"( {elm_string(name)}, "
-                + indent_rest(self._enc_apply(ft, f"{subject}.{name}", scope, depth), 4)
-                + " )"
-                for name, ft in t.fields
-            ]
-            return call("Json.Encode.object", [elm_list(items)])
-        fn = self._enc_fn(t, scope, depth)
-        return call(fn, [subject]) if " " not in fn else f"{paren(fn)} {subject}"
+        application = self._enc_call(t, scope, depth)
+        if application is not None:
+            return call(application[0], [*application[1], subject])
+        if isinstance(t, Prim):  # ()
+            return "Json.Encode.list identity []"
+        assert isinstance(t, Record)
+        items = [
+            tuple_literal(
+                [elm_string(name), self._enc_apply(ft, f"{subject}.{name}", scope, depth)]
+            )
+            for name, ft in t.fields
+        ]
+        return call("Json.Encode.object", [elm_list(items)])
 
     def _dec(self, t: CType, scope: _Scope) -> str:
         if isinstance(t, Prim):
@@ -447,8 +453,7 @@ class CoderGenerator:
             taken.add(p)
             params.append(p)
         constructor = lambda_(
-            " ".join(params),
-            "{ " + ", ".join(f"{n} = {p}" for (n, _), p in zip(t.fields, params)) + " }",
+            " ".join(params), record_literal([(n, p) for (n, _), p in zip(t.fields, params)])
         )
         field_decoders = [
             call("Json.Decode.field", [elm_string(name), self._dec(ft, scope)])
@@ -540,18 +545,10 @@ class CoderGenerator:
             encoded_args = [
                 self._enc_apply(a, n, scope, 0) for a, n in zip(args, arg_names)
             ]
-            body = call(
-                "Json.Encode.object",
-                [
-                    elm_list(
-                        [
-                            f"( {elm_string(tag)}, "
-                            + indent_rest(call("Json.Encode.list identity", [elm_list(encoded_args)]), 4)
-                            + " )"
-                        ]
-                    )
-                ],
+            tagged = tuple_literal(
+                [elm_string(tag), call("Json.Encode.list identity", [elm_list(encoded_args)])]
             )
+            body = call("Json.Encode.object", [elm_list([tagged])])
             branches.append((" ".join([f"{ref.module}.{tag}", *arg_names]), body))
         enc = define(
             self.encoder_name(ref.key),

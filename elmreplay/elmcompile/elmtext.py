@@ -7,7 +7,18 @@ line at or right of that line's indentation satisfies Elm's layout rule.
 
 from __future__ import annotations
 
-__all__ = ["call", "case_of", "define", "elm_list", "elm_string", "indent_rest", "lambda_", "paren"]
+__all__ = [
+    "call",
+    "case_of",
+    "define",
+    "elm_list",
+    "elm_string",
+    "indent_rest",
+    "lambda_",
+    "paren",
+    "record_literal",
+    "tuple_literal",
+]
 
 MAX_LINE = 92
 
@@ -40,23 +51,42 @@ def _closing_index(text: str, start: int) -> int:
 
 
 def paren(expr: str) -> str:
-    """Wrap ``expr`` in parentheses unless it is already atomic."""
+    """Wrap ``expr`` in parentheses unless it is already atomic (closing a multi-line
+    expression on a line of its own, as elm-format does)."""
     if not any(ch.isspace() for ch in expr):
         return expr
     if expr[0] in "([{" and _closing_index(expr, 0) == len(expr) - 1:
         return expr
     if expr.startswith('"') and expr.endswith('"') and "\n" not in expr:
         return expr
+    if "\n" in expr:
+        return "(" + expr + "\n)"
     return f"({expr})"
 
 
+def _fits_head(arg: str) -> bool:
+    # Short atomic arguments and one-line lambdas may stay on the line of the function.
+    return "\n" not in arg and (not any(ch.isspace() for ch in arg) or arg.startswith("(\\"))
+
+
 def call(head: str, args: list[str]) -> str:
-    """``head arg1 arg2``, one argument per line when it does not fit on one line."""
+    """``head arg1 arg2``; when that does not fit on one line, leading short arguments stay
+    on the first line and the others go one per line."""
     parts = [paren(a) for a in args]
     one = " ".join([head, *parts])
     if "\n" not in one and len(one) <= MAX_LINE:
         return one
-    return head + "".join("\n    " + indent_rest(p, 4) for p in parts)
+    first = head
+    index = 0
+    while (
+        index < len(parts)
+        and index < len(parts) - 1
+        and _fits_head(parts[index])
+        and len(first) + 1 + len(parts[index]) <= MAX_LINE
+    ):
+        first += " " + parts[index]
+        index += 1
+    return first + "".join("\n    " + indent_rest(p, 4) for p in parts[index:])
 
 
 def elm_list(items: list[str]) -> str:
@@ -102,3 +132,23 @@ def elm_string(text: str) -> str:
         text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
     )
     return f'"{escaped}"'
+
+
+def tuple_literal(items: list[str]) -> str:
+    """``( a, b )``, or one element per line when an element spans several lines."""
+    one = "( " + ", ".join(items) + " )"
+    if "\n" not in one and len(one) <= MAX_LINE:
+        return one
+    lines = [("( " if i == 0 else ", ") + indent_rest(item, 2) for i, item in enumerate(items)]
+    return "\n".join([*lines, ")"])
+
+
+def record_literal(fields: list[tuple[str, str]]) -> str:
+    """``{ a = x, b = y }``, one field per line when it does not fit on one line."""
+    if not fields:
+        return "{}"
+    one = "{ " + ", ".join(f"{n} = {v}" for n, v in fields) + " }"
+    if "\n" not in one and len(one) <= MAX_LINE:
+        return one
+    lines = [("{ " if i == 0 else ", ") + f"{n} = {v}" for i, (n, v) in enumerate(fields)]
+    return "\n".join([*lines, "}"])

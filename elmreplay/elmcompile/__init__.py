@@ -1,0 +1,82 @@
+"""Compile Elm app configs the way the Elm-fullstack host did (2020 – 2021-08 interface).
+
+Pipeline (store-format.md §6, §8, §9.1):
+
+1. read the app's modules (:mod:`.syntax`, a hand-written declaration parser) and find the
+   state type (``interfaceToHost_processEvent`` in ``Backend.Main``) and the migration
+   (``migrate`` in ``Backend.MigrateState`` else ``MigrateBackendState``);
+2. generate JSON coders (:mod:`.coders`) and the root modules ``Backend.InterfaceToHost_Root``
+   and the migration root (:mod:`.lowering`), exposing the app's types and tags as needed;
+3. run ``elm make`` (:mod:`.toolchain`) and patch its output (:mod:`.patch`);
+4. cache the runtime by app-config hash and compiler version (:mod:`.cache`).
+
+The generators are pure functions returning Elm text, usable without a compiler.
+"""
+
+from __future__ import annotations
+
+from elmreplay.elmcompile.cache import RuntimeCache, default_cache_dir
+from elmreplay.elmcompile.compile import (
+    MIGRATION_ERROR_GLOBAL,
+    build_runtime,
+    compile_app_config,
+    compile_app_dir,
+    read_app_dir,
+)
+from elmreplay.elmcompile.errors import (
+    ElmCompilerMissing,
+    ElmMakeFailed,
+    ElmPackagesUnavailable,
+    ElmSourceError,
+    ElmSyntaxError,
+    JsPatchError,
+    MigrationPreparationError,
+    MissingElmDependency,
+    StateTypeNotFound,
+    UnknownElmType,
+    UnsupportedElmType,
+)
+from elmreplay.elmcompile.lowering import (
+    MIGRATION_DECODE_ERROR_PREFIX,
+    LoweredApp,
+    backend_root_module,
+    lower_app_config,
+    migration_root_module,
+)
+from elmreplay.elmcompile.patch import patch_backend_js, patch_migration_js
+from elmreplay.elmcompile.toolchain import elm_toolchain_status
+
+__all__ = [
+    "MIGRATION_DECODE_ERROR_PREFIX",
+    "MIGRATION_ERROR_GLOBAL",
+    "ElmCompilerMissing",
+    "ElmMakeFailed",
+    "ElmPackagesUnavailable",
+    "ElmSourceError",
+    "ElmSyntaxError",
+    "JsPatchError",
+    "LoweredApp",
+    "MigrationPreparationError",
+    "MissingElmDependency",
+    "RuntimeCache",
+    "StateTypeNotFound",
+    "UnknownElmType",
+    "UnsupportedElmType",
+    "backend_root_module",
+    "build_runtime",
+    "compile_app_config",
+    "compile_app_dir",
+    "default_cache_dir",
+    "elm_toolchain_status",
+    "generate_root_modules",
+    "lower_app_config",
+    "migration_root_module",
+    "patch_backend_js",
+    "patch_migration_js",
+    "read_app_dir",
+]
+
+
+def generate_root_modules(files: dict[str, bytes]) -> dict[str, str]:
+    """The generated Elm modules for an app config, by path (pure; no compiler needed)."""
+    return lower_app_config(files).generated

@@ -1,0 +1,1 @@
+"""The UI layer: progress, reprs and the Jupyter timeline."""

@@ -1,0 +1,123 @@
+"""The V8 app process: the runtime contract, limits, hostile apps, console capture."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from elmreplay.errors import AppCrashed, AppOutOfMemory, AppTimeout, RuntimeUnavailable
+from elmreplay.runtime.engine import AppProcess
+
+GOOD = """
+var initState = 0; var app_state;
+function processEventAndUpdateState(e) { app_state += JSON.parse(e).n; return String(app_state); }
+function getSerializedState() { return JSON.stringify(app_state); }
+function setSerializedState(s) { app_state = JSON.parse(s); }
+"""
+
+
+def app(extra: str = "", **kw: object) -> AppProcess:
+    return AppProcess(GOOD + extra, app_config_hash="c0ffee", **kw)  # type: ignore[arg-type]
+
+
+def test_contract_and_batch() -> None:
+    with app() as p:
+        result, failure = p.run_batch(['{"n":1}', '{"n":2}', '{"n":3}'], responses=True, states_after=[0, 2])
+        assert failure is None
+        assert result.responses == ["1", "3", "6"] and result.states == {0: "1", 2: "6"}
+        p.set_state("10")
+        assert p.process_event('{"n":5}') == "15" and p.get_state() == "15"
+        assert not p.has_migrate
+
+
+def test_missing_contract_function_is_named() -> None:
+    with pytest.raises(RuntimeUnavailable, match="does not define getSerializedState"):
+        AppProcess("var initState = 0; function processEventAndUpdateState(e){return e} function setSerializedState(s){}", app_config_hash="x")
+
+
+def test_syntax_error_is_an_app_crash() -> None:
+    with pytest.raises(AppCrashed, match="does not parse"):
+        AppProcess("var = ;", app_config_hash="x")
+
+
+@pytest.mark.parametrize(
+    ("body", "error", "text"),
+    [
+        ("throw new TypeError('bad')", AppCrashed, "TypeError: bad"),
+        ("throw 42", AppCrashed, "42"),
+        ("throw null", AppCrashed, "null"),
+        ("return 7", AppCrashed, "returned number, not a string"),
+        ("return undefined", AppCrashed, "returned undefined, not a string"),
+        ("var f = function(){ return f() + 1 }; return f()", AppCrashed, "call stack"),
+    ],
+)
+def test_hostile_event_handlers(body: str, error: type, text: str) -> None:
+    js = GOOD + f"\nvar processEventAndUpdateState = function(e) {{ if (JSON.parse(e).bad) {{ {body} }} return 'ok'; }};"
+    with AppProcess(js, app_config_hash="h") as p:
+        result, failure = p.run_batch(['{"n":1}', '{"bad":1}', '{"n":1}'], responses=True)
+        assert failure is not None and failure.offset == 1 and result.responses == ["ok"]
+        assert isinstance(failure.error, error) and text in str(failure.error)
+        assert p.closed  # a failed context is never reused
+
+
+def test_endless_loop_times_out_and_names_the_event() -> None:
+    js = GOOD + "\nvar processEventAndUpdateState = function(e) { if (JSON.parse(e).loop) while (true) {} return 'ok'; };"
+    with AppProcess(js, app_config_hash="h", timeout_s=0.3) as p:
+        result, failure = p.run_batch(['{"n":1}', '{"n":1}', '{"loop":1}'])
+        assert failure is not None and isinstance(failure.error, AppTimeout)
+        assert failure.offset == 2
+    # the process survives and the next app works
+    with app() as q:
+        assert q.process_event('{"n":1}') == "1"
+
+
+def test_unbounded_allocation_hits_the_memory_limit() -> None:
+    js = GOOD + "\nvar processEventAndUpdateState = function(e) { var a = []; while (true) a.push(new Array(100000).fill(1)); };"
+    with AppProcess(js, app_config_hash="h", max_memory=64 << 20, timeout_s=30) as p:
+        _, failure = p.run_batch(['{"n":1}'])
+        assert failure is not None and isinstance(failure.error, AppOutOfMemory)
+    with app() as q:
+        assert q.process_event('{"n":2}') == "2"
+
+
+def test_no_io_is_exposed_to_apps() -> None:
+    probe = GOOD + """
+    var probe = JSON.stringify([typeof require, typeof fetch, typeof XMLHttpRequest, typeof process,
+                                typeof Deno, typeof Bun, typeof importScripts]);
+    """
+    with AppProcess(probe, app_config_hash="h") as p:
+        assert p._eval("probe", what="probing") == '["undefined","undefined","undefined","undefined","undefined","undefined","undefined"]'
+        # dynamic import has no module loader: it never yields a module
+        assert p._eval("var got = 'pending'; import('fs').then(function(){got='loaded'}, function(){got='failed'}); got", what="x") != "loaded"
+
+
+def test_app_overwriting_globals_cannot_break_the_harness() -> None:
+    js = GOOD + "\nJSON = { parse: function(){ return {n: 1}; }, stringify: function(){ return 'x'; } }; Array.prototype.push = null;"
+    with AppProcess(js, app_config_hash="h") as p:
+        result, failure = p.run_batch(["anything", "else"], responses=True, states_after=[1])
+        assert failure is None and result.responses == ["1", "2"] and result.states == {1: "x"}
+
+
+def test_console_lines_are_captured_per_event() -> None:
+    js = GOOD + "\nvar processEventAndUpdateState = function(e) { console.log('saw', e); return 'ok'; };"
+    with AppProcess(js, app_config_hash="h") as p:
+        result, _ = p.run_batch(['"a"', '"b"'])
+        assert result.logs == [(0, 'saw "a"'), (1, 'saw "b"')]
+
+
+def test_contexts_are_independent_and_thread_safe() -> None:
+    outs: list[str] = []
+
+    def work() -> None:
+        with app() as p:
+            for _ in range(50):
+                p.process_event('{"n":1}')
+            outs.append(p.get_state())
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert outs == ["50"] * 4
