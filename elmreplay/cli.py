@@ -104,6 +104,54 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return EXIT_OK if report.ok else EXIT_DIFFERENT
 
 
+def cmd_what_if_deploy(args: argparse.Namespace) -> int:
+    from .replay.whatif import what_if_deploy
+    from .store import open_store
+
+    store = open_store(args.store)
+    report = what_if_deploy(store, args.app_dir, _resolver(args), mode=args.mode, at=args.at)
+    if args.json:
+        _print_json(report.to_json())
+    else:
+        print(report)
+    return EXIT_OK if report.accepted else EXIT_DIFFERENT
+
+
+def cmd_counterfactual(args: argparse.Namespace) -> int:
+    from .replay.whatif import counterfactual
+    from .store import open_store
+
+    store = open_store(args.store)
+    report = counterfactual(store, args.app_dir, _resolver(args), mode=args.mode, at=args.at)
+    if args.json:
+        _print_json(report.to_json())
+    else:
+        print(report.summary_line())
+        first = report.first_divergence
+        if first is not None:
+            print(f"  #{first.index} {first.record_hash}")
+            print(f"    recorded response:       {first.recorded_response}")
+            print(f"    counterfactual response: {first.counterfactual_response}")
+    return EXIT_OK if report.deploy.accepted else EXIT_DIFFERENT
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from .replay.session import ReplaySession
+    from .store import open_store
+    from .inspect.diff import diff_states
+
+    store = open_store(args.store)
+    with ReplaySession(store, _resolver(args)) as session:
+        old = session.state_at(args.from_index)
+        new = session.state_at(args.to_index)
+    d = diff_states(old or "null", new or "null", old_label=f"#{args.from_index}", new_label=f"#{args.to_index}")
+    if args.json:
+        _print_json(d.to_json())
+    else:
+        print(d)
+    return EXIT_OK
+
+
 def _add_runtime_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--runtimes",
@@ -152,6 +200,31 @@ def build_parser() -> argparse.ArgumentParser:
     _add_runtime_args(v)
     v.set_defaults(func=cmd_verify)
 
+    w = sub.add_parser("what-if-deploy", help="dry-run a deployment on an in-memory projection (writes nothing)")
+    w.add_argument("store")
+    w.add_argument("app_dir", help="directory with the app's Elm source (elm.json, src/...)")
+    w.add_argument("--mode", choices=["migrate", "init"], default="migrate")
+    w.add_argument("--at", type=int, metavar="INDEX", help="project the deploy right after this record (default: newest)")
+    w.add_argument("--json", action="store_true")
+    _add_runtime_args(w)
+    w.set_defaults(func=cmd_what_if_deploy)
+
+    c = sub.add_parser("counterfactual", help="deploy a version at a record and replay the later events through it")
+    c.add_argument("store")
+    c.add_argument("app_dir")
+    c.add_argument("--at", type=int, metavar="INDEX", required=True)
+    c.add_argument("--mode", choices=["migrate", "init"], default="migrate")
+    c.add_argument("--json", action="store_true")
+    _add_runtime_args(c)
+    c.set_defaults(func=cmd_counterfactual)
+
+    d = sub.add_parser("diff", help="Elm-aware diff of the states after two records")
+    d.add_argument("store")
+    d.add_argument("--from", dest="from_index", type=int, required=True, metavar="I")
+    d.add_argument("--to", dest="to_index", type=int, required=True, metavar="J")
+    d.add_argument("--json", action="store_true")
+    _add_runtime_args(d)
+    d.set_defaults(func=cmd_diff)
     return p
 
 

@@ -15,7 +15,10 @@ from typing import Callable, Mapping
 from ..errors import AppError, ElmCompileError, RestoreError, StoreError
 from ..runtime.engine import DEFAULT_MAX_MEMORY, DEFAULT_TIMEOUT_S
 from ..runtime.sources import RuntimeResolver
+from ..errors import UnsupportedStoreFeature
+from ..store.componentstore import ComponentReader
 from ..store.files import OverlayFiles
+from ..store.log import HEAD_HASH_FILE, LAYOUT_CHAIN, LAYOUT_E0, LAYOUT_LITERAL, CompositionLog, read_composition_log
 from ..store.records import RecordKind
 from ..store.store import Store
 from ..store.trees import TreeEncoding
@@ -36,10 +39,21 @@ class Projection:
     writer: StoreWriter
 
     @classmethod
-    def of(cls, store: Store, *, era: WriterEra | None = None, tree_encoding: TreeEncoding | None = None) -> Projection:
-        """Project onto ``store``; the writer imitates the store's era unless told otherwise."""
+    def of(
+        cls,
+        store: Store,
+        *,
+        era: WriterEra | None = None,
+        tree_encoding: TreeEncoding | None = None,
+        after_index: int | None = None,
+    ) -> Projection:
+        """Project onto ``store`` (or onto the store as it was right after record ``after_index``);
+        the writer imitates the store's era unless told otherwise."""
         overlay = OverlayFiles(store.files)
-        writer = StoreWriter.continuing(overlay, store.log, era=era)
+        log = store.log
+        if after_index is not None and after_index != len(store.records) - 1:
+            log = cut_after(store, overlay, after_index)
+        writer = StoreWriter.continuing(overlay, log, era=era)
         encoding = tree_encoding or store_tree_encoding(store)
         if encoding is not None:
             writer.tree_encoding = encoding  # hash new app configs the way this store's host did
@@ -48,6 +62,38 @@ class Projection:
     def store(self) -> Store:
         """The projected store, read through the overlay."""
         return Store(self.overlay, name=f"{self.base.name} (projected)")
+
+
+def cut_after(store: Store, overlay: OverlayFiles, index: int) -> CompositionLog:
+    """Make ``overlay`` show the log as it was right after record ``index`` (later records hidden).
+
+    Literal log files after the record's line are cut or hidden; a record in the head-hash chain
+    becomes the head again. Reductions of hidden records stay on disk but name no record, so the
+    restore path ignores them, as it would have then.
+    """
+    if not 0 <= index < len(store.records):
+        raise IndexError(f"record index {index} out of range: the store has {len(store.records)} records")
+    rec = store.records[index]
+    if rec.layout == LAYOUT_E0:
+        raise UnsupportedStoreFeature("Projecting a 2020-04 JSON-lines store at an earlier record is not supported")
+    later_literal = [r for r in store.records[index + 1 :] if r.layout == LAYOUT_LITERAL]
+    files_to_cut: dict[str, int] = {}
+    for r in later_literal:
+        files_to_cut.setdefault(r.location.path, r.location.line or 1)
+    for path, first_dropped_line in files_to_cut.items():
+        segs = tuple(path.split("/"))
+        if first_dropped_line == 1:
+            overlay.hide(segs)
+        else:
+            data = overlay.read(segs) or b""
+            overlay.write(segs, b"".join(line + b"\n" for line in data.split(b"\n")[: first_dropped_line - 1]))
+    if store.log.torn_tail_file is not None and store.log.torn_tail_file not in files_to_cut:
+        segs = tuple(store.log.torn_tail_file.split("/"))
+        data = overlay.read(segs) or b""
+        overlay.write(segs, data[: len(data) - len(store.log.torn_tail)])
+    if rec.layout == LAYOUT_CHAIN:
+        overlay.write(HEAD_HASH_FILE, bytes.fromhex(rec.hash))
+    return read_composition_log(overlay, ComponentReader(overlay))
 
 
 def store_tree_encoding(store: Store) -> TreeEncoding | None:

@@ -156,6 +156,18 @@ class ReplaySession:
         self._advance(stop - 1, collect=out)
         return out
 
+    def trace(self, start: int, stop: int) -> dict[int, tuple[str | None, str | None]]:
+        """Response and resulting state of every record in ``[start, stop)``, from one replay of
+        the range (states are serialized inside the same V8 batches)."""
+        start, stop = max(start, 0), min(stop, len(self.records))
+        if start >= stop:
+            return {}
+        self.seek(start - 1) if start > 0 else self._reset_to_beginning()
+        responses: list[str | None] = []
+        states: dict[int, str | None] = {}
+        self._advance(stop - 1, collect=responses, states=states)
+        return {i: (responses[i - start], states.get(i)) for i in range(start, stop)}
+
     def replay_all(self, *, on_progress: ProgressCallback | None = None) -> None:
         """Replay to the newest record (building checkpoints on the way)."""
         if self.records:
@@ -276,15 +288,23 @@ class ReplaySession:
             self._keep_checkpoint(index, snap)
 
     def _advance(
-        self, index: int, *, collect: list[str | None] | None = None, on_progress: ProgressCallback | None = None
+        self,
+        index: int,
+        *,
+        collect: list[str | None] | None = None,
+        on_progress: ProgressCallback | None = None,
+        states: dict[int, str | None] | None = None,
     ) -> None:
-        """Apply records ``_pos+1 .. index`` in append order, batching runs of app events."""
+        """Apply records ``_pos+1 .. index`` in append order, batching runs of app events.
+        ``collect`` receives each record's response, ``states`` each record's resulting state."""
         while self._pos < index:
             run = list(self._app_event_run(self._pos + 1, index))
             if run:
-                self._run_events(run, collect)
+                self._run_events(run, collect, states)
             else:
                 self._apply_one(self._pos + 1, collect)
+                if states is not None:
+                    states[self._pos] = self.host.snapshot(record=self.records[self._pos]).state_json
             if on_progress is not None:
                 on_progress(self._pos)
 
@@ -295,7 +315,9 @@ class ReplaySession:
                 return
             yield rec
 
-    def _run_events(self, run: list[Record], collect: list[str | None] | None) -> None:
+    def _run_events(
+        self, run: list[Record], collect: list[str | None] | None, trace_states: dict[int, str | None] | None = None
+    ) -> None:
         items: list[tuple[Record, str]] = []
         last_offset_of: dict[int, int] = {}
         for rec in run:
@@ -303,13 +325,19 @@ class ReplaySession:
                 items.append((rec, payload))
             last_offset_of[rec.index] = len(items) - 1
         wanted = {off: i for i, off in last_offset_of.items() if off >= 0 and self._wants_snapshot(i)}
+        traced = {off: i for i, off in last_offset_of.items() if off >= 0} if trace_states is not None else {}
         if self.host.process is None:
             responses: list[str | None] = [None] * len(items)
             states: dict[int, str] = {}
         else:
-            responses, states = self.host.run_app_events(items, responses=collect is not None, states_after=list(wanted))
+            offsets = sorted(set(wanted) | set(traced))
+            responses, states = self.host.run_app_events(items, responses=collect is not None, states_after=offsets)
         for off, i in wanted.items():
             self._store_snapshot(i, Snapshot(self.host.app_config_hash, states.get(off)))
+        if trace_states is not None:
+            for rec in run:
+                off = last_offset_of[rec.index]
+                trace_states[rec.index] = states.get(off) if off >= 0 else self.host.snapshot().state_json
         if collect is not None:
             by_record: dict[int, str | None] = {}
             for (rec, _), resp in zip(items, responses or [None] * len(items)):

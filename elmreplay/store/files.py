@@ -114,31 +114,57 @@ class OverlayFiles:
     """An in-memory overlay over another file source: writes land in a dict, reads fall back.
 
     This is the host's projected store (§5.3, with the 2021-12 fix that also lists projected
-    files). The real store is never touched.
+    files). Files can also be hidden (to project a store as it was at an earlier record).
+    The real store is never touched.
     """
 
-    def __init__(self, base: FileSource, files: dict[Segments, bytes] | None = None):
+    def __init__(self, base: FileSource):
         self.base = base
-        self.files: dict[Segments, bytes] = dict(files or {})
+        self._files: dict[Segments, list[bytes]] = {}
+        self._hidden: set[Segments] = set()
+
+    @property
+    def files(self) -> dict[Segments, bytes]:
+        """Every file written to the overlay, with its full content."""
+        return {s: self._joined(s) for s in self._files}
+
+    def _joined(self, segments: Segments) -> bytes:
+        chunks = self._files[segments]
+        if len(chunks) > 1:
+            chunks[:] = [b"".join(chunks)]
+        return chunks[0]
 
     def write(self, segments: Segments, data: bytes) -> None:
-        self.files[segments] = bytes(data)
+        self._files[segments] = [bytes(data)]
+        self._hidden.discard(segments)
 
     def append(self, segments: Segments, data: bytes) -> None:
-        self.files[segments] = (self.read(segments) or b"") + data
+        if segments not in self._files:
+            self._files[segments] = [self.read(segments) or b""]
+            self._hidden.discard(segments)
+        self._files[segments].append(bytes(data))  # joined lazily: many appends stay linear
+
+    def hide(self, segments: Segments) -> None:
+        """Make a file of the base invisible (reads None, not listed)."""
+        self._files.pop(segments, None)
+        self._hidden.add(segments)
 
     def read(self, segments: Segments) -> bytes | None:
-        if segments in self.files:
-            return self.files[segments]
+        if segments in self._files:
+            return self._joined(segments)
+        if segments in self._hidden:
+            return None
         return self.base.read(segments)
 
     def exists(self, segments: Segments) -> bool:
-        return segments in self.files or self.base.exists(segments)
+        if segments in self._files:
+            return True
+        return segments not in self._hidden and self.base.exists(segments)
 
     def list_files(self, directory: Segments) -> list[Segments]:
         n = len(directory)
-        listed = set(self.base.list_files(directory))
-        listed.update(s for s in self.files if s[:n] == directory and len(s) > n)
+        listed = set(self.base.list_files(directory)) - self._hidden
+        listed.update(s for s in self._files if s[:n] == directory and len(s) > n)
         return list(listed)
 
 

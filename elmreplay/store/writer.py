@@ -23,7 +23,7 @@ from typing import Mapping, Protocol
 
 from ..errors import StoreExists
 from .components import Component, blob_hash, component_hash, component_serial
-from .files import FileSource, Segments
+from .files import Segments
 from .log import HEAD_HASH_FILE, LITERAL_LOG_DIR, CompositionLog
 from .records import RecordKind
 from .reductions import reduction_path
@@ -287,10 +287,3 @@ class StoreWriter:
             obj["appConfig"] = {"HashBase16": app_config_hash}
         self.sink.write(reduction_path(record_hash), (b"\xef\xbb\xbf" if bom else b"") + newtonsoft_json(obj))
 
-
-def overlay_writer(base: FileSource, log: CompositionLog) -> tuple[StoreWriter, "OverlayFiles"]:
-    """A writer over an in-memory projection of an existing store (nothing reaches the disk)."""
-    from .files import OverlayFiles
-
-    overlay = OverlayFiles(base)
-    return StoreWriter.continuing(overlay, log), overlay
