@@ -61,6 +61,8 @@ class Recorder:
     era: WriterEra = WriterEra.E5
     tree_encoding: TreeEncoding | None = None
     reduction_every_events: int | None = None
+    #: The host's interval was 10 minutes "by default"; a longer one keeps sample stores small.
+    reduction_interval_ms: int = REDUCTION_INTERVAL_MS
     timeout_s: float = DEFAULT_TIMEOUT_S
     max_memory: int = DEFAULT_MAX_MEMORY
     records: list[str] = field(default_factory=list)
@@ -163,7 +165,7 @@ class Recorder:
         for i in range(start, len(events)):
             n = self._events_since_reduction + (i - start) + 1
             by_count = self.reduction_every_events is not None and n >= self.reduction_every_events
-            by_time = self.reduction_every_events is None and events[i][1] - self._last_reduction_ms >= REDUCTION_INTERVAL_MS
+            by_time = self.reduction_every_events is None and events[i][1] - self._last_reduction_ms >= self.reduction_interval_ms
             if by_count or by_time:
                 return i + 1, True
         return len(events), False
