@@ -20,39 +20,40 @@ every deployment).  Step times (``time_ms``) are the host clock when the record 
 Scenarios
 ---------
 ``counter``
-    2020-07: counter/v1 (Int state, ``{"addition":N}`` bodies) for 300 requests (three of
+    2020-11-16: counter/v1 (Int state, ``{"addition":N}`` bodies) for 300 requests (three of
     them malformed, answered 400), then deploy+migrate to counter/v2_string_builder (Int ->
     String via ``String.fromInt``) and 100 requests appending text (including non-ASCII).
 ``counter_admin``
-    A short counter history with a set-state, a revert and a torn append at the end.
+    2021-07-26: a short counter history with a set-state, a revert and a torn append at the end.
 ``small_2020``
-    A few counter requests in 2020-08 around one deploy+migrate, for quick tests.
+    2020-11-20: a few counter requests around one deploy+migrate, for quick tests.
 ``tracker``
-    2021-03-01 .. 2021-03-20: a team's issue tracker, about 4000 events.
+    2021-07-19 .. 2021-08-02: a team's issue tracker, about 4000 events.
 
 The tracker incident
 --------------------
 (Step numbers are indexes into ``SCENARIOS["tracker"]()``; ``TRACKER_INCIDENT`` holds them
 and a test checks them against the generated steps and the app behaviour.)
 
-The team starts on tracker/v1 on Monday 2021-03-01 (step 0).  On 2021-03-08 (step 1481)
-they deploy v2 with issue priorities; its migration turns the "urgent" label into priority
-``Urgent``.  On 2021-03-12 (step 2537) they deploy v3_bug, whose ``rename`` can also change
-a user's id and rewrites the reporter, assignee and comment authors of all issues.  Its
-assignee rewrite has a bug: every issue *not* assigned to the renamed user gets its
-assignee cleared (``else Nothing`` instead of ``else issue.assignee``).  The response is
-still 200, so nobody notices at first.
+The team starts on tracker/v1 on Monday 2021-07-19 (step 0).  On Thursday 2021-07-22 at
+19:30 (step 1481) they deploy v2 with issue priorities; its migration turns the "urgent"
+label into priority ``Urgent``.  On Wednesday 2021-07-28 at 07:50 (step 2537) they deploy
+v3_bug, whose ``rename`` can also change a user's id and rewrites the reporter, assignee and
+comment authors of all issues.  Its assignee rewrite has a bug: every issue *not* assigned
+to the renamed user gets its assignee cleared (``else Nothing`` instead of
+``else issue.assignee``).  The response is still 200, so nobody notices at first.
 
-The first rename after that deployment is step 2625 (2021-03-12, Dave changes his display
-name): it is the first step that corrupts the state, clearing the assignee of every
-in-progress and closed issue that was not assigned to Dave.  Two more renames follow
-(step 2961, Erin changes her user id to "erin.m", and step 3203, Grace fixes her display
-name), each clearing the assignees that were set in between.  People start commenting that
-their assignments vanished; on 2021-03-17 (step 3269) v4_fix is deployed.  Its code keeps
-assignees on rename, and its migration labels every issue that is in progress but has no
-assignee with "assignee-lost" (the lost assignees themselves cannot be recovered from the
-state; replaying the history with v4_fix's code in place of v3_bug's recovers them).  The
-history continues on v4_fix until 2021-03-22 (3973 steps in all).
+The first rename after that deployment is step 2625 (Wednesday 10:07, Dave changes his
+display name): it is the first step that corrupts the state, clearing the assignee of every
+in-progress and closed issue that was not assigned to Dave (133 of the 142 assigned issues
+lose their assignee; 39 issues are left in progress with nobody assigned).  Two more renames
+follow on Thursday 2021-07-29 (step 2961, Erin changes her user id to "erin.m"; step 3203,
+Grace fixes her display name), each clearing the assignees that were set in between.  People
+comment that their assignments vanished; that evening at 19:30 (step 3269) v4_fix is
+deployed.  Its code keeps assignees on rename, and its migration labels every issue that is
+in progress but has no assignee with "assignee-lost" (52 issues; the lost assignees cannot
+be recovered from the state, but replaying the history with v4_fix's code in place of
+v3_bug's recovers them).  The history continues on v4_fix until Monday 2021-08-02 (3973 steps).
 
 ``tracker/candidate_ok`` (users get a role) migrates the final state successfully;
 ``tracker/candidate_reject`` declares the new state type as its migration input and is
@@ -77,6 +78,13 @@ TRACKER_INCIDENT: dict[str, int] = {
     "deploy_v3_bug_step": 2537,
     "first_corrupting_step": 2625,
     "deploy_v4_fix_step": 3269,
+    # issues with an assignee just before / after the first corrupting step
+    "assigned_issues_before": 142,
+    "assigned_issues_after": 9,
+    # issues in progress with nobody assigned right after it
+    "in_progress_unassigned_after": 39,
+    # issues v4_fix's migration labels "assignee-lost"
+    "flagged_by_v4_migration": 52,
 }
 
 
@@ -204,8 +212,8 @@ def _counter_appends(host: _Host, start_ms: int, count: int) -> int:
 
 def counter_scenario() -> list[Step]:
     """Counter v1 for 300 requests, deploy+migrate to the string builder, 100 more."""
-    host = _Host(random.Random(20200701))
-    start = _ms(2020, 7, 1, 9)
+    host = _Host(random.Random(20201116))
+    start = _ms(2020, 11, 16, 9)
     host.deploy("deploy_init", "counter/v1", start)
     time_ms = _counter_additions(host, start + 5_000, 300, malformed_at={41, 170, 233})
     time_ms += 3_600_000
@@ -216,8 +224,8 @@ def counter_scenario() -> list[Step]:
 
 def counter_admin_scenario() -> list[Step]:
     """A short counter history with set-state, revert and a torn append at the end."""
-    host = _Host(random.Random(20200815))
-    start = _ms(2020, 8, 15, 10)
+    host = _Host(random.Random(20210726))
+    start = _ms(2021, 7, 26, 10)
     host.deploy("deploy_init", "counter/v1", start)
     time_ms = _counter_additions(host, start + 2_000, 12, malformed_at=set())
     time_ms += 60_000
@@ -233,8 +241,8 @@ def counter_admin_scenario() -> list[Step]:
 
 def small_2020_scenario() -> list[Step]:
     """Five counter requests, deploy+migrate to the string builder, three appends."""
-    host = _Host(random.Random(20200820))
-    start = _ms(2020, 8, 20, 14)
+    host = _Host(random.Random(20201120))
+    start = _ms(2020, 11, 20, 14)
     host.deploy("deploy_init", "counter/v1", start)
     time_ms = _counter_additions(host, start + 1_000, 5, malformed_at=set())
     host.deploy("deploy_migrate", "counter/v2_string_builder", time_ms + 20_000)
@@ -427,14 +435,22 @@ def _working_time(rng: random.Random, time_ms: int, mean_gap_ms: int) -> int:
             return time_ms
 
 
+def _deploy_time(after_ms: int, *, evening: bool) -> int:
+    """Deployments happen outside working hours: 19:30 that day, or 07:50 the next morning."""
+    moment = datetime.fromtimestamp(after_ms / 1000, tz=timezone.utc)
+    if evening:
+        return _ms(moment.year, moment.month, moment.day, 19, 30)
+    return _ms(moment.year, moment.month, moment.day, 7, 50) + 86_400_000
+
+
 def tracker_scenario() -> list[Step]:
-    """About 4000 tracker events over three weeks of March 2021, with the v3 incident."""
-    host = _Host(random.Random(20210301))
+    """About 4000 tracker events over three weeks of July/August 2021, with the v3 incident."""
+    host = _Host(random.Random(20210719))
     rng = host.rng
     client = _TrackerClient(host)
-    time_ms = _ms(2021, 3, 1, 7, 45)
+    time_ms = _ms(2021, 7, 19, 7, 45)
     host.deploy("deploy_init", "tracker/v1", time_ms)
-    mean_gap = 150_000
+    mean_gap = 95_000
 
     def run(count: int, *, add_users_until: int = 0) -> None:
         nonlocal time_ms
@@ -456,8 +472,8 @@ def tracker_scenario() -> list[Step]:
     run(700, add_users_until=10)
     housekeeping_events()
     run(778, add_users_until=10)
-    # Monday 2021-03-08 evening: v2 with priorities.
-    time_ms = _ms(2021, 3, 8, 19, 30)
+    # That evening: v2 with priorities.
+    time_ms = _deploy_time(time_ms, evening=True)
     assert len(host.steps) == TRACKER_INCIDENT["deploy_v2_step"]
     host.deploy("deploy_migrate", "tracker/v2", time_ms)
     client.version = 2
@@ -468,8 +484,8 @@ def tracker_scenario() -> list[Step]:
     host.event(_task_complete_json(f"{time_ms}-1", {"RequestToVolatileHostResponse": {
         "Ok": {"returnValueToString": "ok", "durationInMilliseconds": 12}}}), time_ms)
     run(653, add_users_until=11)
-    # Friday 2021-03-12 morning: v3 with user-id renames (and the bug).
-    time_ms = _ms(2021, 3, 12, 7, 50)
+    # Next morning: v3 with user-id renames (and the bug).
+    time_ms = _deploy_time(time_ms, evening=False)
     assert len(host.steps) == TRACKER_INCIDENT["deploy_v3_bug_step"]
     host.deploy("deploy_migrate", "tracker/v3_bug", time_ms)
     client.version = 3
@@ -494,8 +510,8 @@ def tracker_scenario() -> list[Step]:
         client.post(time_ms, author, {"op": "comment", "issueId": issue_id, "author": author,
                                       "text": "Why is nobody assigned here any more? I was working on this."})
     run(59, add_users_until=12)
-    # Wednesday 2021-03-17 evening: v4 fixes rename and flags issues that lost their assignee.
-    time_ms = _ms(2021, 3, 17, 18, 40)
+    # That evening: v4 fixes rename and flags issues that lost their assignee.
+    time_ms = _deploy_time(time_ms, evening=True)
     assert len(host.steps) == TRACKER_INCIDENT["deploy_v4_fix_step"]
     host.deploy("deploy_migrate", "tracker/v4_fix", time_ms)
     client.version = 4
