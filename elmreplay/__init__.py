@@ -3,10 +3,16 @@
 The public surface is small; everything else is importable but internal::
 
     import elmreplay
-    store = elmreplay.open_store("path/to/process-store")
-    store.events()          # pandas DataFrame, one row per record
+    store = elmreplay.open_store("sample_histories/tracker/store")
+    store.events()                                  # pandas DataFrame, one row per record
+    session = elmreplay.replay(store)               # the app's JS in V8, runtimes beside the store
+    session.state_at(1234)                          # serialized Elm state after record 1234
+    elmreplay.diff_states(session.state_at(10), session.state_at(11))
+    elmreplay.verify(store)                         # replay vs every stored reduction
+    elmreplay.what_if_deploy(store, "path/to/next-version", mode="migrate")
 """
 
+from .api import counterfactual, replay, verify, what_if_deploy
 from .errors import (
     AppCrashed,
     AppError,
@@ -18,6 +24,8 @@ from .errors import (
     RuntimeUnavailable,
     StoreError,
 )
+from .inspect.diff import StateDiff, diff_states
+from .replay.session import ReplaySession
 from .store import Store, open_store
 
 __version__ = "0.1.0"
@@ -29,9 +37,16 @@ __all__ = [
     "AppTimeout",
     "ElmCompileError",
     "ElmReplayError",
+    "ReplaySession",
     "RestoreError",
     "RuntimeUnavailable",
+    "StateDiff",
     "Store",
     "StoreError",
+    "counterfactual",
+    "diff_states",
     "open_store",
+    "replay",
+    "verify",
+    "what_if_deploy",
 ]

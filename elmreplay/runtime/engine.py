@@ -199,7 +199,8 @@ class AppProcess:
     def _last_offset(self) -> int:
         """Which event a timed-out batch was on (the context survives a timeout, not an OOM)."""
         try:
-            return int(self._ctx.eval("__elmreplay.lastIndex()", timeout_sec=1.0))
+            value = self._ctx.eval("__elmreplay.lastIndex()", timeout_sec=1.0)
+            return int(value) if isinstance(value, (int, float)) else -1
         except Exception:  # a poisoned context cannot tell; the caller reports the batch start
             return -1
 

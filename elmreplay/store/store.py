@@ -59,7 +59,8 @@ def describe_event_json(text: str | bytes) -> EventInfo:
     if not isinstance(body, dict):
         return EventInfo(event_type, None, None, None, None)
     t = body.get("posixTimeMilli", body.get("currentPosixTimeMilli"))
-    request = body.get("request") if isinstance(body.get("request"), dict) else {}
+    request_value = body.get("request")
+    request: dict[str, Any] = request_value if isinstance(request_value, dict) else {}
     req_id = body.get("httpRequestId")
     return EventInfo(
         event_type,
@@ -277,7 +278,7 @@ class Store:
         df["posix_time_milli"] = df["posix_time_milli"].astype("Int64")
         df["payload_size"] = df["payload_size"].astype("Int64")
         df.insert(
-            df.columns.get_loc("posix_time_milli") + 1,
+            list(df.columns).index("posix_time_milli") + 1,
             "time",
             pd.to_datetime(df["posix_time_milli"], unit="ms", utc=True),
         )

@@ -73,8 +73,8 @@ def decode_name(name: Component) -> str:
             if not isinstance(element, bytes) or not element:
                 raise ValueError("a code-point list element is not a non-empty blob")
             cp = int.from_bytes(element, "big")
-            if cp > 0x10FFFF:
-                raise ValueError(f"code point {cp:#x} is out of range")
+            if cp > 0x10FFFF or 0xD800 <= cp <= 0xDFFF:  # the host's char.ConvertFromUtf32 rejects these
+                raise ValueError(f"code point {cp:#x} is not a Unicode scalar value")
             cps.append(chr(cp))
         return "".join(cps)
     utf32 = _decode_utf32_strict(name) if name else ""

@@ -1,0 +1,77 @@
+"""The small public API: the operations a notebook or script calls, with runtimes found for them.
+
+Runtimes (the apps' JavaScript) come from ``runtimes`` directories, or, when none are given, from
+the ``runtimes/`` directory beside the store (the bundled samples have one); ``compile=True``
+compiles every app config from its Elm source instead.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Mapping, Sequence
+
+from .replay.session import ReplaySession
+from .replay.verify import VerifyReport
+from .replay.verify import verify as _verify
+from .replay.whatif import CounterfactualReport, WhatIfReport
+from .replay.whatif import counterfactual as _counterfactual
+from .replay.whatif import what_if_deploy as _what_if_deploy
+from .runtime.sources import RuntimeResolver, default_resolver
+from .store.files import DirectoryFiles
+from .store.store import Store
+
+Runtimes = Sequence[str | os.PathLike[str]]
+
+
+def resolver_for(store: Store, runtimes: Runtimes = (), *, compile: bool = False) -> RuntimeResolver:
+    """Where the apps of ``store`` get their JavaScript (see the module docstring)."""
+    path = store.files.root if isinstance(store.files, DirectoryFiles) else None
+    return default_resolver(path, runtimes, compile=compile)
+
+
+def replay(store: Store, *, runtimes: Runtimes = (), compile: bool = False, **session_kw: Any) -> ReplaySession:
+    """A :class:`ReplaySession` over ``store``: ``state_at(i)``, ``forward()``, ``responses()``...
+
+    Keyword arguments go to :class:`ReplaySession` (``checkpoint_every``, ``memory_budget``,
+    ``use_reductions``, ``timeout_s``, ``max_memory``).
+    """
+    return ReplaySession(store, resolver_for(store, runtimes, compile=compile), **session_kw)
+
+
+def verify(store: Store, *, runtimes: Runtimes = (), compile: bool = False, progress: bool = True, **kw: Any) -> VerifyReport:
+    """Replay the whole history and compare with every stored reduction (shows progress)."""
+    resolver = resolver_for(store, runtimes, compile=compile)
+    if not progress:
+        return _verify(store, resolver, **kw)
+    from .ui.progress import progress_bar
+
+    with progress_bar(total=len(store), desc="verify") as bar:
+        return _verify(store, resolver, on_progress=lambda i: bar.update(i + 1 - bar.n), **kw)
+
+
+def what_if_deploy(
+    store: Store,
+    app: str | os.PathLike[str] | Mapping[str, bytes],
+    *,
+    mode: str = "migrate",
+    at: int | None = None,
+    runtimes: Runtimes = (),
+    compile: bool = False,
+    **kw: Any,
+) -> WhatIfReport:
+    """Dry-run deploying ``app`` (Elm source directory) on an in-memory projection of ``store``."""
+    return _what_if_deploy(store, app, resolver_for(store, runtimes, compile=compile), mode=mode, at=at, **kw)
+
+
+def counterfactual(
+    store: Store,
+    app: str | os.PathLike[str] | Mapping[str, bytes],
+    *,
+    at: int,
+    mode: str = "migrate",
+    runtimes: Runtimes = (),
+    compile: bool = False,
+    **kw: Any,
+) -> CounterfactualReport:
+    """Deploy ``app`` after record ``at`` and compare the later events with the recorded history."""
+    return _counterfactual(store, app, resolver_for(store, runtimes, compile=compile), at=at, mode=mode, **kw)
