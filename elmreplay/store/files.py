@@ -52,18 +52,31 @@ class DirectoryFiles:
         if not path.is_dir():
             raise StoreNotFound(f"Not a directory: {path}")
         self.root = path
-        self._real_root = path.resolve()
+        self._root_text = os.fspath(path)
+        self._real_root_text = os.path.realpath(path)
+        self._real_dirs: dict[str, str] = {}
         self.max_file_bytes = max_file_bytes
 
-    def _path(self, segments: Segments) -> Path:
+    def _path(self, segments: Segments) -> str:
         for s in segments:
             if not s or s in (".", "..") or "/" in s or "\\" in s or "\x00" in s:
                 raise StoreError(f"Invalid path segment {s!r}", path=join(segments))
-        return self.root.joinpath(*segments)
+        return os.path.join(self._root_text, *segments)
 
-    def _check_inside(self, path: Path, segments: Segments) -> None:
-        real = Path(os.path.realpath(path))
-        if real != self._real_root and self._real_root not in real.parents:
+    def _check_inside(self, path: str, segments: Segments) -> None:
+        """Refuse a path that resolves outside the store. Directories are resolved once and
+        cached; a file costs one ``lstat`` unless it is itself a link."""
+        parent = os.path.dirname(path)
+        real_parent = self._real_dirs.get(parent)
+        if real_parent is None:
+            real_parent = self._real_dirs[parent] = os.path.realpath(parent)
+        real = real_parent
+        try:
+            if stat.S_ISLNK(os.lstat(path).st_mode):
+                real = os.path.realpath(path)
+        except OSError:
+            pass  # missing: nothing to disclose
+        if real != self._real_root_text and not real.startswith(self._real_root_text + os.sep):
             raise StoreError("Symbolic link leads outside the store", path=join(segments))
 
     def read(self, segments: Segments) -> bytes | None:
@@ -87,26 +100,28 @@ class DirectoryFiles:
         return data
 
     def exists(self, segments: Segments) -> bool:
-        return self._path(segments).is_file()
+        return os.path.isfile(self._path(segments))
 
     def list_files(self, directory: Segments) -> list[Segments]:
-        base = self._path(directory) if directory else self.root
-        if not base.is_dir():
+        base = self._path(directory) if directory else self._root_text
+        if not os.path.isdir(base):
             return []
         self._check_inside(base, directory)
         found: list[Segments] = []
-        for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
-            rel = Path(dirpath).relative_to(self.root).parts
-            for name in filenames:
-                segs = (*rel, name)
-                full = Path(dirpath, name)
-                if full.is_symlink():
-                    self._check_inside(full, segs)
-                found.append(segs)
-            for name in list(dirnames):
-                full = Path(dirpath, name)
-                if full.is_symlink():
-                    self._check_inside(full, (*rel, name))
+        stack: list[tuple[str, Segments]] = [(base, directory)]
+        while stack:
+            path, rel = stack.pop()
+            with os.scandir(path) as entries:
+                for entry in entries:
+                    segs = (*rel, entry.name)
+                    if entry.is_symlink():
+                        self._check_inside(entry.path, segs)
+                        if os.path.isdir(entry.path):
+                            continue  # never descend through links
+                    if entry.is_dir(follow_symlinks=False):
+                        stack.append((entry.path, segs))
+                    else:
+                        found.append(segs)
         return found
 
 
