@@ -20,7 +20,7 @@ import pytest
 from elmreplay.store.components import Component, component_hash, component_serial
 from elmreplay.store.files import Segments
 from elmreplay.store.records import RecordKind
-from elmreplay.store.writer import AppendResult, StoreWriter, WriterEra, newtonsoft_json
+from elmreplay.store.writer import AppendResult, StoreWriter, WriterEra, literal_log_file, newtonsoft_json
 
 #: 2021-07-13T12:40:00Z
 T0 = 1626180000000
@@ -80,7 +80,6 @@ class NoFiles:
         return False
 
 
-
 def write_file(root: Path, segments: Segments, data: bytes) -> Path:
     p = root.joinpath(*segments)
     p.parent.mkdir(parents=True, exist_ok=True)
@@ -121,9 +120,28 @@ def literal_event_record(event: str, parent: str | None) -> bytes:
 
 def log_file(minute: int = 0) -> Segments:
     """The literal log file of ``T0 + minute`` minutes."""
-    from elmreplay.store.writer import literal_log_file
-
     return literal_log_file(T0 + minute * MINUTE)
+
+
+def e0_line(event_hash: str, parent: str) -> bytes:
+    return json.dumps(
+        {"parentHashBase16": parent, "events": [{"UpdateElmAppStateForEvent": {"HashBase16": event_hash}}]},
+        separators=(",", ":"),
+    ).encode()
+
+
+def write_e0_store(root: Path, newline: bytes = b"\n") -> list[bytes]:
+    """Two days of JSON-lines files; uppercase hex (before 2020-05-01) and a blank line."""
+    hashes = [put_component(root, time_event(i).encode(), "component", upper=True) for i in range(3)]
+    parent = hashlib.sha256(b"").hexdigest().upper()  # E3B0C442…B855
+    lines = []
+    for h in hashes:
+        line = e0_line(h.upper(), parent)
+        lines.append(line)
+        parent = hashlib.sha256(line).hexdigest().upper()
+    write_file(root, ("composition-log", "2020-04-30", "2020-04-30T23.composition.jsonl"), lines[0] + newline * 2 + lines[1] + newline)
+    write_file(root, ("composition-log", "2020-05-01", "2020-05-01T00.composition.jsonl"), lines[2] + b"\n")
+    return lines
 
 
 # --- §3.4 reference ----------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from .helpers import (
     put_component,
     record_json,
     time_event,
+    write_e0_store,
     write_file,
 )
 
@@ -234,27 +235,6 @@ def test_truncated_literal_log_with_revert_into_deleted_file(tmp_path: Path) -> 
 
 
 # --- E0 (2020-04-30 .. 2020-05-04) -----------------------------------------------------------------
-
-
-def e0_line(event_hash: str, parent: str) -> bytes:
-    return json.dumps(
-        {"parentHashBase16": parent, "events": [{"UpdateElmAppStateForEvent": {"HashBase16": event_hash}}]},
-        separators=(",", ":"),
-    ).encode()
-
-
-def write_e0_store(root: Path, newline: bytes = b"\n") -> list[bytes]:
-    """Two days of JSON-lines files; uppercase hex (before 2020-05-01) and a blank line."""
-    hashes = [put_component(root, time_event(i).encode(), "component", upper=True) for i in range(3)]
-    parent = hashlib.sha256(b"").hexdigest().upper()  # E3B0C442…B855
-    lines = []
-    for h in hashes:
-        line = e0_line(h.upper(), parent)
-        lines.append(line)
-        parent = hashlib.sha256(line).hexdigest().upper()
-    write_file(root, ("composition-log", "2020-04-30", "2020-04-30T23.composition.jsonl"), lines[0] + newline * 2 + lines[1] + newline)
-    write_file(root, ("composition-log", "2020-05-01", "2020-05-01T00.composition.jsonl"), lines[2] + b"\n")
-    return lines
 
 
 def test_e0_jsonl_store(tmp_path: Path) -> None:

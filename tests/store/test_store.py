@@ -53,7 +53,8 @@ def test_events_values(scenario: Scenario) -> None:
     df = open_store(scenario.path).events()
     sc = scenario
     assert df["record_hash"].tolist() == sc.hashes
-    assert pd.isna(df.loc[0, "parent_hash"]) and df["parent_hash"].tolist()[1:] == sc.hashes[:-1]
+    assert df["parent_hash"].isna().tolist() == [True] + [False] * (len(df) - 1)
+    assert df["parent_hash"].tolist()[1:] == sc.hashes[:-1]
     kinds = {
         "deploy1": "DeployAppConfigAndInitElmAppState",
         "deploy2": "DeployAppConfigAndMigrateElmAppState",

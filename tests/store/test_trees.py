@@ -139,7 +139,11 @@ def test_decode_name_inverts_encode_name(data: st.DataObject, encoding: TreeEnco
 
 def entry_names(tree: Component) -> list[str]:
     assert isinstance(tree, tuple)
-    return [decode_name(e[0]) for e in tree]  # type: ignore[index]
+    names = []
+    for entry in tree:
+        assert isinstance(entry, tuple)
+        names.append(decode_name(entry[0]))
+    return names
 
 
 def test_ordinal_sort_of_section_11_4() -> None:
