@@ -96,7 +96,9 @@ def _build(lowered: LoweredApp, *, elm: str | None, app_config_hash: str | None)
                 migration_error = f"Failed with exception:\n{e.elm_message}"
     if migration_error is not None:
         parts.append(f"var {MIGRATION_ERROR_GLOBAL} = {json.dumps(migration_error)};")
-    return _Built("\n".join(parts) + "\n", migration_error)
+    # `;` between the parts: the appended functions end in `}` and the next part starts with
+    # `(function(scope){`, which JavaScript would otherwise parse as a call.
+    return _Built("\n;\n".join(parts) + "\n", migration_error)
 
 
 def compile_app_config(

@@ -1,4 +1,4 @@
-module Backend.State exposing (CustomType(..), Opaque, Pair, State, Tree(..), init)
+module Backend.State exposing (Bag, CustomType(..), Opaque, Pair, State, Tree(..), init)
 
 import Dict exposing (Dict)
 import Set
@@ -22,6 +22,8 @@ type alias State =
     , emptyRecord : {}
     , nested : { inner : { deeper : List (Maybe Int) } }
     , records : List { id : Int, main : List String }
+    , bag : Bag String
+    , outcome : Result CustomType (Maybe ( Int, Float ))
     }
 
 
@@ -30,6 +32,12 @@ type CustomType
     | TagB String
     | TagC Int (List String)
     | TagD { x : Int, y : Maybe CustomType }
+
+
+{-| A generic type whose parameter is used as a `Set` element and a `Dict` key.
+-}
+type Bag a
+    = Bag (Set.Set a) (Dict a Int)
 
 
 {-| Exposed without its tag: the host exposed the tag on its copy of the sources.
@@ -66,4 +74,6 @@ init =
     , emptyRecord = {}
     , nested = { inner = { deeper = [ Just 1, Nothing ] } }
     , records = [ { id = 1, main = [ "x" ] } ]
+    , bag = Bag (Set.fromList [ "b", "a" ]) (Dict.fromList [ ( "a", 1 ) ])
+    , outcome = Ok (Just ( 1, 2.5 ))
     }

@@ -1,0 +1,14 @@
+module Backend.MigrateState exposing (migrate)
+
+import Backend.Main
+
+
+type alias PreviousBackendState =
+    { maybeString : Maybe String
+    , otherState : String
+    }
+
+
+migrate : PreviousBackendState -> Backend.Main.State
+migrate previous =
+    Maybe.withDefault "" previous.maybeString ++ previous.otherState

@@ -1,0 +1,78 @@
+"""Shared helpers for the Elm compilation tests.
+
+Tests marked ``elm`` need the Elm compiler and the Elm packages; they skip with the precise
+reason from :func:`elmreplay.elmcompile.elm_toolchain_status` when either is missing.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from elmreplay.elmcompile import elm_toolchain_status, read_app_dir
+
+HERE = Path(__file__).parent
+APPS = HERE / "apps"
+GOLDEN = HERE / "golden"
+SAMPLE_APPS = HERE.parent.parent / "sample_histories" / "apps"
+
+ELM_JSON = {
+    "type": "application",
+    "source-directories": ["src"],
+    "elm-version": "0.19.1",
+    "dependencies": {"direct": {"elm/core": "1.0.5", "elm/json": "1.1.3"}, "indirect": {}},
+    "test-dependencies": {"direct": {}, "indirect": {}},
+}
+
+MAIN_HEADER = """module Backend.Main exposing (State, interfaceToHost_initState, interfaceToHost_processEvent)
+
+"""
+
+MAIN_FUNCTIONS = """
+
+interfaceToHost_initState : State
+interfaceToHost_initState =
+    Debug.todo "not run"
+
+
+interfaceToHost_processEvent : String -> State -> ( State, String )
+interfaceToHost_processEvent _ state =
+    ( state, "" )
+"""
+
+
+def app_files(name: str) -> dict[str, bytes]:
+    """The files of a test app under tests/elmcompile/apps/."""
+    return read_app_dir(APPS / name)
+
+
+def make_app(
+    modules: dict[str, str], *, direct: dict[str, str] | None = None
+) -> dict[str, bytes]:
+    """An app config from module sources keyed by module name (plus a standard elm.json)."""
+    elm_json = json.loads(json.dumps(ELM_JSON))
+    if direct is not None:
+        elm_json["dependencies"]["direct"] = direct
+    files = {"elm.json": json.dumps(elm_json, indent=4).encode()}
+    for name, text in modules.items():
+        files["src/" + name.replace(".", "/") + ".elm"] = text.encode()
+    return files
+
+
+def main_with_state(declarations: str, imports: str = "") -> str:
+    """A Backend.Main module whose `State` is declared by ``declarations``."""
+    return MAIN_HEADER + imports + "\n\n" + declarations + MAIN_FUNCTIONS
+
+
+def require_elm(packages: tuple[str, ...] = ()) -> None:
+    """Skip the calling test, naming what is missing, unless Elm can compile here."""
+    ok, reason = elm_toolchain_status(packages=packages)
+    if not ok:
+        pytest.skip(f"Elm toolchain unavailable: {reason}")
+
+
+@pytest.fixture
+def elm_toolchain() -> None:
+    require_elm()

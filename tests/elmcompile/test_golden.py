@@ -1,0 +1,75 @@
+"""Golden tests of the generated Elm: root modules and rewritten exposing lists.
+
+Expected outputs live under tests/elmcompile/golden/<app>/<path>. After an intended change
+of the generator, regenerate them with ``ELMREPLAY_UPDATE_GOLDEN=1 pytest tests/elmcompile``
+and review the diff.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from elmreplay.elmcompile import lower_app_config
+
+from .conftest import APPS, GOLDEN, app_files
+
+UPDATE = os.environ.get("ELMREPLAY_UPDATE_GOLDEN") == "1"
+APP_NAMES = sorted(p.name for p in APPS.iterdir() if (p / "elm.json").is_file())
+
+
+def expected_outputs(name: str) -> dict[str, str]:
+    """Generated modules plus every source file whose text the lowering changed."""
+    files = app_files(name)
+    lowered = lower_app_config(files)
+    outputs = dict(lowered.generated)
+    for path, content in lowered.files.items():
+        if path not in lowered.generated and files.get(path) != content:
+            outputs[path] = content.decode("utf-8")
+    return outputs
+
+
+@pytest.mark.parametrize("name", APP_NAMES)
+def test_generated_elm_matches_golden_files(name: str) -> None:
+    outputs = expected_outputs(name)
+    folder = GOLDEN / name
+    if UPDATE:
+        for path, text in outputs.items():
+            target = folder / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+    stored = {
+        p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8")
+        for p in sorted(folder.rglob("*.elm"))
+    }
+    assert sorted(stored) == sorted(outputs), "golden files differ in which files exist"
+    for path, text in outputs.items():
+        assert text == stored[path], f"{name}/{path} differs from its golden file"
+
+
+def test_generation_is_deterministic() -> None:
+    for name in APP_NAMES:
+        assert expected_outputs(name) == expected_outputs(name)
+
+
+def test_golden_set_covers_the_type_features() -> None:
+    text = "\n".join(t for name in APP_NAMES for t in expected_outputs(name).values())
+    for feature in [
+        "jsonDecode_Maybe",
+        "jsonDecode_Result",
+        "jsonDecode_Dict",
+        "jsonDecode_Set",
+        "jsonDecode_Tuple2",
+        "jsonDecode_Tuple3",
+        "jsonDecode_Bytes",
+        "jsonDecode_andMap",
+        "Json.Decode.lazy",
+        "jsonDecode_singleTagArgument",
+        "Json.Decode.succeed ()",
+        "Json.Decode.succeed {}",
+        "comparable_a",
+        "decodeMigrateAndEncodeAndSerializeResult",
+        "Interface_DeserializeFailed",
+    ]:
+        assert feature in text, feature
