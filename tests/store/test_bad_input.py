@@ -278,6 +278,24 @@ def test_deflate_bomb(tmp_path: Path) -> None:
     assert ComponentReader(DirectoryFiles(tmp_path)).load(h) == b"\x00" * 1_000_000  # the default cap is larger
 
 
+@pytest.mark.parametrize(
+    "serial",
+    [
+        b"blob 10\x00" + b"\x00" * 1_000_000,  # the header declares little, the stream holds much more
+        b"not a header" + b"\x00" * 1_000_000,  # no parsable header at all
+        b"list 99999999999999\x00" + b"\x00" * 1_000_000,  # the header itself declares too much
+    ],
+    ids=["lying-header", "no-header", "huge-declared"],
+)
+def test_deflate_bomb_variants(tmp_path: Path, serial: bytes) -> None:
+    h = "ab" * 32
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    write_file(tmp_path, ("deflated-literal-element", h[:2], h), c.compress(serial) + c.flush())
+    reader = ComponentReader(DirectoryFiles(tmp_path), max_inflated_bytes=100_000)
+    err = raises_exactly(InflatedSizeExceeded, lambda: reader.load(h))
+    assert f"file deflated-literal-element/{h[:2]}/{h}" in str(err)
+
+
 def test_truncated_deflate_stream(tmp_path: Path) -> None:
     data = bytes(range(256)) * 100
     h = blob_hash(data)
