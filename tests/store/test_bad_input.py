@@ -340,6 +340,7 @@ def test_revert_to_a_later_record(tmp_path: Path) -> None:
 
 
 def test_reduction_whose_name_does_not_match(tmp_path: Path) -> None:
+    literal_store(tmp_path, [chain_of(1)])
     write_file(tmp_path, ("provisional-reduction", "ab" * 32), json.dumps({"reducedCompositionHashBase16": "cd" * 32}).encode())
     err = raises_exactly(CorruptReduction, open_store(tmp_path).reductions)
     assert f"file provisional-reduction/{'ab' * 32}" in str(err) and "composition hash does not match" in str(err)

@@ -138,7 +138,8 @@ def test_reduction_whose_name_does_not_match(tmp_path: Path) -> None:
     ],
 )
 def test_unreadable_reduction(tmp_path: Path, content: bytes, why: str) -> None:
-    h = "ab" * 32
+    _, _, hashes = make_store(tmp_path)
+    h = hashes[0]
     write_file(tmp_path, ("provisional-reduction", h), content.replace(b"%s", h.encode()))
     with pytest.raises(CorruptReduction) as e:
         read_reduction(open_store(tmp_path).files, h)
@@ -146,7 +147,8 @@ def test_unreadable_reduction(tmp_path: Path, content: bytes, why: str) -> None:
 
 
 def test_uppercase_name_inside_is_accepted(tmp_path: Path) -> None:
-    h = "ab" * 32
+    _, _, hashes = make_store(tmp_path)
+    h = hashes[0]
     reduction_file(tmp_path, h, {"reducedCompositionHashBase16": h.upper()})
     red = open_store(tmp_path).reduction(h)
     assert red is not None and red.elm_app_state is None and red.app_config is None

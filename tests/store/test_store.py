@@ -11,6 +11,7 @@ import pytest
 from elmreplay.errors import ElmReplayError, StoreNotFound
 from elmreplay.store import open_store
 from elmreplay.store.appconfig import AppConfig
+from elmreplay.store.records import RecordKind
 from elmreplay.store.store import Store, describe_event_json
 from elmreplay.store.trees import TreeEncoding, build_tree
 from elmreplay.store.writer import StoreWriter, WriterEra
@@ -22,7 +23,9 @@ from .helpers import (
     Scenario,
     build_scenario,
     http_event,
+    log_file,
     put_tree,
+    record_json,
     time_event,
     write_file,
 )
@@ -181,8 +184,8 @@ def test_app_config_flattening_with_each_name_encoding(tmp_path: Path, encoding:
 def test_hand_written_config_with_mixed_name_encodings(tmp_path: Path) -> None:
     """A reader takes each entry's name as it comes (2025 trees may mix list and UTF-32 names)."""
     tree = ((b"\x00\x00\x00a", b"1"), ((b"b",), (((b"\xe4",), b"2"),)), (b"c\xc3\xa4", b"3"))
-    write_file(tmp_path, ("provisional-reduction", "x"), b"")  # makes it a store
     h = put_tree(tmp_path, tree)
+    write_file(tmp_path, log_file(), record_json(RecordKind.DEPLOY_INIT, {"HashBase16": h}) + b"\n")
     files = open_store(tmp_path).app_config(h).files
     assert dict(files) == {"a": b"1", "b/ä": b"2", "cä": b"3"}
 
