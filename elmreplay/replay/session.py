@@ -209,6 +209,16 @@ class ReplaySession:
             f"{self.checkpoint_count} checkpoints every {self.checkpoint_every} ({self.checkpoint_bytes} bytes))"
         )
 
+    def _repr_html_(self) -> str:
+        from ..ui.reprs import session_html
+
+        return session_html(self)
+
+    def _repr_mimebundle_(self, **kwargs: object) -> dict[str, str]:
+        from ..ui.reprs import mimebundle, session_html, session_text
+
+        return mimebundle(session_text(self), session_html(self))
+
     # --- internals ------------------------------------------------------------------------
 
     def _normalize(self, index: int) -> int:

@@ -83,6 +83,16 @@ class VerifyReport:
         lines.extend(f"  skipped: {s}" for s in self.skipped)
         return "\n".join(lines)
 
+    def _repr_html_(self) -> str:
+        from ..ui.reprs import verify_html
+
+        return verify_html(self)
+
+    def _repr_mimebundle_(self, **kwargs: object) -> dict[str, str]:
+        from ..ui.reprs import mimebundle, verify_html, verify_text
+
+        return mimebundle(verify_text(self), verify_html(self))
+
 
 def verify(
     store: Store,

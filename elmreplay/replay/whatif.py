@@ -303,6 +303,16 @@ class CounterfactualReport:
 
     __repr__ = __str__
 
+    def _repr_html_(self) -> str:
+        from ..ui.reprs import counterfactual_html
+
+        return counterfactual_html(self)
+
+    def _repr_mimebundle_(self, **kwargs: object) -> dict[str, str]:
+        from ..ui.reprs import counterfactual_html, counterfactual_text, mimebundle
+
+        return mimebundle(counterfactual_text(self), counterfactual_html(self))
+
 
 def counterfactual(
     store: Store,
