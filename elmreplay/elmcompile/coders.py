@@ -4,14 +4,17 @@ The JSON shapes are the host's:
 
 * records: objects in field declaration order; decoding uses ``field`` per field;
 * custom types: ``{"Tag":[arg, ...]}``; a one-argument tag also decodes from the 2020 legacy
-  form ``{"Tag":arg}``; a tag without arguments decodes from any value under its key;
+  form ``{"Tag":arg}`` (tried first, as the host did); a tag without arguments decodes from any
+  value under its key;
 * ``Maybe``: ``{"Nothing":[]}`` / ``{"Just":[v]}``, also decoding ``{"Just":v}`` and ``null``;
 * ``Result``: ``{"Err":[e]}`` / ``{"Ok":[v]}``, also decoding the forms without the array;
 * ``List`` and ``Set`` as arrays, ``Dict`` as ``[[k,v],...]`` (also decoding
   ``{"key":k,"value":v}`` elements), tuples as arrays, ``()`` as ``[]`` (decoding anything);
 * ``Bytes.Bytes`` as ``{"AsBase64":"..."}`` (needs ``elm/bytes`` and a ``Base64`` module).
 
-Where the legacy and the array form could both apply, the array form is tried first.
+Alternatives are tried in the host's order and records are decoded with ``andMap`` as the host
+did, so decode errors (which end up in ``Interface_DeserializeFailed`` states and migration
+results) read like the host's.
 
 Every app type gets a pair of top-level functions named after it
 (``jsonEncode_Backend_Main_State`` / ``jsonDecode_Backend_Main_State``); custom types with
@@ -177,11 +180,12 @@ jsonDecode_Tuple3 decodeA decodeB decodeC =
     ),
     "jsonDecode_singleTagArgument": (
         (),
-        """{-| The argument of a one-argument tag: `{"Tag":[arg]}`, or the 2020 legacy form `{"Tag":arg}`.
+        """{-| The argument of a one-argument tag: the 2020 legacy form `{"Tag":arg}` or `{"Tag":[arg]}`
+(tried in the host's order, so decode errors read the same).
 -}
 jsonDecode_singleTagArgument : Json.Decode.Decoder a -> Json.Decode.Decoder a
 jsonDecode_singleTagArgument decodeArgument =
-    Json.Decode.oneOf [ Json.Decode.index 0 decodeArgument, decodeArgument ]""",
+    Json.Decode.oneOf [ decodeArgument, Json.Decode.index 0 decodeArgument ]""",
     ),
     "jsonDecode_andMap": (
         (),
@@ -459,13 +463,18 @@ class CoderGenerator:
             call("Json.Decode.field", [elm_string(name), self._dec(ft, scope)])
             for name, ft in t.fields
         ]
-        return self._map_n(constructor, field_decoders)
+        # Always `andMap`, like the host: the decode error then names the same field as the
+        # host's (the last missing one), which matters for `Interface_DeserializeFailed` texts.
+        return self._and_map(constructor, field_decoders)
 
     def _map_n(self, function: str, decoders: list[str]) -> str:
         if len(decoders) == 1:
             return call("Json.Decode.map", [function, decoders[0]])
         if len(decoders) <= _MAP_MAX:
             return call(f"Json.Decode.map{len(decoders)}", [function, *decoders])
+        return self._and_map(function, decoders)
+
+    def _and_map(self, function: str, decoders: list[str]) -> str:
         and_map = self._use("jsonDecode_andMap")
         lines = [f"Json.Decode.succeed {paren(function)}"]
         lines += [f"    |> {and_map} " + indent_rest(paren(d), 4) for d in decoders]

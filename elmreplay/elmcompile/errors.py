@@ -111,4 +111,9 @@ class ElmCompilerMissing(RuntimeUnavailable):
 
 
 class ElmPackagesUnavailable(RuntimeUnavailable):
-    """``elm make`` could not get the Elm packages (offline and not cached in ``ELM_HOME``)."""
+    """``elm make`` could not get the Elm packages (offline and not cached in ``ELM_HOME``).
+
+    ``elm_title`` is the title of Elm's report (e.g. ``PROBLEM LOADING PACKAGE LIST``).
+    """
+
+    elm_title: str = ""

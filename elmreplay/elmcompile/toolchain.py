@@ -159,11 +159,13 @@ def _classify_failure(
     title = report.get("title", "") if isinstance(report, dict) else ""
     if title in _PACKAGE_TITLES or (report is None and "package.elm-lang.org" in stderr):
         home = os.environ.get("ELM_HOME", "~/.elm")
-        return ElmPackagesUnavailable(
+        error = ElmPackagesUnavailable(
             f"Elm packages are unavailable (no network access and not in ELM_HOME={home}): "
             f"{text}",
             app_config_hash=app_config_hash,
         )
+        error.elm_title = title or "PACKAGE PROBLEM"
+        return error
     return ElmMakeFailed(f"elm make failed:\n{text}", elm_message=text, app_config_hash=app_config_hash)
 
 
@@ -226,7 +228,11 @@ def _probe(
         try:
             elm_make(root, ["src/Main.elm"], elm=binary)
         except ElmPackagesUnavailable as e:
-            return False, f"Elm {version} at {binary} cannot get packages (ELM_HOME={home}): {e}"
+            needed = ", ".join(f"{n} {v}" for n, v in elm_json["dependencies"]["direct"].items())
+            return False, (
+                f"Elm {version} at {binary} cannot get packages ({e.elm_title}): no network, "
+                f"and ELM_HOME={home} lacks {needed}"
+            )
         except ElmMakeFailed as e:
             return False, f"Elm {version} at {binary} failed on a trivial program: {e}"
     return True, f"Elm {version} at {binary} with packages from ELM_HOME={home}"

@@ -109,9 +109,9 @@ jsonDecode_Backend_Main_State =
         , Json.Decode.field "Running"
               (Json.Decode.map Backend.Main.Running
                   (jsonDecode_singleTagArgument
-                      (Json.Decode.map2 (\users visits -> { users = users, visits = visits })
-                          (Json.Decode.field "users" (jsonDecode_Dict Json.Decode.string jsonDecode_Backend_Types_User))
-                          (Json.Decode.field "visits"
+                      (Json.Decode.succeed (\users visits -> { users = users, visits = visits })
+                          |> jsonDecode_andMap (Json.Decode.field "users" (jsonDecode_Dict Json.Decode.string jsonDecode_Backend_Types_User))
+                          |> jsonDecode_andMap (Json.Decode.field "visits"
                               (Json.Decode.list (jsonDecode_Tuple2 Json.Decode.int jsonDecode_Backend_Main_Visit))
                           )
                       )
@@ -136,10 +136,10 @@ jsonEncode_Backend_Types_User value =
 
 jsonDecode_Backend_Types_User : Json.Decode.Decoder Backend.Types.User
 jsonDecode_Backend_Types_User =
-    Json.Decode.map3 (\name role id -> { name = name, role = role, id = id })
-        (Json.Decode.field "name" Json.Decode.string)
-        (Json.Decode.field "role" jsonDecode_Backend_Types_Role)
-        (Json.Decode.field "id" jsonDecode_Backend_Types_Id)
+    Json.Decode.succeed (\name role id -> { name = name, role = role, id = id })
+        |> jsonDecode_andMap (Json.Decode.field "name" Json.Decode.string)
+        |> jsonDecode_andMap (Json.Decode.field "role" jsonDecode_Backend_Types_Role)
+        |> jsonDecode_andMap (Json.Decode.field "id" jsonDecode_Backend_Types_Id)
 
 
 jsonEncode_Backend_Main_Visit : Backend.Main.Visit -> Json.Encode.Value
@@ -153,10 +153,10 @@ jsonEncode_Backend_Main_Visit value =
 
 jsonDecode_Backend_Main_Visit : Json.Decode.Decoder Backend.Main.Visit
 jsonDecode_Backend_Main_Visit =
-    Json.Decode.map3 (\path at tags -> { path = path, at = at, tags = tags })
-        (Json.Decode.field "path" Json.Decode.string)
-        (Json.Decode.field "at" Json.Decode.int)
-        (Json.Decode.field "tags" (jsonDecode_Set Json.Decode.string))
+    Json.Decode.succeed (\path at tags -> { path = path, at = at, tags = tags })
+        |> jsonDecode_andMap (Json.Decode.field "path" Json.Decode.string)
+        |> jsonDecode_andMap (Json.Decode.field "at" Json.Decode.int)
+        |> jsonDecode_andMap (Json.Decode.field "tags" (jsonDecode_Set Json.Decode.string))
 
 
 jsonEncode_Backend_Types_Role : Backend.Types.Role -> Json.Encode.Value
@@ -234,8 +234,14 @@ jsonDecode_Tuple2 decodeA decodeB =
         (Json.Decode.index 1 decodeB)
 
 
-{-| The argument of a one-argument tag: `{"Tag":[arg]}`, or the 2020 legacy form `{"Tag":arg}`.
+{-| The argument of a one-argument tag: the 2020 legacy form `{"Tag":arg}` or `{"Tag":[arg]}`
+(tried in the host's order, so decode errors read the same).
 -}
 jsonDecode_singleTagArgument : Json.Decode.Decoder a -> Json.Decode.Decoder a
 jsonDecode_singleTagArgument decodeArgument =
-    Json.Decode.oneOf [ Json.Decode.index 0 decodeArgument, decodeArgument ]
+    Json.Decode.oneOf [ decodeArgument, Json.Decode.index 0 decodeArgument ]
+
+
+jsonDecode_andMap : Json.Decode.Decoder a -> Json.Decode.Decoder (a -> b) -> Json.Decode.Decoder b
+jsonDecode_andMap =
+    Json.Decode.map2 (|>)

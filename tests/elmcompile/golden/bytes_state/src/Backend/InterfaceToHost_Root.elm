@@ -129,9 +129,14 @@ jsonEncode_Backend_Main_State value =
 
 jsonDecode_Backend_Main_State : Json.Decode.Decoder Backend.Main.State
 jsonDecode_Backend_Main_State =
-    Json.Decode.map2 (\blob history -> { blob = blob, history = history })
-        (Json.Decode.field "blob" jsonDecode_Bytes)
-        (Json.Decode.field "history" (Json.Decode.list jsonDecode_Bytes))
+    Json.Decode.succeed (\blob history -> { blob = blob, history = history })
+        |> jsonDecode_andMap (Json.Decode.field "blob" jsonDecode_Bytes)
+        |> jsonDecode_andMap (Json.Decode.field "history" (Json.Decode.list jsonDecode_Bytes))
+
+
+jsonDecode_andMap : Json.Decode.Decoder a -> Json.Decode.Decoder (a -> b) -> Json.Decode.Decoder b
+jsonDecode_andMap =
+    Json.Decode.map2 (|>)
 
 
 jsonEncode_Bytes : Bytes.Bytes -> Json.Encode.Value

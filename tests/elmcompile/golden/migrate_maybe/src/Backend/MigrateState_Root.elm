@@ -76,10 +76,9 @@ jsonEncode_Backend_MigrateState_PreviousBackendState value =
 
 jsonDecode_Backend_MigrateState_PreviousBackendState : Json.Decode.Decoder Backend.MigrateState.PreviousBackendState
 jsonDecode_Backend_MigrateState_PreviousBackendState =
-    Json.Decode.map2
-        (\maybeString otherState -> { maybeString = maybeString, otherState = otherState })
-        (Json.Decode.field "maybeString" (jsonDecode_Maybe Json.Decode.string))
-        (Json.Decode.field "otherState" Json.Decode.string)
+    Json.Decode.succeed (\maybeString otherState -> { maybeString = maybeString, otherState = otherState })
+        |> jsonDecode_andMap (Json.Decode.field "maybeString" (jsonDecode_Maybe Json.Decode.string))
+        |> jsonDecode_andMap (Json.Decode.field "otherState" Json.Decode.string)
 
 
 jsonEncode_Backend_Main_State : Backend.Main.State -> Json.Encode.Value
@@ -112,3 +111,8 @@ jsonDecode_Maybe decodeJust =
         , Json.Decode.field "Just" (decodeJust |> Json.Decode.map Just)
         , Json.Decode.null Nothing
         ]
+
+
+jsonDecode_andMap : Json.Decode.Decoder a -> Json.Decode.Decoder (a -> b) -> Json.Decode.Decoder b
+jsonDecode_andMap =
+    Json.Decode.map2 (|>)

@@ -226,12 +226,12 @@ jsonDecode_Backend_State_State =
         |> jsonDecode_andMap (Json.Decode.field "set" (jsonDecode_Set Json.Decode.string))
         |> jsonDecode_andMap (Json.Decode.field "dict"
             (jsonDecode_Dict Json.Decode.int
-                (Json.Decode.map2 (\label pair -> { label = label, pair = pair })
-                    (Json.Decode.field "label" Json.Decode.string)
-                    (Json.Decode.field "pair"
-                        (Json.Decode.map2 (\first second -> { first = first, second = second })
-                            (Json.Decode.field "first" Json.Decode.string)
-                            (Json.Decode.field "second" Json.Decode.string)
+                (Json.Decode.succeed (\label pair -> { label = label, pair = pair })
+                    |> jsonDecode_andMap (Json.Decode.field "label" Json.Decode.string)
+                    |> jsonDecode_andMap (Json.Decode.field "pair"
+                        (Json.Decode.succeed (\first second -> { first = first, second = second })
+                            |> jsonDecode_andMap (Json.Decode.field "first" Json.Decode.string)
+                            |> jsonDecode_andMap (Json.Decode.field "second" Json.Decode.string)
                         )
                     )
                 )
@@ -244,19 +244,19 @@ jsonDecode_Backend_State_State =
         |> jsonDecode_andMap (Json.Decode.field "unit" (Json.Decode.succeed ()))
         |> jsonDecode_andMap (Json.Decode.field "emptyRecord" (Json.Decode.succeed {}))
         |> jsonDecode_andMap (Json.Decode.field "nested"
-            (Json.Decode.map (\inner -> { inner = inner })
-                (Json.Decode.field "inner"
-                    (Json.Decode.map (\deeper -> { deeper = deeper })
-                        (Json.Decode.field "deeper" (Json.Decode.list (jsonDecode_Maybe Json.Decode.int)))
+            (Json.Decode.succeed (\inner -> { inner = inner })
+                |> jsonDecode_andMap (Json.Decode.field "inner"
+                    (Json.Decode.succeed (\deeper -> { deeper = deeper })
+                        |> jsonDecode_andMap (Json.Decode.field "deeper" (Json.Decode.list (jsonDecode_Maybe Json.Decode.int)))
                     )
                 )
             )
         )
         |> jsonDecode_andMap (Json.Decode.field "records"
             (Json.Decode.list
-                (Json.Decode.map2 (\id main_ -> { id = id, main = main_ })
-                    (Json.Decode.field "id" Json.Decode.int)
-                    (Json.Decode.field "main" (Json.Decode.list Json.Decode.string))
+                (Json.Decode.succeed (\id main_ -> { id = id, main = main_ })
+                    |> jsonDecode_andMap (Json.Decode.field "id" Json.Decode.int)
+                    |> jsonDecode_andMap (Json.Decode.field "main" (Json.Decode.list Json.Decode.string))
                 )
             )
         )
@@ -318,9 +318,9 @@ jsonDecode_Backend_State_CustomType =
                   (\_ ->
                       Json.Decode.map Backend.State.TagD
                           (jsonDecode_singleTagArgument
-                              (Json.Decode.map2 (\x y -> { x = x, y = y })
-                                  (Json.Decode.field "x" Json.Decode.int)
-                                  (Json.Decode.field "y" (jsonDecode_Maybe jsonDecode_Backend_State_CustomType))
+                              (Json.Decode.succeed (\x y -> { x = x, y = y })
+                                  |> jsonDecode_andMap (Json.Decode.field "x" Json.Decode.int)
+                                  |> jsonDecode_andMap (Json.Decode.field "y" (jsonDecode_Maybe jsonDecode_Backend_State_CustomType))
                               )
                           )
                   )
@@ -495,11 +495,12 @@ jsonDecode_Tuple3 decodeA decodeB decodeC =
         (Json.Decode.index 2 decodeC)
 
 
-{-| The argument of a one-argument tag: `{"Tag":[arg]}`, or the 2020 legacy form `{"Tag":arg}`.
+{-| The argument of a one-argument tag: the 2020 legacy form `{"Tag":arg}` or `{"Tag":[arg]}`
+(tried in the host's order, so decode errors read the same).
 -}
 jsonDecode_singleTagArgument : Json.Decode.Decoder a -> Json.Decode.Decoder a
 jsonDecode_singleTagArgument decodeArgument =
-    Json.Decode.oneOf [ Json.Decode.index 0 decodeArgument, decodeArgument ]
+    Json.Decode.oneOf [ decodeArgument, Json.Decode.index 0 decodeArgument ]
 
 
 jsonDecode_andMap : Json.Decode.Decoder a -> Json.Decode.Decoder (a -> b) -> Json.Decode.Decoder b

@@ -1,0 +1,132 @@
+"""Every sample app version, compiled from its Elm source, against its JavaScript port.
+
+Marked ``elm``: skipped with the precise reason when the Elm compiler or packages are missing.
+The ports (sample_histories/ports) let everything else run without Elm; these tests check
+that port and compiled original agree: per version on synthetic events, and on every record
+of the bundled sample histories (responses and serialized states).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from py_mini_racer import MiniRacer
+
+from elmreplay.elmcompile import compile_app_dir
+from elmreplay.runtime.sources import RuntimeDirectory
+
+from .conftest import SAMPLE_APPS, require_elm
+
+pytestmark = pytest.mark.elm
+
+SAMPLES = SAMPLE_APPS.parent
+VERSIONS = sorted(
+    (family.name, version.name)
+    for family in (SAMPLE_APPS.iterdir() if SAMPLE_APPS.is_dir() else [])
+    for version in family.iterdir()
+    if (version / "elm.json").is_file()
+)
+
+
+def http_event(n: int, method: str, body: str) -> str:
+    return json.dumps(
+        {
+            "HttpRequestEvent": {
+                "posixTimeMilli": 1626180000000 + n,
+                "httpRequestId": f"1626180000000-{n}",
+                "requestContext": {"clientAddress": "127.0.0.1"},
+                "request": {
+                    "method": method,
+                    "uri": "http://localhost:5000/api",
+                    "bodyAsBase64": base64.b64encode(body.encode()).decode(),
+                    "headers": [{"name": "Content-Type", "values": ["application/json"]}],
+                },
+            }
+        },
+        separators=(",", ":"),
+    )
+
+
+EVENTS = [
+    '{"ArrivedAtTimeEvent":{"posixTimeMilli":1626180000000}}',
+    http_event(1, "POST", '{"addition":1}'),
+    http_event(2, "POST", "2"),
+    http_event(3, "GET", ""),
+    http_event(4, "POST", '{"createUser":{"name":"ann"}}'),
+    http_event(5, "POST", "not json"),
+    '{"NotAnEvent":{}}',
+]
+
+
+def port_js(family: str, version: str) -> str | None:
+    runtimes = SAMPLES / family / "runtimes"
+    versions_file = runtimes / "versions.json"
+    if not versions_file.is_file():
+        return None
+    hashes = json.loads(versions_file.read_text())
+    if version not in hashes:
+        return None
+    return RuntimeDirectory(runtimes)(hashes[version], {})
+
+
+def loaded(js: str) -> Iterator[MiniRacer]:
+    with MiniRacer() as ctx:
+        ctx.eval(js)
+        ctx.eval("app_state = initState;")
+        yield ctx
+
+
+@pytest.fixture(autouse=True)
+def isolated_cache(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    monkeypatch.setenv("ELMREPLAY_CACHE", str(tmp_path_factory.getbasetemp() / "elmreplay-cache"))
+
+
+@pytest.mark.skipif(not VERSIONS, reason="no sample apps under sample_histories/apps")
+@pytest.mark.parametrize(("family", "version"), VERSIONS)
+def test_sample_version_compiles_and_answers_like_its_port(family: str, version: str) -> None:
+    require_elm()
+    app_dir = SAMPLE_APPS / family / version
+    compiled = compile_app_dir(app_dir)
+    port = port_js(family, version)
+    has_migration = any((app_dir / "src" / p).is_file() for p in ("MigrateBackendState.elm", "Backend/MigrateState.elm"))
+    for ctx in loaded(compiled):
+        assert (ctx.eval("typeof interface_migrate") == "function") == has_migration
+        answers = [ctx.call("processEventAndUpdateState", e) for e in EVENTS]
+        state = ctx.call("getSerializedState")
+        assert all(isinstance(a, str) for a in answers)
+        ctx.eval(f"setSerializedState({json.dumps(state)})")
+        assert ctx.call("getSerializedState") == state
+    if port is None:
+        pytest.skip(f"no JavaScript port for {family}/{version}")
+    for ctx in loaded(port):
+        assert [ctx.call("processEventAndUpdateState", e) for e in EVENTS] == answers
+        assert ctx.call("getSerializedState") == state
+
+
+STORES = sorted(p.parent.name for p in SAMPLES.glob("*/store") if (p.parent / "runtimes").is_dir())
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not STORES, reason="no sample histories under sample_histories/")
+@pytest.mark.parametrize("name", STORES)
+def test_compiled_originals_replay_each_sample_history_like_the_ports(name: str) -> None:
+    require_elm()
+    import elmreplay
+
+    store = elmreplay.open_store(str(SAMPLES / name / "store"))
+    with elmreplay.replay(store) as ports, elmreplay.replay(store, compile=True) as compiled:
+        expected = ports.trace(0, len(store))
+        actual = compiled.trace(0, len(store))
+    assert len(actual) == len(store)
+    differing = [i for i in expected if expected[i] != actual[i]]
+    assert differing == [], f"first differing record index: {differing[:1]}"
+
+
+def test_versions_are_discovered() -> None:
+    if SAMPLE_APPS.is_dir():
+        assert VERSIONS and all((SAMPLE_APPS / f / v / "src").is_dir() for f, v in VERSIONS)
+    assert isinstance(SAMPLES, Path)
