@@ -11,20 +11,20 @@
   L.defineBackend(app);
 
   // MigrateBackendState: PreviousBackendState is the v4 state (users without role); users
-  // who are the assignee of some issue become maintainers, everyone else a member.
+  // who joined before the first issue was reported become maintainers, everyone else a member.
   L.defineMigration({
     decodePrevious: L.trackerCoders({ priority: true, roles: false }).decodeState,
     migrate: function (previous) {
-      var assignees = L.Set.fromList(L.Dict.values(previous.issues)
-        .map(function (issue) { return issue.assignee; })
-        .filter(function (assignee) { return assignee !== null; }));
+      // List.minimum |> Maybe.withDefault 0
+      var created = L.Dict.values(previous.issues).map(function (issue) { return issue.createdTimeMilli; });
+      var firstIssueTimeMilli = created.length === 0 ? 0 : created.reduce(function (a, b) { return a < b ? a : b; });
       return {
-        users: L.Dict.map(function (userId, user) {
+        users: L.Dict.map(function (_, user) {
           return {
             displayName: user.displayName,
             email: user.email,
             joinedTimeMilli: user.joinedTimeMilli,
-            role: L.tag(assignees.has(userId) ? 'Maintainer' : 'Member')
+            role: L.tag(user.joinedTimeMilli < firstIssueTimeMilli ? 'Maintainer' : 'Member')
           };
         }, previous.users),
         issues: previous.issues,

@@ -1,12 +1,11 @@
 module MigrateBackendState exposing (migrate)
 
-{-| From tracker v4: users get a role. Users who are the assignee of some issue become
-maintainers, everyone else a member.
+{-| From tracker v4: users get a role. The founding team, the users who joined before the
+first issue was reported, become maintainers; everyone else a member.
 -}
 
 import Backend.Main
 import Dict
-import Set
 
 
 type alias PreviousBackendState =
@@ -26,25 +25,26 @@ type alias PreviousUser =
 migrate : PreviousBackendState -> Backend.Main.State
 migrate previousState =
     let
-        assignees =
+        firstIssueTimeMilli =
             previousState.issues
                 |> Dict.values
-                |> List.filterMap .assignee
-                |> Set.fromList
+                |> List.map .createdTimeMilli
+                |> List.minimum
+                |> Maybe.withDefault 0
     in
-    { users = previousState.users |> Dict.map (\userId user -> migrateUser (Set.member userId assignees) user)
+    { users = previousState.users |> Dict.map (\_ user -> migrateUser (user.joinedTimeMilli < firstIssueTimeMilli) user)
     , issues = previousState.issues
     , nextIssueId = previousState.nextIssueId
     }
 
 
 migrateUser : Bool -> PreviousUser -> Backend.Main.User
-migrateUser isAssignee user =
+migrateUser isFounder user =
     { displayName = user.displayName
     , email = user.email
     , joinedTimeMilli = user.joinedTimeMilli
     , role =
-        if isAssignee then
+        if isFounder then
             Backend.Main.Maintainer
 
         else

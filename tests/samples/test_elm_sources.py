@@ -1,0 +1,114 @@
+"""The sample Elm apps follow the 2020-2021 host conventions (store-format.md sections 6, 9.1)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from .harness import APP_VERSIONS, APPS, PORTS, has_migration
+
+EXPECTED_ELM_JSON = {
+    "type": "application",
+    "source-directories": ["src"],
+    "elm-version": "0.19.1",
+    "dependencies": {"direct": {"elm/core": "1.0.5", "elm/json": "1.1.3"}, "indirect": {}},
+    "test-dependencies": {"direct": {}, "indirect": {}},
+}
+
+WITH_MIGRATION = {
+    "counter/v2_string_builder", "counter/candidate_ok", "counter/candidate_reject",
+    "tracker/v2", "tracker/v3_bug", "tracker/v4_fix", "tracker/candidate_ok", "tracker/candidate_reject",
+}
+
+# The host's regexes (ElmApp.StateTypeNameFromRootElmModule, PrepareMigrateSerializedValue).
+STATE_TYPE_PATTERN = re.compile(r"^interfaceToHost_processEvent\s*:\s*String\s*->\s*([\w\d_]+)\s*->\s*\(\s*", re.M)
+MIGRATE_ANNOTATION_PATTERN = re.compile(r"^\s*([\w\d_\.]+)\s*->\s*([\w\d_\.]+)\s*$")
+
+
+def test_all_versions_are_present() -> None:
+    assert APP_VERSIONS == sorted([
+        "counter/v1", "counter/v2_string_builder", "counter/candidate_ok", "counter/candidate_reject",
+        "tracker/v1", "tracker/v2", "tracker/v3_bug", "tracker/v4_fix", "tracker/candidate_ok", "tracker/candidate_reject",
+    ])
+
+
+@pytest.mark.parametrize("app", APP_VERSIONS)
+def test_elm_json_has_only_core_and_json(app: str) -> None:
+    assert json.loads((APPS / app / "elm.json").read_text()) == EXPECTED_ELM_JSON
+
+
+@pytest.mark.parametrize("app", APP_VERSIONS)
+def test_backend_main_declares_the_old_interface(app: str) -> None:
+    text = (APPS / app / "src" / "Backend" / "Main.elm").read_text(encoding="utf-8")
+    assert text.startswith("module Backend.Main exposing (..)\n")
+    match = STATE_TYPE_PATTERN.search(text)
+    assert match is not None and match.group(1) == "State"
+    assert "\ninterfaceToHost_initState : State\n" in text
+    # The host's generator finds type definitions up to the next blank line and has no leaf
+    # for Char or Array: the state types must not use them.
+    assert not re.search(r"\b(Char|Array\.Array)\b", text)
+
+
+@pytest.mark.parametrize("app", APP_VERSIONS)
+def test_migration_module_where_expected(app: str) -> None:
+    assert has_migration(app) == (app in WITH_MIGRATION)
+    if not has_migration(app):
+        return
+    text = (APPS / app / "src" / "MigrateBackendState.elm").read_text(encoding="utf-8")
+    assert text.startswith("module MigrateBackendState exposing (migrate)\n")
+    annotation = re.search(r"^migrate\s*:(.*)$", text, re.M)
+    assert annotation is not None
+    match = MIGRATE_ANNOTATION_PATTERN.match(annotation.group(1))
+    assert match is not None and match.group(2) == "Backend.Main.State"
+
+
+@pytest.mark.parametrize("module", ["src/Base64.elm", "src/Backend/InterfaceToHost.elm"])
+def test_shared_modules_are_identical_in_every_version(module: str) -> None:
+    reference = (APPS / APP_VERSIONS[0] / module).read_bytes()
+    different = [app for app in APP_VERSIONS if (APPS / app / module).read_bytes() != reference]
+    assert different == []
+
+
+def test_interface_is_the_2020_06_20_shape() -> None:
+    text = (APPS / APP_VERSIONS[0] / "src" / "Backend" / "InterfaceToHost.elm").read_text()
+    # The host treats apps whose InterfaceToHost.elm has this line as pre-2020-06-20 apps.
+    assert "DecodeEventSuccess (List ProcessRequest)" not in text
+    assert "| DecodeEventSuccess AppEventResponse" in text
+
+
+@pytest.mark.parametrize("app", APP_VERSIONS)
+def test_every_version_has_a_labelled_port(app: str) -> None:
+    head = (PORTS / f"{app}.js").read_text(encoding="utf-8")[:400]
+    assert "HAND-WRITTEN JavaScript port (not compiler output)" in head
+    assert f"sample_histories/apps/{app}" in head
+
+
+def _elm_home() -> Path | None:
+    home = Path(os.environ.get("ELM_HOME", Path.home() / ".elm"))
+    packages = home / "0.19.1" / "packages"
+    if (packages / "elm" / "core" / "1.0.5").is_dir() and (packages / "elm" / "json" / "1.1.3").is_dir():
+        return home
+    return None
+
+
+@pytest.mark.elm
+@pytest.mark.parametrize("app", APP_VERSIONS)
+def test_elm_sources_compile(app: str, tmp_path: Path) -> None:
+    elm = shutil.which("elm")
+    home = _elm_home()
+    if elm is None or home is None:
+        pytest.skip("needs the elm 0.19.1 compiler and elm/core 1.0.5 + elm/json 1.1.3 in ELM_HOME")
+    copy = tmp_path / "app"
+    shutil.copytree(APPS / app, copy)
+    modules = ["src/Backend/Main.elm"] + (["src/MigrateBackendState.elm"] if has_migration(app) else [])
+    done = subprocess.run(
+        [elm, "make", *modules, "--output=/dev/null"], cwd=copy, env={**os.environ, "ELM_HOME": str(home)},
+        capture_output=True, text=True, timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
