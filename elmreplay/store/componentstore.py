@@ -14,7 +14,7 @@ import zlib
 from dataclasses import dataclass
 
 from ..errors import CorruptComponent, HashMismatch, InflatedSizeExceeded, MissingComponent
-from .components import Component, component_hash, list_child_hashes, parse_serial_header
+from .components import HASH_BYTES, Component, component_hash, list_child_hashes, parse_serial_header
 from .files import FileSource, Segments, join
 
 LITERAL_DIRS = ("literal-element", "component")
@@ -36,24 +36,46 @@ def component_paths(directory: str | Segments, h: str) -> list[Segments]:
     return paths
 
 
-def inflate_raw(data: bytes, *, path: str, max_bytes: int, require_end: bool = True) -> bytes:
+def inflate_raw(data: bytes, *, path: str, max_bytes: int, require_end: bool = True, serial: bool = False) -> bytes:
     """Raw DEFLATE (RFC 1951) inflate with a size cap (§2.6).
 
+    ``serial=True``: the content is a component's serial representation, whose header declares
+    its size; inflating stops there, so a deflate bomb costs at most the declared size (itself
+    capped), never the size it would inflate to.
     ``require_end=False`` accepts a stream without a final block: the 2025 host took the bytes
     of ``value/binary/deflated`` files after a sync flush, before closing the stream.
     """
     d = zlib.decompressobj(-15)
+    limit, declared = max_bytes, False
     try:
-        out = d.decompress(data, max_bytes + 1)
+        out = d.decompress(data, 64) if serial else b""
+        if serial:
+            size = _declared_serial_size(out)
+            if size is not None:
+                if size > max_bytes:
+                    raise InflatedSizeExceeded(
+                        f"Deflated file declares {size} bytes, more than the limit of {max_bytes} bytes", path=path
+                    )
+                limit, declared = size, True
+        if len(out) <= limit:
+            out += d.decompress(d.unconsumed_tail if serial else data, limit - len(out) + 1)
     except zlib.error as e:
         raise CorruptComponent(f"Deflated file does not inflate: {e}", path=path) from None
-    if len(out) > max_bytes or d.unconsumed_tail:
-        raise InflatedSizeExceeded(
-            f"Deflated file inflates to more than the limit of {max_bytes} bytes", path=path
-        )
+    if len(out) > limit or (not declared and d.unconsumed_tail):
+        what = f"the {limit} bytes its header declares" if declared else f"the limit of {max_bytes} bytes"
+        raise InflatedSizeExceeded(f"Deflated file inflates to more than {what}", path=path)
     if require_end and not d.eof:
         raise CorruptComponent("Deflated file is truncated (no end of DEFLATE stream)", path=path)
     return out
+
+
+def _declared_serial_size(head: bytes) -> int | None:
+    """Total size a ``blob N``/``list N`` header declares, or None when it does not parse."""
+    nul = head.find(b"\x00")
+    kind, sep, count = head[: max(nul, 0)].partition(b" ")
+    if nul < 0 or not sep or kind not in (b"blob", b"list") or not count.isdigit() or len(count) > 20:
+        return None
+    return nul + 1 + int(count) * (1 if kind == b"blob" else HASH_BYTES)
 
 
 @dataclass(frozen=True)
@@ -85,7 +107,7 @@ class ComponentReader:
                 data = self.files.read(segs)
                 if data is not None:
                     p = join(segs)
-                    return LoadedSerial(inflate_raw(data, path=p, max_bytes=self.max_inflated_bytes), p, True)
+                    return LoadedSerial(inflate_raw(data, path=p, max_bytes=self.max_inflated_bytes, serial=True), p, True)
         return None
 
     def _find_pine_value(self, h: str) -> Component | None:
@@ -168,7 +190,7 @@ class ComponentReader:
                 built.append(memo[child])
                 continue
             if len(stack) >= MAX_DEPTH:
-                raise CorruptComponent(f"Lists nested deeper than {MAX_DEPTH} levels", path=node_path)
+                raise CorruptComponent(f"Lists nested deeper than {MAX_DEPTH} levels below component {h}", path=node_path)
             found = self.find_serial(child)
             if found is None:
                 raise MissingComponent(f"Failed to load list element {child}", component_hash=child, path=node_path)
