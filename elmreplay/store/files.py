@@ -85,9 +85,11 @@ class DirectoryFiles:
         try:
             # O_NONBLOCK: a FIFO planted in a damaged copy must not hang the reader.
             fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                os.close(fd)
+                # A directory, FIFO or device where the store has a file: damage, not absence.
+                raise StoreError("Not a regular file", path=join(segments))
             with os.fdopen(fd, "rb") as f:
-                if not stat.S_ISREG(os.fstat(fd).st_mode):
-                    return None
                 data = f.read(self.max_file_bytes + 1)
         except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
             return None
