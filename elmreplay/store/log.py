@@ -49,6 +49,8 @@ class CompositionLog:
     reverted_records_missing: list[str] = field(default_factory=list)
     #: E0 files present but ignored because a later layout exists (as later hosts did).
     ignored_legacy_files: int = 0
+    #: Lenient reading only: the damage that stopped it (``records`` is what could be read).
+    stopped: StoreError | None = None
 
     def by_hash(self) -> dict[str, Record]:
         return {r.hash: r for r in self.records}
@@ -64,32 +66,52 @@ def split_log_file(data: bytes) -> tuple[list[bytes], bytes]:
     return parts[:-1], parts[-1]
 
 
+class Stop:
+    """Where damage goes: strict reading raises it, lenient reading keeps the first and stops."""
+
+    def __init__(self, lenient: bool = False):
+        self.lenient = lenient
+        self.error: StoreError | None = None
+
+    def __call__(self, error: StoreError) -> None:
+        if not self.lenient:
+            raise error
+        if self.error is None:
+            self.error = error
+
+
 def _make_record(raw: bytes, h: str, location: RecordLocation, layout: str) -> Record:
     return Record(-1, h, raw, parse_record(raw, location=location, record_hash=h), location, layout)
 
 
-def read_literal_log(files: FileSource) -> tuple[list[Record], bytes, str | None]:
-    """Records of the E5+ literal log files in append order, and a torn tail if any."""
-    paths = sorted(files.list_files(LITERAL_LOG_DIR))
+def read_literal_log(files: FileSource, stop: Stop | None = None) -> tuple[list[Record], bytes, str | None]:
+    """Records of the E5+ literal log files in append order, and a torn tail if any.
+
+    With a lenient ``stop``, damage ends the reading and the records before it are returned.
+    """
     records: list[Record] = []
     tail, tail_file = b"", None
-    for n, segs in enumerate(paths):
-        data = files.read(segs)
-        if data is None:
-            continue
-        p = join(segs)
-        lines, rest = split_log_file(data)
-        if rest:
-            if n != len(paths) - 1:
-                # A partial line in an older file cannot be a torn append: the host only appends to the newest.
-                raise CorruptRecord(
-                    f"Log file ends in a partial record ({len(rest)} bytes without a line feed) but is not the newest log file",
-                    path=p,
-                    line=len(lines) + 1,
-                )
-            tail, tail_file = rest, p
-        for i, line in enumerate(lines):
-            records.append(_make_record(line, blob_hash(line), RecordLocation(p, i + 1), LAYOUT_LITERAL))
+    try:
+        paths = sorted(files.list_files(LITERAL_LOG_DIR))
+        for n, segs in enumerate(paths):
+            data = files.read(segs)
+            if data is None:
+                continue
+            p = join(segs)
+            lines, rest = split_log_file(data)
+            for i, line in enumerate(lines):
+                records.append(_make_record(line, blob_hash(line), RecordLocation(p, i + 1), LAYOUT_LITERAL))
+            if rest:
+                if n != len(paths) - 1:
+                    # A partial line in an older file cannot be a torn append: the host only appends to the newest.
+                    raise CorruptRecord(
+                        f"Log file ends in a partial record ({len(rest)} bytes without a line feed) but is not the newest log file",
+                        path=p,
+                        line=len(lines) + 1,
+                    )
+                tail, tail_file = rest, p
+    except StoreError as e:
+        (stop or Stop())(e)
     return records, tail, tail_file
 
 
@@ -123,12 +145,15 @@ class _ChainReader:
         return _make_record(raw, h, RecordLocation(path), LAYOUT_CHAIN)
 
 
-def read_chain(files: FileSource, components: ComponentReader, head: str) -> tuple[list[Record], bool, list[str]]:
+def read_chain(
+    files: FileSource, components: ComponentReader, head: str, stop: Stop | None = None
+) -> tuple[list[Record], bool, list[str]]:
     """Records of the head-hash chain in append order.
 
     Follows the restore path (parents, and revert targets like the host), and for each revert
     also walks its parents down to the target to list the reverted records.
-    Returns (records, truncated, reverts whose reverted records are missing).
+    Returns (records, truncated, reverts whose reverted records are missing). With a lenient
+    ``stop``, damage ends the walk: the newer records read so far are returned, as truncated.
     """
     reader = _ChainReader(components)
     newest_first: list[Record] = []
@@ -137,40 +162,44 @@ def read_chain(files: FileSource, components: ComponentReader, head: str) -> tup
     truncated = False
     h: str | None = head
     child: str | None = None
-    while h is not None:
-        if h in seen:
-            raise BrokenParentChain(f"The parent chain loops back to record {h}", record_hash=child)
-        try:
-            rec = reader.load(h, referenced_by=child)
-        except MissingComponent:
-            if newest_first and _reduction_exists(files, newest_first[-1].hash):
-                truncated = True  # truncate-process-history deleted what restore does not need
-                break
-            raise
-        seen.add(h)
-        newest_first.append(rec)
-        target = rec.revert_target
-        if target is None:
-            child, h = h, rec.parent_hash
-            continue
-        p = rec.parent_hash
-        while p is not None and p != target:
-            if p in seen:
-                raise BrokenParentChain(f"The parent chain loops back to record {p}", record_hash=rec.hash)
+    try:
+        while h is not None:
+            if h in seen:
+                raise BrokenParentChain(f"The parent chain loops back to record {h}", record_hash=child)
             try:
-                reverted = reader.load(p, referenced_by=rec.hash)
+                rec = reader.load(h, referenced_by=child)
             except MissingComponent:
-                missing_reverted.append(rec.hash)
-                break
-            seen.add(p)
-            newest_first.append(replace(reverted, reverted=True))
-            p = reverted.parent_hash
-        else:
-            if p is None:
-                raise RevertTargetUnknown(
-                    f"RevertProcessTo names record {target}, which is not earlier in the history", record_hash=rec.hash
-                )
-        child, h = rec.hash, target
+                if newest_first and _reduction_exists(files, newest_first[-1].hash):
+                    truncated = True  # truncate-process-history deleted what restore does not need
+                    break
+                raise
+            seen.add(h)
+            newest_first.append(rec)
+            target = rec.revert_target
+            if target is None:
+                child, h = h, rec.parent_hash
+                continue
+            p = rec.parent_hash
+            while p is not None and p != target:
+                if p in seen:
+                    raise BrokenParentChain(f"The parent chain loops back to record {p}", record_hash=rec.hash)
+                try:
+                    reverted = reader.load(p, referenced_by=rec.hash)
+                except MissingComponent:
+                    missing_reverted.append(rec.hash)
+                    break
+                seen.add(p)
+                newest_first.append(replace(reverted, reverted=True))
+                p = reverted.parent_hash
+            else:
+                if p is None:
+                    raise RevertTargetUnknown(
+                        f"RevertProcessTo names record {target}, which is not earlier in the history", record_hash=rec.hash
+                    )
+            child, h = rec.hash, target
+    except StoreError as e:
+        (stop or Stop())(e)
+        truncated = True  # lenient: the older part could not be read
     newest_first.reverse()
     return newest_first, truncated, missing_reverted
 
@@ -215,22 +244,32 @@ def mark_literal_reverts(records: list[Record], first_literal: int) -> list[Reco
     return out
 
 
-def read_composition_log(files: FileSource, components: ComponentReader) -> CompositionLog:
-    """Read every record of a store in append order and check the parent chain and reverts."""
-    literal, tail, tail_file = read_literal_log(files)
-    head = read_head_hash(files)
+def read_composition_log(files: FileSource, components: ComponentReader, *, lenient: bool = False) -> CompositionLog:
+    """Read every record of a store in append order and check the parent chain and reverts.
+
+    ``lenient=True``: instead of raising at the first damage, keep the records that can be
+    read before it (for the head-hash chain: the newer records above it) and record the error
+    in ``CompositionLog.stopped``.
+    """
+    stop = Stop(lenient)
+    literal, tail, tail_file = read_literal_log(files, stop)
+    head: str | None = None
+    try:
+        head = read_head_hash(files)
+    except StoreError as e:
+        stop(e)
     layouts: list[str] = []
     chain: list[Record] = []
     truncated = False
     missing_reverted: list[str] = []
     ignored = 0
     if head is not None:
-        chain, truncated, missing_reverted = read_chain(files, components, head)
+        chain, truncated, missing_reverted = read_chain(files, components, head, stop)
         layouts.append(LAYOUT_CHAIN)
     if literal:
         layouts.append(LAYOUT_LITERAL)
     e0: list[Record] = []
-    if head is None and not literal:
+    if head is None and not literal and stop.error is None:
         e0 = read_e0_log(files)
         if e0:
             layouts.append(LAYOUT_E0)
@@ -239,37 +278,56 @@ def read_composition_log(files: FileSource, components: ComponentReader) -> Comp
     records = [replace(r, index=i) for i, r in enumerate(e0 + chain + literal)]
     if records and records[0].parent_hash is not None and records[0].layout != LAYOUT_E0:
         truncated = True
-    _check_parents(records, first_checked=len(e0) + len(chain))
+    for check in (_first_broken_parent, _first_unknown_revert_target):
+        bad = check(records, first_checked=len(e0) + len(chain))
+        if bad is not None:
+            stop(bad[1])
+            records = records[: bad[0]]
     records = mark_literal_reverts(records, len(e0) + len(chain))
-    _check_revert_targets(records)
-    return CompositionLog(records, layouts, tail, tail_file, truncated, missing_reverted, ignored)
+    if not records and stop.error is None:
+        _check_not_missing(files, stop)
+    return CompositionLog(records, layouts, tail, tail_file, truncated, missing_reverted, ignored, stop.error)
 
 
-def _check_parents(records: list[Record], *, first_checked: int) -> None:
+def _check_not_missing(files: FileSource, stop: Stop) -> None:
+    """Reductions are written only after a record (section 4): with no record, the log is lost."""
+    reductions = [s for s in files.list_files(("provisional-reduction",)) if len(s) == 2]
+    if reductions:
+        stop(
+            CorruptRecord(
+                f"The store has {len(reductions)} provisional reductions but no composition record: its "
+                "composition log (composition-log-head-hash or composition-log/literal/) is missing or misnamed"
+            )
+        )
+
+
+def _first_broken_parent(records: list[Record], *, first_checked: int) -> tuple[int, StoreError] | None:
     """Each literal-log record's parent must be the record appended before it."""
     for i in range(max(first_checked, 1), len(records)):
         rec, prev = records[i], records[i - 1]
         if rec.parent_hash != prev.hash:
-            raise BrokenParentChain(
+            return i, BrokenParentChain(
                 f"parentHashBase16 is {rec.parent_hash}, but the record before it is {prev.hash}",
                 path=rec.location.path,
                 line=rec.location.line,
                 record_hash=rec.hash,
             )
+    return None
 
 
-def _check_revert_targets(records: list[Record]) -> None:
+def _first_unknown_revert_target(records: list[Record], *, first_checked: int = 0) -> tuple[int, StoreError] | None:
     earlier: set[str] = set()
-    for rec in records:
+    for i, rec in enumerate(records):
         target = rec.revert_target
         if target is not None and target not in earlier:
-            raise RevertTargetUnknown(
+            return i, RevertTargetUnknown(
                 f"RevertProcessTo names record {target}, which is not earlier in the history",
                 path=rec.location.path,
                 line=rec.location.line,
                 record_hash=rec.hash,
             )
         earlier.add(rec.hash)
+    return None
 
 
 def parse_only(raw: bytes) -> ParsedRecord:
