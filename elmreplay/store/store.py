@@ -11,7 +11,7 @@ from typing import Any, Iterator
 import orjson
 import pandas as pd
 
-from ..errors import CorruptTree, StoreError, StoreNotFound
+from ..errors import CorruptReduction, CorruptTree, StoreError, StoreNotFound
 from .appconfig import AppConfig
 from .componentstore import DEFLATED_DIRS, LITERAL_DIRS, PINE_VALUE_DIRS, ComponentReader
 from .files import DirectoryFiles, FileSource
@@ -84,17 +84,25 @@ class Store:
         The store's files (a directory on disk, or an in-memory projection over one).
     name
         How to refer to the store in messages and reprs.
+    lenient
+        Read a damaged log up to the damage instead of raising (see :attr:`stopped`).
     """
 
-    def __init__(self, files: FileSource, *, name: str = "store"):
+    def __init__(self, files: FileSource, *, name: str = "store", lenient: bool = False):
         self.files = files
         self.name = name
+        self.lenient = lenient
         self.components = ComponentReader(files)
-        self.log: CompositionLog = read_composition_log(files, self.components)
+        self.log: CompositionLog = read_composition_log(files, self.components, lenient=lenient)
         self._reduction_hashes = list_reduction_hashes(files)
         self._app_configs: dict[str, AppConfig] = {}
 
     # --- records --------------------------------------------------------------------------
+
+    @property
+    def stopped(self) -> StoreError | None:
+        """Lenient stores only: the damage that stopped reading the log (None: read completely)."""
+        return self.log.stopped
 
     @property
     def records(self) -> list[Record]:
@@ -263,7 +271,7 @@ class Store:
         "payload_size", "revert_target", "event_count", "location",
     )  # fmt: skip
 
-    def events(self) -> pd.DataFrame:
+    def events(self, *, lenient: bool | None = None) -> pd.DataFrame:
         """One row per record in append order, reverted records included (``reverted`` is True).
 
         Columns: ``index`` (0-based append order), ``record_hash``, ``parent_hash``, ``kind``,
@@ -272,17 +280,32 @@ class Store:
         ``http_uri``, ``http_request_id``, ``payload_size`` (bytes of the event JSON),
         ``revert_target``, ``event_count`` (E0/E1 records may hold several events),
         ``location`` (file and line, or record component file).
+
+        ``lenient`` (default: as the store was opened): on damage, list the rows before it
+        instead of raising; ``df.attrs["stopped"]`` then says where it stopped (None when the
+        whole log was read): ``error`` (class name), ``message``, ``path``, ``line``,
+        ``record_hash`` and ``after`` (rows listed).
         """
-        rows = list(self.iter_event_rows())
+        rows: list[dict[str, Any]] = []
+        stopped = self.log.stopped
+        try:
+            rows.extend(self.iter_event_rows())
+        except StoreError as e:
+            if not (self.lenient if lenient is None else lenient):
+                raise
+            stopped = e  # an event component: earlier than any damage found in the log
         df = pd.DataFrame(rows, columns=[c for c in self.EVENT_COLUMNS if c != "time"])
-        df["posix_time_milli"] = df["posix_time_milli"].astype("Int64")
+        df["posix_time_milli"] = pd.array([_int64_or_none(r["posix_time_milli"]) for r in rows], dtype="Int64")
         df["payload_size"] = df["payload_size"].astype("Int64")
         df.insert(
             list(df.columns).index("posix_time_milli") + 1,
             "time",
-            pd.to_datetime(df["posix_time_milli"], unit="ms", utc=True),
+            # A time beyond what datetime64 holds is shown as NaT (the milliseconds stay).
+            pd.to_datetime(df["posix_time_milli"], unit="ms", utc=True, errors="coerce"),
         )
-        return df.set_index("index", drop=False).rename_axis(None)
+        df = df.set_index("index", drop=False).rename_axis(None)
+        df.attrs["stopped"] = None if stopped is None else _stop_info(stopped, len(df))
+        return df
 
     def deployments(self) -> pd.DataFrame:
         """One row per deploy record: index, hash, mode (init/migrate), app config, reverted."""
@@ -310,7 +333,8 @@ class Store:
         rows = []
         for h in self._reduction_hashes:
             red = self.reduction(h)
-            assert red is not None
+            if red is None:  # listed a moment ago: the store changed under us
+                raise CorruptReduction("Reduction file disappeared while reading", path=f"provisional-reduction/{h}")
             row: dict[str, Any] = {
                 "record_hash": h,
                 "index": self.index_of_hash.get(h),
@@ -382,8 +406,30 @@ class Store:
         return f"<div class='elmreplay-store'><b>{html.escape(lines[0])}</b><ul>{items}</ul></div>"
 
 
-def open_store(path: str | os.PathLike[str]) -> Store:
+def _int64_or_none(value: Any) -> int | None:
+    """Event times as the Int64 column holds them; a time beyond 64 bits has none (NA)."""
+    if isinstance(value, int) and -(1 << 63) <= value < (1 << 63):
+        return value
+    return None
+
+
+def _stop_info(error: StoreError, rows: int) -> dict[str, Any]:
+    return {
+        "error": type(error).__name__,
+        "message": str(error),
+        "path": error.path,
+        "line": error.line,
+        "record_hash": error.record_hash,
+        "after": rows,
+    }
+
+
+def open_store(path: str | os.PathLike[str], *, lenient: bool = False) -> Store:
     """Open a process store directory read-only.
+
+    ``lenient=True`` reads a damaged composition log up to the damage instead of raising:
+    ``Store.stopped`` is the error, ``Store.records`` what could be read before it (for the
+    head-hash chain of 2020-2021: the newer records above the damage).
 
     Raises
     ------
@@ -395,4 +441,4 @@ def open_store(path: str | os.PathLike[str]) -> Store:
     files = DirectoryFiles(path)
     if not any((files.root / m).exists() for m in STORE_MARKERS):
         raise StoreNotFound(f"Not a process store (none of {', '.join(STORE_MARKERS[:3])}, … found): {path}")
-    return Store(files, name=os.fspath(path))
+    return Store(files, name=os.fspath(path), lenient=lenient)
