@@ -42,7 +42,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
 def cmd_events(args: argparse.Namespace) -> int:
     from .store import open_store
 
-    df = open_store(args.store).events()
+    df = open_store(args.store, lenient=args.lenient).events()
     out = args.output
     if args.format == "json":
         rows = json.loads(df.to_json(orient="records", date_format="iso"))
@@ -51,13 +51,19 @@ def cmd_events(args: argparse.Namespace) -> int:
         _write_text(out, df.to_csv(index=False))
     elif args.format == "parquet":
         if out is None:
-            raise SystemExit("elmreplay events: --format parquet needs -o FILE")
+            print("elmreplay events: error: --format parquet needs -o FILE", file=sys.stderr)
+            return EXIT_INPUT
         try:
             df.to_parquet(out, index=False)
         except ImportError as e:
-            raise SystemExit(f"elmreplay events: parquet needs pyarrow (pip install 'elmreplay[parquet]'): {e}")
+            print(f"elmreplay events: error: parquet needs pyarrow (pip install 'elmreplay[parquet]'): {e}", file=sys.stderr)
+            return EXIT_INPUT
     else:
         _write_text(out, df.to_string() + "\n")
+    stopped = df.attrs.get("stopped")
+    if stopped is not None:  # --lenient on a damaged store: the rows above are what could be read
+        print(f"elmreplay events: stopped after {stopped['after']} records: {stopped['error']}: {stopped['message']}", file=sys.stderr)
+        return EXIT_INPUT
     return EXIT_OK
 
 
@@ -79,7 +85,8 @@ def cmd_state(args: argparse.Namespace) -> int:
 
     store = open_store(args.store)
     if not store.records:
-        raise SystemExit("elmreplay state: the store has no records")
+        print("elmreplay state: error: the store has no records", file=sys.stderr)
+        return EXIT_INPUT
     index = args.at if args.at is not None else len(store) - 1
     with ReplaySession(store, _resolver(args)) as session:
         state = session.state_at(index)
@@ -186,6 +193,11 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("store")
     e.add_argument("--format", choices=["text", "json", "csv", "parquet"], default="text")
     e.add_argument("-o", "--output")
+    e.add_argument(
+        "--lenient",
+        action="store_true",
+        help="on a damaged store, list the records before the damage and say where it stopped (exit 2)",
+    )
     e.set_defaults(func=cmd_events)
 
     st = sub.add_parser("state", help="the serialized Elm state after a record")
