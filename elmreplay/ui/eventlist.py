@@ -1,0 +1,303 @@
+"""The timeline's event list without any widget: rows, filters, pages, markers and statuses.
+
+Filters are applied to the whole history *before* it is cut into pages, so a page never hides
+a match that lies beyond it. Everything here works on the store's events table (no replay);
+response statuses and errors become known as the timeline replays records and reports them.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import bisect
+from dataclasses import asdict, dataclass
+from typing import Any, Iterable
+from urllib.parse import urlsplit
+
+import numpy as np
+import orjson
+import pandas as pd
+
+from ..store.records import RecordKind
+from ..store.store import Store
+
+#: Short names of record kinds, as the list shows them.
+SHORT_KIND = {
+    RecordKind.UPDATE.value: "event",
+    RecordKind.DEPLOY_INIT.value: "deploy+init",
+    RecordKind.DEPLOY_MIGRATE.value: "deploy+migrate",
+    RecordKind.SET_STATE.value: "set-state",
+    RecordKind.REVERT.value: "revert",
+}
+
+#: Marker kinds, in the order the track and the jump menu list them, with their colours.
+MARKERS: dict[str, str] = {
+    "deployment": "#0969da",
+    "migration": "#8250df",
+    "set-state": "#bf8700",
+    "revert": "#bc4c00",
+    "reduction": "#1a7f37",
+    "error": "#cf222e",
+}
+
+#: Longest decoded HTTP body kept for the text filter.
+BODY_SEARCH_LIMIT = 500
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """Which records the list shows: by short kind, by event type and by text (case-insensitive
+    substring of the row and, for HTTP events, of the decoded request body). None: any."""
+
+    kind: str | None = None
+    event_type: str | None = None
+    text: str = ""
+
+    @property
+    def is_empty(self) -> bool:
+        return self.kind is None and self.event_type is None and not self.text.strip()
+
+    def describe(self) -> str:
+        parts = [f"kind={self.kind}" if self.kind else "", f"type={self.event_type}" if self.event_type else ""]
+        if self.text.strip():
+            parts.append(f"text={self.text.strip()!r}")
+        return " ".join(p for p in parts if p) or "none"
+
+
+def decode_body(body_base64: Any, limit: int | None = None) -> str | None:
+    """An HTTP body (base64) as text when it is UTF-8, else None."""
+    if not isinstance(body_base64, str):
+        return None
+    try:
+        raw = base64.b64decode(body_base64, validate=True)
+        text = raw.decode("utf-8")
+    except (binascii.Error, ValueError):
+        return None
+    return text if limit is None or len(text) <= limit else text[:limit] + "\u2026"
+
+
+def _http_responses(response_json: str) -> list[dict[str, Any]] | None:
+    """The ``completeHttpResponses`` of an app's response, or None when it is no
+    ``DecodeEventSuccess`` (the app could not decode the event)."""
+    try:
+        obj = orjson.loads(response_json)
+    except orjson.JSONDecodeError:
+        return None
+    if not isinstance(obj, dict):
+        return None
+    success = obj.get("DecodeEventSuccess")
+    if isinstance(success, list) and len(success) == 1:  # 2023+ tagged form
+        success = success[0]
+    if not isinstance(success, dict):
+        return None
+    completed = success.get("completeHttpResponses")
+    return [c for c in completed if isinstance(c, dict)] if isinstance(completed, list) else []
+
+
+def response_status(response_json: str | None, request_id: str | None = None) -> int | None:
+    """The HTTP status the app answered the event with: the completed response for the event's
+    own request id when present, else the first completed response; None when none completed.
+    ``-1`` when the app failed to decode the event. Statuses of 400 and above (and -1) count
+    as errors in the timeline."""
+    if response_json is None:
+        return None
+    completed = _http_responses(response_json)
+    if completed is None:
+        return -1
+    chosen = next((c for c in completed if c.get("httpRequestId") == request_id), completed[0] if completed else None)
+    if chosen is None:
+        return None
+    response = chosen.get("response")
+    status = response.get("statusCode") if isinstance(response, dict) else None
+    return status if isinstance(status, int) else None
+
+
+def _short_uri(uri: Any) -> str:
+    if not isinstance(uri, str):
+        return ""
+    parts = urlsplit(uri)
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One record as the list shows it."""
+
+    index: int
+    kind: str
+    event_type: str
+    time: str
+    method: str
+    uri: str
+    request_id: str | None
+    reverted: bool
+    has_reduction: bool
+
+    @property
+    def request(self) -> str:
+        return f"{self.method} {self.uri}".strip()
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+class EventList:
+    """Rows, filters, pages and markers over a store's records.
+
+    Parameters
+    ----------
+    store
+        The store whose ``events()`` table the list shows.
+    events
+        That table when the caller already has it (it is computed otherwise).
+    """
+
+    def __init__(self, store: Store, events: pd.DataFrame | None = None) -> None:
+        self.store = store
+        df = store.events() if events is None else events
+        times = df["time"].dt.strftime("%Y-%m-%d %H:%M:%S")
+        self.rows: list[Row] = [
+            Row(
+                int(i), SHORT_KIND.get(kind, kind), _text(etype), _text(t), _text(method), _short_uri(uri),
+                rid if isinstance(rid, str) else None, bool(rev), bool(red),
+            )  # fmt: skip
+            for i, kind, etype, t, method, uri, rid, rev, red in zip(
+                df["index"], df["kind"], df["event_type"], times, df["http_method"], df["http_uri"],
+                df["http_request_id"], df["reverted"], df["has_reduction"],
+            )  # fmt: skip
+        ]
+        self._index = np.arange(len(self.rows), dtype=np.int64)
+        self._kind = np.array([r.kind for r in self.rows], dtype=object)
+        self._event_type = np.array([r.event_type for r in self.rows], dtype=object)
+        self._status: dict[int, int] = {}
+        self._errors: set[int] = set()
+        self._fixed_markers = self._static_markers()
+        self._search: list[str] | None = None  # lower-cased row text + body, built on first text filter
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The rows as a DataFrame, with the statuses known so far."""
+        df = pd.DataFrame([asdict(r) for r in self.rows])
+        df["status"] = pd.array([self._status.get(r.index) for r in self.rows], dtype="Int64")
+        return df
+
+    # --- facts learnt while replaying ----------------------------------------------------
+
+    def note_response(self, index: int, response: str | None) -> None:
+        """Record the app's response to record ``index`` (its status, and whether it failed)."""
+        status = response_status(response, self.rows[index].request_id)
+        if status is None:
+            return
+        self._status[index] = status
+        if status < 0 or status >= 400:
+            self._errors.add(index)
+
+    def note_responses(self, start: int, responses: Iterable[str | None]) -> None:
+        for offset, response in enumerate(responses):
+            if response is not None:
+                self.note_response(start + offset, response)
+
+    def note_error(self, index: int) -> None:
+        """A record the replay reported a failure for (a rejected set-state or migration)."""
+        self._errors.add(index)
+
+    def status(self, index: int) -> int | None:
+        return self._status.get(index)
+
+    # --- filters and pages ------------------------------------------------------------------
+
+    def kinds(self) -> list[str]:
+        """Short kinds present, in first-seen order."""
+        return list(dict.fromkeys(r.kind for r in self.rows))
+
+    def event_types(self) -> list[str]:
+        return sorted({r.event_type for r in self.rows if r.event_type})
+
+    def _search_text(self) -> list[str]:
+        if self._search is None:
+            self._search = [
+                " ".join((r.kind, r.event_type, r.request, r.request_id or "", (self._body(r.index) or "") if r.kind == "event" else "")).lower()
+                for r in self.rows
+            ]
+        return self._search
+
+    def _body(self, index: int) -> str | None:
+        try:
+            obj = orjson.loads(self.store.event_json(index))
+        except (orjson.JSONDecodeError, ValueError):
+            return None
+        body = obj.get(next(iter(obj))) if isinstance(obj, dict) and obj else None
+        if isinstance(body, list) and len(body) == 1:
+            body = body[0]
+        request = body.get("request") if isinstance(body, dict) else None
+        return decode_body(request.get("bodyAsBase64"), BODY_SEARCH_LIMIT) if isinstance(request, dict) else None
+
+    def matches(self, flt: EventFilter) -> np.ndarray:
+        """Record indices (ascending) of every row the filter keeps, over the whole history."""
+        mask = np.ones(len(self.rows), dtype=bool)
+        if flt.kind:
+            mask &= self._kind == flt.kind
+        if flt.event_type:
+            mask &= self._event_type == flt.event_type
+        needle = flt.text.strip().lower()
+        if needle:
+            mask &= np.fromiter((needle in t for t in self._search_text()), dtype=bool, count=len(self.rows))
+        return self._index[mask]
+
+    @staticmethod
+    def page_count(total: int, page_size: int) -> int:
+        return max(1, -(-total // page_size))
+
+    @staticmethod
+    def page_of(matches: np.ndarray, index: int, page_size: int) -> int:
+        """The page holding ``index``, or the first match after it (the last page if none)."""
+        pos = int(np.searchsorted(matches, index, side="left"))
+        pos = min(pos, max(len(matches) - 1, 0))
+        return pos // page_size
+
+    def page(self, matches: np.ndarray, page: int, page_size: int) -> list[int]:
+        """Record indices on ``page`` (0-based) of the filtered list."""
+        page = min(max(page, 0), self.page_count(len(matches), page_size) - 1)
+        return [int(i) for i in matches[page * page_size : (page + 1) * page_size]]
+
+    # --- rows ------------------------------------------------------------------------------
+
+    def label(self, index: int) -> str:
+        """One fixed-width line: index, reduction/reverted marks, kind, type, time, request, status."""
+        r = self.rows[index]
+        status = self._status.get(index)
+        marks = ("R" if r.has_reduction else " ") + ("x" if r.reverted else " ")
+        return (
+            f"#{index:<6} {marks} {r.kind:<14} {r.event_type:<18.18} {r.time:<19} {r.request:<32.32} "
+            f"{'' if status is None else status}"
+        ).rstrip()
+
+    # --- markers ---------------------------------------------------------------------------
+
+    def _static_markers(self) -> dict[str, list[int]]:
+        kind, idx = self._kind, self._index
+        reductions = np.array([r.has_reduction for r in self.rows], dtype=bool)
+        return {
+            "deployment": [int(i) for i in idx[(kind == "deploy+init") | (kind == "deploy+migrate")]],
+            "migration": [int(i) for i in idx[kind == "deploy+migrate"]],
+            "set-state": [int(i) for i in idx[kind == "set-state"]],
+            "revert": [int(i) for i in idx[kind == "revert"]],
+            "reduction": [int(i) for i in idx[reductions]],
+        }
+
+    def markers(self) -> dict[str, list[int]]:
+        """Record indices of each marker kind (errors: those known so far)."""
+        return {**self._fixed_markers, "error": sorted(self._errors)}
+
+    def next_marker(self, marker: str, index: int, *, forward: bool = True) -> int | None:
+        """The next (or previous) record of a marker kind after (before) ``index``."""
+        points = self.markers()[marker]
+        if forward:
+            k = bisect.bisect_right(points, index)
+            return points[k] if k < len(points) else None
+        k = bisect.bisect_left(points, index) - 1
+        return points[k] if k >= 0 else None
