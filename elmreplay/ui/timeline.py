@@ -565,7 +565,10 @@ class Timeline(widgets.VBox):
         render = state_tree(self._state(self._index), limit=MORE_STEP, limits=self._limits)
         self._truncated = render.truncated
         with self._sync():
+            chosen = self.more_path.value
             self.more_path.options = [(f"{p}  ({n} more)", p) for p, n in render.truncated.items()]
+            if render.truncated:  # keep the collection being paged through selected
+                self.more_path.value = chosen if chosen in render.truncated else next(iter(render.truncated))
         self._more.layout.display = "flex" if render.truncated else "none"
         return render.html
 
