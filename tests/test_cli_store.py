@@ -148,15 +148,10 @@ def test_events_text(store_dir: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert "RevertProcessTo" in out and "TaskCompleteEvent" in out and len(out.splitlines()) >= 6
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: cli.cmd_events raises SystemExit('… needs -o FILE') for --format parquet without -o, "
-    "which exits 1; the CLI documents 2 for usage errors (argparse's own usage errors also exit 2)",
-)
 def test_parquet_without_output_is_a_usage_error(store_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    with pytest.raises(SystemExit) as e:
-        main(["events", str(store_dir), "--format", "parquet"])
-    assert e.value.code == 2
+    assert main(["events", str(store_dir), "--format", "parquet"]) == 2
+    err = capsys.readouterr().err
+    assert "needs -o FILE" in err and len(err.strip().splitlines()) == 1
 
 
 def test_unknown_format_is_a_usage_error(store_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
