@@ -218,9 +218,8 @@ def read_e0_log(files: FileSource) -> list[Record]:
     for segs in paths:
         data = files.read(segs) or b""
         p = join(segs)
-        line_no = 0
-        for line in data.replace(b"\r", b"\n").split(b"\n"):
-            line_no += 1
+        # The host split on CR and LF and dropped empty entries; count lines as an editor would (CRLF is one).
+        for line_no, line in enumerate(data.splitlines(), start=1):
             if not line:
                 continue
             h = hashlib.sha256(line).hexdigest()
@@ -278,8 +277,12 @@ def read_composition_log(files: FileSource, components: ComponentReader, *, leni
     records = [replace(r, index=i) for i, r in enumerate(e0 + chain + literal)]
     if records and records[0].parent_hash is not None and records[0].layout != LAYOUT_E0:
         truncated = True
+    if truncated:
+        # truncate-process-history deletes what restore does not need, reverted records and revert targets included
+        present = {r.hash for r in records}
+        missing_reverted += [r.hash for r in records if r.revert_target is not None and r.revert_target not in present]
     for check in (_first_broken_parent, _first_unknown_revert_target):
-        bad = check(records, first_checked=len(e0) + len(chain))
+        bad = check(records, first_checked=len(e0) + len(chain), allow_missing=truncated)
         if bad is not None:
             stop(bad[1])
             records = records[: bad[0]]
@@ -301,7 +304,7 @@ def _check_not_missing(files: FileSource, stop: Stop) -> None:
         )
 
 
-def _first_broken_parent(records: list[Record], *, first_checked: int) -> tuple[int, StoreError] | None:
+def _first_broken_parent(records: list[Record], *, first_checked: int, allow_missing: bool = False) -> tuple[int, StoreError] | None:
     """Each literal-log record's parent must be the record appended before it."""
     for i in range(max(first_checked, 1), len(records)):
         rec, prev = records[i], records[i - 1]
@@ -315,11 +318,17 @@ def _first_broken_parent(records: list[Record], *, first_checked: int) -> tuple[
     return None
 
 
-def _first_unknown_revert_target(records: list[Record], *, first_checked: int = 0) -> tuple[int, StoreError] | None:
+def _first_unknown_revert_target(
+    records: list[Record], *, first_checked: int = 0, allow_missing: bool = False
+) -> tuple[int, StoreError] | None:
+    """A revert must name an earlier record; in a truncated history it may name a deleted one
+    (but never a later one)."""
     earlier: set[str] = set()
+    everywhere = {r.hash for r in records}
     for i, rec in enumerate(records):
         target = rec.revert_target
-        if target is not None and target not in earlier:
+        deleted = allow_missing and target not in everywhere
+        if target is not None and target not in earlier and not deleted:
             return i, RevertTargetUnknown(
                 f"RevertProcessTo names record {target}, which is not earlier in the history",
                 path=rec.location.path,

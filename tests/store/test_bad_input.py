@@ -439,15 +439,7 @@ FIFO_PLACES = [
     "log-file",
     "component",
     "head-hash",
-    pytest.param(
-        "reduction",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="BUG: Store.reductions() lists a FIFO in provisional-reduction/ as a reduction, "
-            "read_reduction returns None for it and the bare 'assert red is not None' fails "
-            "(AssertionError instead of a StoreError naming the file)",
-        ),
-    ),
+    "reduction",
 ]
 
 

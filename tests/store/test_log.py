@@ -214,12 +214,6 @@ def test_truncated_chain_with_reduction_is_not_an_error(tmp_path: Path) -> None:
     assert "history truncated" in repr(store)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: log._check_revert_targets raises RevertTargetUnknown for a truncated literal log whose "
-    "oldest kept file holds a revert to a record in a deleted older file (the chain reader tolerates "
-    "the same case via reverted_records_missing)",
-)
 def test_truncated_literal_log_with_revert_into_deleted_file(tmp_path: Path) -> None:
     w = StoreWriter.new_store(tmp_path, WriterEra.E5)
     w.append_app_event(time_event(1), T0)
@@ -256,12 +250,6 @@ def test_e0_store_with_crlf_lines(tmp_path: Path) -> None:
     assert [r.hash for r in store.records] == [hashlib.sha256(line).hexdigest() for line in lines]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: log.read_e0_log numbers lines after replacing CR by LF, so in a CRLF file every line "
-    "number (used in error messages) is doubled-and-shifted: the 2nd record of 'l0\\r\\n\\r\\nl1\\r\\n' "
-    "is reported at line 5 instead of 3",
-)
 def test_e0_crlf_line_numbers(tmp_path: Path) -> None:
     write_e0_store(tmp_path, b"\r\n")
     assert [r.location.line for r in open_store(tmp_path).records] == [1, 3, 1]

@@ -226,11 +226,6 @@ def test_describe_event_json_of_every_interface() -> None:
     assert describe_event_json('{"HttpRequestEvent":{"request":{"method":"GET"}}}').posix_time_milli == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: Store.events() raises pandas OutOfBoundsDatetime (not an ElmReplayError, so the CLI "
-    "shows a traceback) when an event carries a posixTimeMilli outside the datetime64 range",
-)
 @pytest.mark.parametrize("t", [10**16, -(10**16)])
 def test_events_survive_an_out_of_range_time(tmp_path: Path, t: int) -> None:
     w = StoreWriter.new_store(tmp_path / "s", WriterEra.E5)
@@ -242,11 +237,6 @@ def test_events_survive_an_out_of_range_time(tmp_path: Path, t: int) -> None:
     assert df.loc[0, "posix_time_milli"] == t
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: Store.events() raises TypeError casting a posixTimeMilli >= 2**63 (orjson parses up "
-    "to 2**64-1) to Int64",
-)
 def test_events_survive_a_time_beyond_int64(tmp_path: Path) -> None:
     w = StoreWriter.new_store(tmp_path / "s", WriterEra.E5)
     w.append_app_event(time_event(2**63 + 5), T0)
