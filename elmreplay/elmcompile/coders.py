@@ -481,11 +481,11 @@ class CoderGenerator:
         return "\n".join(lines)
 
     def _fresh(self, name: str, scope: _Scope) -> str:
+        """``name``, changed if needed so it shadows nothing (Elm rejects shadowing)."""
         candidate = name
-        while (
-            candidate in scope.taken
-            or candidate.startswith(("jsonEncode_", "jsonDecode_", "encode_", "decode_"))
-        ):
+        if candidate.startswith(("jsonEncode_", "jsonDecode_", "encode_", "decode_")):
+            candidate = "field_" + candidate  # the prefixes of generated names and parameters
+        while candidate in scope.taken:
             candidate += "_"
         return candidate
 

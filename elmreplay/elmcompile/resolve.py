@@ -245,8 +245,19 @@ class TypeResolver:
                 ref = AliasRef(home, name)
                 self.alias_target(ref)  # report problems at the alias early
                 return ref
-            # Parametric aliases are expanded at the use site.
-            return self._resolve(app_module, decl.body, dict(zip(decl.params, args)))
+            # Parametric aliases are expanded at the use site (Elm forbids recursive aliases;
+            # the depth bound turns such code into an error instead of a RecursionError).
+            if len(self._alias_stack) > 64:
+                raise UnsupportedElmType(
+                    f"Type alias `{name}` expands without end (a recursive type alias)",
+                    path=app_module.path,
+                    line=decl.line,
+                )
+            self._alias_stack.append((home, name))
+            try:
+                return self._resolve(app_module, decl.body, dict(zip(decl.params, args)))
+            finally:
+                self._alias_stack.pop()
         return CustomRef(home, name, args)
 
     def _package_type(

@@ -288,3 +288,15 @@ def test_generated_code_needs_elm_json() -> None:
 def test_all_errors_are_elm_compile_errors() -> None:
     for cls in (UnsupportedElmType, UnknownElmType, StateTypeNotFound, ElmSyntaxError, MissingElmDependency):
         assert issubclass(cls, ElmCompileError)
+
+
+@pytest.mark.parametrize(
+    "declarations",
+    [
+        "type alias State =\n    Loop Int\n\n\ntype alias Loop a =\n    { next : Loop a }",
+        "type alias State =\n    Other\n\n\ntype alias Other =\n    { s : State }",
+    ],
+)
+def test_recursive_aliases_are_reported_not_looped(declarations: str) -> None:
+    with pytest.raises(UnsupportedElmType, match="recursive type alias|refers to itself"):
+        lower_app_config(make_app({"Backend.Main": main_with_state(declarations)}))
