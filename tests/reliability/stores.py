@@ -33,10 +33,11 @@ SECOND = 1000
 COUNTER_JS = r"""
 var initState = 0;
 var app_state;
-var ownParse = JSON.parse, ownStringify = JSON.stringify;
+// The app keeps its own references: the "clobber" command breaks the globals for everyone else.
+var ownParse = JSON.parse, ownStringify = JSON.stringify, ownSplit = String.prototype.split;
 function reliabilityCommand(eventJson) {
   var ev = ownParse(eventJson);
-  if (ev && ev.HttpRequestEvent) { var u = ev.HttpRequestEvent.request.uri; return u.slice(u.lastIndexOf("/") + 1); }
+  if (ev && ev.HttpRequestEvent) { var parts = ownSplit.call(ev.HttpRequestEvent.request.uri, "/"); return parts[parts.length - 1]; }
   return "1";
 }
 function processEventAndUpdateState(eventJson) {
@@ -56,11 +57,21 @@ function processEventAndUpdateState(eventJson) {
     JSON.stringify = function () { return 17; };
     Array.prototype.push = null;
     Object.keys = null;
+    Array.prototype.join = null;
     String.prototype.slice = null;
+    String = null;
+    Object.defineProperty = null;
     try { globalThis.__elmreplay = null; } catch (e) {}
     try { delete globalThis.__elmreplay; } catch (e) {}
-    globalThis.console = null;
   }
+  if (cmd === "log") console.log("counter is", app_state, "x".repeat(5000));
+  if (cmd === "probe") {
+    var probe = {};
+    var names = ["require", "fetch", "XMLHttpRequest", "process", "Deno", "Bun", "WebSocket", "importScripts", "Worker"];
+    for (var i = 0; i < names.length; i++) probe[names[i]] = typeof globalThis[names[i]];
+    return ownStringify(probe);
+  }
+  if (cmd === "timer") setTimeout(function () { app_state += 1000; }, 0);
   var n = parseInt(cmd, 10);
   if (!isNaN(n)) app_state += n;
   return ownStringify({ counter: app_state });
