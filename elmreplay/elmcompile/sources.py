@@ -18,20 +18,38 @@ def module_path(module_name: str, source_dir: str = "src") -> str:
     return rel if source_dir in ("", ".") else f"{source_dir}/{rel}"
 
 
+def _project_dir(files: Mapping[str, bytes]) -> str:
+    if "elm.json" in files:
+        return ""
+    candidates = sorted(p[: -len("/elm.json")] for p in files if p.endswith("/elm.json"))
+    if "elm-app" in candidates:
+        return "elm-app"
+    return candidates[0] if len(candidates) == 1 else ""
+
+
 class AppSources:
     """Read-only view of an app config's files (``Mapping[path, bytes]``, ``/``-separated).
 
     Paths may carry a leading ``./``; ``elm-stuff/`` entries are ignored, as the host removed
-    that directory when loading an app.
+    that directory when loading an app. The Elm project is the root, or, in app configs from
+    before 2020-06-11 that have no root ``elm.json``, the ``elm-app/`` directory (else the only
+    directory holding an ``elm.json``); ``project_dir`` names it and paths are relative to it.
     """
 
     def __init__(self, files: Mapping[str, bytes]) -> None:
-        self.files: dict[str, bytes] = {}
+        normalized: dict[str, bytes] = {}
         for path, content in files.items():
             norm = posixpath.normpath(path.replace("\\", "/")).lstrip("/")
-            if norm == "elm-stuff" or norm.startswith("elm-stuff/"):
+            if "elm-stuff" in norm.split("/"):
                 continue
-            self.files[norm] = bytes(content)
+            normalized[norm] = bytes(content)
+        self.project_dir = _project_dir(normalized)
+        prefix = self.project_dir + "/" if self.project_dir else ""
+        self.files: dict[str, bytes] = {
+            path[len(prefix) :]: content
+            for path, content in normalized.items()
+            if path.startswith(prefix)
+        }
         self._modules: dict[str, ElmModule | None] = {}
         self.elm_json = self._read_elm_json()
         dirs = self.elm_json.get("source-directories", ["src"])

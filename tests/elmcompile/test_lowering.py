@@ -300,3 +300,14 @@ def test_all_errors_are_elm_compile_errors() -> None:
 def test_recursive_aliases_are_reported_not_looped(declarations: str) -> None:
     with pytest.raises(UnsupportedElmType, match="recursive type alias|refers to itself"):
         lower_app_config(make_app({"Backend.Main": main_with_state(declarations)}))
+
+
+def test_2020_layout_with_the_elm_project_under_elm_app() -> None:
+    inner = app_files("migrate_maybe")
+    files = {f"elm-app/{p}": c for p, c in inner.items()}
+    files["elm-fullstack.json"] = b"{}"
+    files["elm-app/elm-stuff/0.19.1/junk.dat"] = b"\x00"
+    lowered = lower_app_config(files)
+    assert lowered.backend_root_path == "src/Backend/InterfaceToHost_Root.elm"
+    assert sorted(lowered.files) == sorted([*inner, *lowered.generated])
+    assert lowered.generated == lower_app_config(inner).generated
