@@ -273,6 +273,8 @@ class HostProcess:
         prepared: str | None = None
         if config.migration_module is None:
             prepared = f"Did not find interface module at '{self.texts.migration_module}'"
+        elif not proc.has_migrate and proc.migrate_preparation_error is not None:
+            prepared = proc.migrate_preparation_error
         elif not proc.has_migrate:
             raise RuntimeUnavailable(
                 f"The runtime for app config {h} does not define interface_migrate, but the app config has "

@@ -87,6 +87,8 @@ class AppProcess:
                 app_config_hash=app_config_hash,
             )
         self.has_migrate = bool(contract["interface_migrate"])
+        #: Why the migration of this app config could not be prepared (compiled runtimes only).
+        self.migrate_preparation_error: str | None = contract.get("interface_migrate_preparation_error")
         self.init()
 
     # --- low level -----------------------------------------------------------------------
@@ -173,10 +175,14 @@ class AppProcess:
         results before it are kept). ``states_after`` are batch offsets after which to capture
         the serialized state.
         """
-        payload = orjson.dumps(list(events)).decode()
-        snaps = orjson.dumps(sorted(set(states_after))).decode()
+        # Arrays go in as JSON literals (valid JavaScript): one encoding, parsed by V8 with the call.
+        code = (
+            f"__elmreplay.runBatch({orjson.dumps(events if isinstance(events, list) else list(events)).decode()},"
+            f"{'true' if responses else 'false'},{orjson.dumps(sorted(set(states_after))).decode()})"
+        )
         try:
-            raw = self._call("runBatch", payload, responses, snaps, what=f"processing a batch of {len(events)} events")
+            with self._lock:
+                raw = self._eval(code, what=f"processing a batch of {len(events)} events")
         except AppError as e:
             offset = self._last_offset()
             self.close()

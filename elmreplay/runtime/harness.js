@@ -40,8 +40,9 @@
   }
 
   // Run events[0..n): optionally collect responses and the serialized state after chosen offsets.
-  function runBatch(eventsJson, wantResponses, snapshotOffsetsJson) {
-    var events = parse(eventsJson), snaps = parse(snapshotOffsetsJson);
+  // The caller passes the event strings as an array literal in the evaluated code: V8 reads
+  // them while parsing that code, with no second JSON encoding and no JSON.parse.
+  function runBatch(events, wantResponses, snaps) {
     var out = { done: 0, responses: wantResponses ? [] : null, states: {}, error: null, logs: null };
     var s = 0;
     logs = [];
@@ -95,7 +96,10 @@
       processEventAndUpdateState: typeof global.processEventAndUpdateState === "function",
       getSerializedState: typeof global.getSerializedState === "function",
       setSerializedState: typeof global.setSerializedState === "function",
-      interface_migrate: typeof global.interface_migrate === "function"
+      interface_migrate: typeof global.interface_migrate === "function",
+      // Set by compiled runtimes whose migration could not be prepared (the host's error text).
+      interface_migrate_preparation_error:
+        typeof global.interface_migrate_preparation_error === "string" ? global.interface_migrate_preparation_error : null
     });
   }
 
