@@ -171,6 +171,8 @@ class EventList:
         self._kind = np.array([r.kind for r in self.rows], dtype=object)
         self._event_type = np.array([r.event_type for r in self.rows], dtype=object)
         self._status: dict[int, int] = {}
+        #: Grows whenever a status or an error is learnt (views compare it to know when to redraw).
+        self.version = 0
         self._errors: set[int] = set()
         self._fixed_markers = self._static_markers()
         self._search: list[str] | None = None  # lower-cased row text + body, built on first text filter
@@ -190,9 +192,10 @@ class EventList:
     def note_response(self, index: int, response: str | None) -> None:
         """Record the app's response to record ``index`` (its status, and whether it failed)."""
         status = response_status(response, self.rows[index].request_id)
-        if status is None:
+        if status is None or self._status.get(index) == status:
             return
         self._status[index] = status
+        self.version += 1
         if status < 0 or status >= 400:
             self._errors.add(index)
 
@@ -203,7 +206,9 @@ class EventList:
 
     def note_error(self, index: int) -> None:
         """A record the replay reported a failure for (a rejected set-state or migration)."""
-        self._errors.add(index)
+        if index not in self._errors:
+            self._errors.add(index)
+            self.version += 1
 
     def status(self, index: int) -> int | None:
         return self._status.get(index)

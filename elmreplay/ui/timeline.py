@@ -449,8 +449,9 @@ class Timeline(widgets.VBox):
         legend: list[str] = []
         for row, (name, color) in enumerate(MARKERS.items()):
             xs = sorted({round(i * TRACK_WIDTH / n) for i in self.events.markers()[name]})
-            y = 2 + row * 4
-            parts.extend(f"<rect x='{x}' y='{y}' width='2' height='4' fill='{color}'/>" for x in xs)
+            # deployments span the track; the other kinds get a lane each below them
+            y, h = (0, 28) if name == "deployment" else (8 + (row - 1) * 4, 4)
+            parts.extend(f"<rect x='{x}' y='{y}' width='3' height='{h}' fill='{color}'/>" for x in xs)
             legend.append(
                 f"<span style='color:{color}'>\u25a0</span> {name} ({len(self.events.markers()[name])})"
             )
@@ -459,7 +460,9 @@ class Timeline(widgets.VBox):
 
     def _track_html(self) -> str:
         x = round(self._index * TRACK_WIDTH / max(self._last, 1))
-        cursor = f"<rect x='{max(x - 1, 0)}' y='0' width='3' height='28' fill='#24292f'/>"
+        cursor = (
+            f"<rect x='{max(x - 2, 0)}' y='0' width='5' height='28' fill='none' stroke='#24292f' stroke-width='2'/>"
+        )
         svg = (
             f"<svg viewBox='0 0 {TRACK_WIDTH + 2} 28' preserveAspectRatio='none' width='100%' height='28' "
             f"style='background:#f6f8fa;display:block'>{self._track_markers}{cursor}</svg>"
@@ -515,6 +518,7 @@ class Timeline(widgets.VBox):
         return (self._index,)
 
     def _refresh_details(self, force: tuple[str, ...] = ()) -> None:
+        seen = self.events.version
         for pane in self._visible_panes():
             key = self._key(pane)
             if self._pane_key.get(pane) == key and pane not in force:
@@ -528,6 +532,9 @@ class Timeline(widgets.VBox):
             self._pane_html[pane] = content
             self._pane_key[pane] = key
             self.panes[pane].value = content
+        if self.events.version != seen:  # a status or error was learnt: redraw the list and track
+            self._track_markers = self._render_track_markers()
+            self._refresh_list()
         self._refresh_header()
 
     def _base(self) -> int | None:
@@ -580,7 +587,9 @@ class Timeline(widgets.VBox):
         if old is None or new is None:
             which = f"#{base}" if old is None else f"#{self._index}"
             return f"<i>no app was running after record {which}: nothing to compare</i>"
-        return diff_states(old, new, old_label=f"#{base}", new_label=f"#{self._index}").to_html()
+        diff = diff_states(old, new, old_label=f"#{base}", new_label=f"#{self._index}")
+        diff.HTML_COLLAPSE_AT = diff.HTML_LIMIT  # the pane scrolls: show the rows rather than a fold
+        return diff.to_html()
 
     def _render_event(self) -> str:
         i = self._index
