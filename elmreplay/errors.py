@@ -35,6 +35,20 @@ class ElmReplayError(Exception):
     """Base class of every error elmreplay raises on purpose."""
 
 
+def with_location(message: str, **where: object) -> str:
+    """``message (file x line 3, record abc)``: the named places that are known, in order."""
+    labels = {"path": "file", "line": "line", "event_index": "event index", "record_hash": "record", "app_config_hash": "app config"}
+    parts: list[str] = []
+    for key, value in where.items():
+        if value is None:
+            continue
+        if key == "line" and parts and parts[-1].startswith("file "):
+            parts[-1] += f" line {value}"
+        else:
+            parts.append(f"{labels[key]} {value}")
+    return message + (f" ({', '.join(parts)})" if parts else "")
+
+
 # --- store -----------------------------------------------------------------------------------
 
 
@@ -53,12 +67,7 @@ class StoreError(ElmReplayError):
         record_hash: str | None = None,
         line: int | None = None,
     ) -> None:
-        where = []
-        if path is not None:
-            where.append(f"file {path}" + (f" line {line}" if line is not None else ""))
-        if record_hash is not None:
-            where.append(f"record {record_hash}")
-        super().__init__(message + (f" ({', '.join(where)})" if where else ""))
+        super().__init__(with_location(message, path=path, line=line if path is not None else None, record_hash=record_hash))
         self.path = path
         self.record_hash = record_hash
         self.line = line
@@ -143,14 +152,10 @@ class AppError(ElmReplayError):
         app_config_hash: str | None = None,
         js_message: str | None = None,
     ) -> None:
-        where = []
-        if event_index is not None:
-            where.append(f"event index {event_index}")
-        if record_hash is not None:
-            where.append(f"record {record_hash}")
-        if app_config_hash is not None:
-            where.append(f"app config {app_config_hash}")
-        super().__init__(message + (f" ({', '.join(where)})" if where else ""))
+        super().__init__(
+            with_location(message, event_index=event_index, record_hash=record_hash, app_config_hash=app_config_hash)
+        )
+        self.bare_message = message
         self.event_index = event_index
         self.record_hash = record_hash
         self.app_config_hash = app_config_hash
@@ -178,12 +183,7 @@ class RestoreError(ElmReplayError):
     def __init__(
         self, message: str, *, event_index: int | None = None, record_hash: str | None = None
     ) -> None:
-        where = []
-        if event_index is not None:
-            where.append(f"event index {event_index}")
-        if record_hash is not None:
-            where.append(f"record {record_hash}")
-        super().__init__(message + (f" ({', '.join(where)})" if where else ""))
+        super().__init__(with_location(message, event_index=event_index, record_hash=record_hash))
         self.host_message = message
         self.event_index = event_index
         self.record_hash = record_hash

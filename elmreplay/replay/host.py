@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence, overload
 
 from ..errors import AppError, CorruptTree, RestoreError, RuntimeUnavailable, StoreError
 from ..runtime.engine import DEFAULT_MAX_MEMORY, DEFAULT_TIMEOUT_S, AppProcess
@@ -77,6 +77,30 @@ class Snapshot:
     @property
     def size(self) -> int:
         return len(self.state_json or "")
+
+
+class AppEvents(Sequence[tuple[Record, str]]):
+    """App events as two parallel lists, event JSON and the record it came from: a run of a
+    million events must not allocate a million pairs (the garbage collector would then scan
+    every record of the store again and again)."""
+
+    def __init__(self, payloads: list[str], records: list[Record]):
+        if len(payloads) != len(records):
+            raise ValueError("AppEvents needs one record per event")
+        self.payloads = payloads
+        self.records = records
+
+    def __len__(self) -> int:
+        return len(self.payloads)
+
+    @overload
+    def __getitem__(self, k: int) -> tuple[Record, str]: ...
+    @overload
+    def __getitem__(self, k: slice) -> AppEvents: ...
+    def __getitem__(self, k: int | slice) -> tuple[Record, str] | AppEvents:
+        if isinstance(k, slice):
+            return AppEvents(self.payloads[k], self.records[k])
+        return self.records[k], self.payloads[k]
 
 
 def normalize_json(text: str) -> str | None:
@@ -214,23 +238,28 @@ class HostProcess:
 
         Returns the responses (None where no app was running, as the host ignored the event) and
         the serialized states after the requested item offsets. Failures name the record.
+        Pass an :class:`AppEvents` for long runs: it holds the same pairs without a tuple each.
         """
         out_responses: list[str | None] = []
         out_states: dict[int, str] = {}
         if self.process is None:
             return [None] * len(items) if responses else [], {}
+        if isinstance(items, AppEvents):
+            payloads, owners = items.payloads, items.records
+        else:
+            payloads, owners = [e for _, e in items], [r for r, _ in items]
         wanted = sorted(set(states_after))
-        for start in range(0, len(items), batch_size):
-            chunk = items[start : start + batch_size]
-            snaps = [o - start for o in wanted if start <= o < start + len(chunk)]
-            result, failure = self.process.run_batch([e for _, e in chunk], responses=responses, states_after=snaps)
+        for start in range(0, len(payloads), batch_size):
+            batch = payloads[start : start + batch_size]
+            snaps = [o - start for o in wanted if start <= o < start + len(batch)]
+            result, failure = self.process.run_batch(batch, responses=responses, states_after=snaps)
             if failure is not None:
                 self.process = None
-                raise _located(failure.error, chunk[min(failure.offset, len(chunk) - 1)][0])
+                raise _located(failure.error, owners[start + min(failure.offset, len(batch) - 1)])
             if responses and result.responses is not None:
                 out_responses.extend(result.responses)
             out_states.update({start + k: v for k, v in result.states.items()})
-            self.logs.extend((chunk[i][0].index, line) for i, line in result.logs if 0 <= i < len(chunk))
+            self.logs.extend((owners[start + i].index, line) for i, line in result.logs if 0 <= i < len(batch))
         return out_responses, out_states
 
     def _config_hash(self, record: Record, event: CompositionEvent) -> str:
@@ -322,7 +351,6 @@ def _located(e: AppError, record: Record | None) -> AppError:
     """The same kind of error, naming the record being applied."""
     if record is None or e.record_hash is not None:
         return e
-    base = str(e.args[0]).split(" (app config ")[0] if e.args else str(e)
     return type(e)(
-        base, event_index=record.index, record_hash=record.hash, app_config_hash=e.app_config_hash, js_message=e.js_message
+        e.bare_message, event_index=record.index, record_hash=record.hash, app_config_hash=e.app_config_hash, js_message=e.js_message
     )
