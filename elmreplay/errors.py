@@ -25,6 +25,7 @@ or an event index. The CLI prints ``str(error)`` as one line and exits 2 (input 
     │   ├── AppTimeout                it ran past the timeout
     │   └── AppOutOfMemory            it exceeded the memory limit
     ├── RestoreError                  the host's restore path failed (its message text)
+    ├── InvalidStateJson              a state given to the diff is not JSON
     └── ElmCompileError               compiling Elm source failed
 """
 
@@ -187,6 +188,10 @@ class RestoreError(ElmReplayError):
         self.host_message = message
         self.event_index = event_index
         self.record_hash = record_hash
+
+
+class InvalidStateJson(ElmReplayError, ValueError):
+    """A state given to the diff as text is not valid JSON (the message names which side and where)."""
 
 
 class ElmCompileError(ElmReplayError):

@@ -69,7 +69,7 @@ from typing import TYPE_CHECKING, Any, Literal, Union
 
 from deepdiff import DeepDiff
 
-from elmreplay.errors import ElmReplayError
+from elmreplay.errors import InvalidStateJson
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -109,10 +109,6 @@ KINDS: tuple[ChangeKind, ...] = (
     "maybe_became_just",
     "maybe_became_nothing",
 )
-
-
-class InvalidStateJson(ElmReplayError, ValueError):
-    """A state given as text is not valid JSON (the message names which side and where)."""
 
 
 class _Absent:
