@@ -414,11 +414,13 @@ class Timeline(widgets.VBox):
             ([f"#{r.index}", r.kind, r.event_type, r.time, r.request, self.events.status(r.index) or ""] for r in rows),
         )
         parts = [f"<div class='elmreplay-timeline-static'>{self._header_html()}{self._track_html()}{listing}"]
-        if self._index in self._states:
-            tree = state_tree(self._states[self._index], limit=STATIC_TREE_LIMIT).html
-            parts.append(f"<details><summary>state after #{self._index}</summary>{tree}</details>")
-        if self._pane_key.get("diff", (None,))[0] == self._index:
-            parts.append(f"<details open><summary>diff</summary>{self._pane_html['diff']}</details>")
+        shown = self._visible_panes()
+        if shown and self._pane_key.get(shown[0], (None,))[0] == self._index:  # the tab on screen, if computed
+            name = shown[0]
+            content = self._pane_html[name]
+            if name == "state" and self._index in self._states:  # the widget pages by 100; a static copy stays small
+                content = state_tree(self._states[self._index], limit=STATIC_TREE_LIMIT).html
+            parts.append(f"<details open><summary>{name} after #{self._index}</summary>{content}</details>")
         parts.append("</div>")
         return "".join(parts)
 
