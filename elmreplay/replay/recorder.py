@@ -186,6 +186,9 @@ class Recorder:
         if self.live is not None:
             self.live.close()
             self.live = None
+        sink = self.writer.sink
+        if isinstance(sink, DirectorySink):
+            sink.close()
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
-from typing import Callable, Iterator
+from typing import Callable
 
 import pandas as pd
 
@@ -23,10 +23,12 @@ from ..runtime.engine import DEFAULT_MAX_MEMORY, DEFAULT_TIMEOUT_S
 from ..runtime.sources import RuntimeResolver
 from ..store.records import Record, RecordKind
 from ..store.store import Store
-from .host import HostProcess, Result, Snapshot
+from .host import AppEvents, HostProcess, Result, Snapshot
 
 DEFAULT_CHECKPOINT_EVERY = 1000
 DEFAULT_MEMORY_BUDGET = 256 << 20
+#: Longest run of app events handed to the host at once (it batches them further).
+RUN_CHUNK = 8192
 #: Where the session stands before any record has been applied.
 BEFORE_FIRST = -1
 
@@ -85,7 +87,17 @@ class ReplaySession:
             store.index_of_hash[h] for h in store.reduction_hashes if h in store.index_of_hash
         )
         self._checkpoints: dict[int, Snapshot] = {}
-        self._revert_targets = {r.revert_target for r in self.records if r.revert_target}
+        # One pass over the records: revert targets, and the records that end runs of app events.
+        self._revert_targets: set[str] = set()
+        self._breaks: list[int] = []  # indices of records that are not app events
+        for i, r in enumerate(self.records):
+            if r.parsed.events[0].kind is not RecordKind.UPDATE:
+                self._breaks.append(i)
+                if r.revert_target:
+                    self._revert_targets.add(r.revert_target)
+        self._revert_target_indices = sorted(
+            store.index_of_hash[h] for h in self._revert_targets if h in store.index_of_hash
+        )
         self._pinned: dict[int, Snapshot] = {}  # states of revert targets (few; outside the budget)
         self.step_results: dict[int, StepInfo] = {}
         self.first_index = BEFORE_FIRST
@@ -308,34 +320,72 @@ class ReplaySession:
         """Apply records ``_pos+1 .. index`` in append order, batching runs of app events.
         ``collect`` receives each record's response, ``states`` each record's resulting state."""
         while self._pos < index:
-            run = list(self._app_event_run(self._pos + 1, index))
-            if run:
-                self._run_events(run, collect, states)
+            first = self._pos + 1
+            last = self._run_last(first, index)
+            if last >= first:
+                self._run_events(first, last, collect, states)
             else:
-                self._apply_one(self._pos + 1, collect)
+                self._apply_one(first, collect)
                 if states is not None:
                     states[self._pos] = self.host.snapshot(record=self.records[self._pos]).state_json
             if on_progress is not None:
                 on_progress(self._pos)
 
-    def _app_event_run(self, first: int, last: int) -> Iterator[Record]:
-        for i in range(first, last + 1):
-            rec = self.records[i]
-            if rec.kind is not RecordKind.UPDATE:
-                return
-            yield rec
+    def _run_last(self, first: int, index: int) -> int:
+        """The last record of the run of app events that starts at ``first``, at most ``index``
+        and at most ``RUN_CHUNK`` records long (bounded memory, regular progress); ``first - 1``
+        when record ``first`` is not an app event."""
+        k = bisect.bisect_left(self._breaks, first)
+        stop = self._breaks[k] if k < len(self._breaks) else len(self.records)
+        return min(stop - 1, index, first + RUN_CHUNK - 1)
+
+    def _run_payloads(self, first: int, last: int) -> tuple[AppEvents, list[int] | None]:
+        """The app events of records ``first .. last`` with the record of each, and the offset of
+        each record's last event; None when every record holds exactly one event (offset =
+        record index - first)."""
+        records = self.records[first : last + 1]
+        payloads: list[str] = []
+        # Fast path: one event per record, inline in the record (literal log files, E5+).
+        for rec in records:
+            events = rec.parsed.events
+            value = events[0].value
+            if len(events) != 1 or value is None or value.literal_utf8 is None:
+                break
+            payloads.append(value.literal_utf8)
+        else:
+            return AppEvents(payloads, records), None
+        payloads, owners = [], []
+        last_offset: list[int] = []
+        for rec in records:
+            for payload in self.store.app_events(rec):
+                payloads.append(payload)
+                owners.append(rec)
+            last_offset.append(len(payloads) - 1)
+        return AppEvents(payloads, owners), last_offset
+
+    def _snapshot_candidates(self, first: int, last: int) -> list[int]:
+        """Records in ``first .. last`` that may want a snapshot: checkpoint positions and revert
+        targets (:meth:`_wants_snapshot` decides)."""
+        every = self.checkpoint_every
+        found = list(range(first + (every - 1 - first) % every, last + 1, every))
+        targets = self._revert_target_indices
+        extra = targets[bisect.bisect_left(targets, first) : bisect.bisect_right(targets, last)]
+        return sorted(set(found).union(extra)) if extra else found
 
     def _run_events(
-        self, run: list[Record], collect: list[str | None] | None, trace_states: dict[int, str | None] | None = None
+        self, first: int, last: int, collect: list[str | None] | None, trace_states: dict[int, str | None] | None = None
     ) -> None:
-        items: list[tuple[Record, str]] = []
-        last_offset_of: dict[int, int] = {}
-        for rec in run:
-            for payload in self.store.app_events(rec):
-                items.append((rec, payload))
-            last_offset_of[rec.index] = len(items) - 1
-        wanted = {off: i for i, off in last_offset_of.items() if off >= 0 and self._wants_snapshot(i)}
-        traced = {off: i for i, off in last_offset_of.items() if off >= 0} if trace_states is not None else {}
+        items, last_offset = self._run_payloads(first, last)
+
+        def offset(i: int) -> int:
+            return i - first if last_offset is None else last_offset[i - first]
+
+        wanted: dict[int, int] = {}
+        for i in self._snapshot_candidates(first, last):
+            off = offset(i)
+            if off >= 0 and self._wants_snapshot(i):
+                wanted[off] = i
+        traced = {offset(i): i for i in range(first, last + 1) if offset(i) >= 0} if trace_states is not None else {}
         if self.host.process is None:
             responses: list[str | None] = [None] * len(items)
             states: dict[int, str] = {}
@@ -345,15 +395,18 @@ class ReplaySession:
         for off, i in wanted.items():
             self._store_snapshot(i, Snapshot(self.host.app_config_hash, states.get(off)))
         if trace_states is not None:
-            for rec in run:
-                off = last_offset_of[rec.index]
-                trace_states[rec.index] = states.get(off) if off >= 0 else self.host.snapshot().state_json
+            for i in range(first, last + 1):
+                off = offset(i)
+                trace_states[i] = states.get(off) if off >= 0 else self.host.snapshot().state_json
         if collect is not None:
-            by_record: dict[int, str | None] = {}
-            for (rec, _), resp in zip(items, responses or [None] * len(items)):
-                by_record[rec.index] = resp
-            collect.extend(by_record.get(r.index) for r in run)
-        self._pos = run[-1].index
+            if last_offset is None:
+                collect.extend(responses if responses else [None] * len(items))
+            else:
+                by_record: dict[int, str | None] = {}
+                for (rec, _), resp in zip(items, responses or [None] * len(items)):
+                    by_record[rec.index] = resp
+                collect.extend(by_record.get(self.records[i].index) for i in range(first, last + 1))
+        self._pos = last
 
     def _apply_one(self, index: int, collect: list[str | None] | None) -> None:
         rec = self.records[index]

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from enum import Enum
 from pathlib import Path
-from typing import Mapping, Protocol
+from typing import BinaryIO, Mapping, Protocol
 
 from ..errors import StoreExists
 from .components import Component, blob_hash, component_hash, component_serial
@@ -83,26 +83,52 @@ class DirectorySink:
             if any(self.root.iterdir()):
                 raise StoreExists(f"Refusing to write a new store into a directory that is not empty: {self.root}")
         self.root.mkdir(parents=True, exist_ok=True)
+        self._made_dirs: set[str] = set()
+        # The log file being appended to stays open (appends are flushed at once, so readers of
+        # the store always see every record; opening a file per record dominated big recordings).
+        self._appending: tuple[Segments, BinaryIO] | None = None
 
-    def _path(self, segments: Segments) -> Path:
-        return self.root.joinpath(*segments)
+    def _path(self, segments: Segments) -> str:
+        return os.path.join(self.root, *segments)
+
+    def _parent_dir(self, path: str) -> None:
+        parent = os.path.dirname(path)
+        if parent not in self._made_dirs:
+            os.makedirs(parent, exist_ok=True)
+            self._made_dirs.add(parent)
 
     def read(self, segments: Segments) -> bytes | None:
         try:
-            return self._path(segments).read_bytes()
+            with open(self._path(segments), "rb") as f:
+                return f.read()
         except FileNotFoundError:
             return None
 
     def write(self, segments: Segments, data: bytes) -> None:
         p = self._path(segments)
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_bytes(data)
+        self._parent_dir(p)
+        with open(p, "wb") as f:
+            f.write(data)
 
     def append(self, segments: Segments, data: bytes) -> None:
-        p = self._path(segments)
-        p.parent.mkdir(parents=True, exist_ok=True)
-        with open(p, "ab") as f:
-            f.write(data)
+        if self._appending is None or self._appending[0] != segments:
+            self.close()
+            p = self._path(segments)
+            self._parent_dir(p)
+            self._appending = (segments, open(p, "ab"))
+        f = self._appending[1]
+        f.write(data)
+        f.flush()
+
+    def close(self) -> None:
+        """Close the log file kept open for appending (every append was flushed already)."""
+        if self._appending is not None:
+            self._appending[1].close()
+            self._appending = None
+
+    def __del__(self) -> None:
+        if getattr(self, "_appending", None) is not None:  # __init__ may have refused the directory
+            self.close()
 
 
 def newtonsoft_json(value: object) -> bytes:
