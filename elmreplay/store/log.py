@@ -273,7 +273,10 @@ def read_composition_log(files: FileSource, components: ComponentReader, *, leni
         if e0:
             layouts.append(LAYOUT_E0)
     else:
-        ignored = sum(1 for s in files.list_files(LEGACY_LOG_DIR) if s[-1].endswith(".composition.jsonl"))
+        try:
+            ignored = sum(1 for s in files.list_files(LEGACY_LOG_DIR) if s[-1].endswith(".composition.jsonl"))
+        except StoreError as e:  # the same damage the literal log reader met (lenient only)
+            stop(e)
     records = [replace(r, index=i) for i, r in enumerate(e0 + chain + literal)]
     if records and records[0].parent_hash is not None and records[0].layout != LAYOUT_E0:
         truncated = True
