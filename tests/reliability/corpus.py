@@ -44,9 +44,6 @@ from elmreplay.store.writer import newtonsoft_json
 
 from .stores import BaseStore
 
-STAGES = ("open", "events", "reductions", "app_config")
-
-
 @dataclass
 class Expect:
     """What reading a damaged store must do."""
@@ -79,9 +76,6 @@ class Ctx:
     @property
     def root(self) -> Path:
         return self.base.root
-
-    def path(self, rel: str) -> Path:
-        return self.root / rel
 
     @property
     def hashes(self) -> list[str]:

@@ -185,5 +185,15 @@ def build_small_stores(root: Path) -> dict[str, BaseStore]:
     return out
 
 
+#: A next version of the test app with a migration module (what-if and counterfactual tests).
+CANDIDATE = {**APP_FILES, "src/Backend/MigrateState.elm": b"module Backend.MigrateState exposing (migrate)\n"}
+CANDIDATE_HASH = component_hash(build_tree(CANDIDATE, TreeEncoding.CODEPOINTS))
+
+
+def candidate_runtimes(migrate_js: str) -> RuntimeResolver:
+    """Runtimes for the test app and for the candidate, whose migration is ``migrate_js``."""
+    return AppRuntimes({CANDIDATE_HASH: COUNTER_JS + "\n" + migrate_js}).resolver()
+
+
 def sample_base(name: str) -> BaseStore:
     return BaseStore(name, SAMPLES / name / "store", SAMPLES / name / "runtimes", explicit_runtimes=True)

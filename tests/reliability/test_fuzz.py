@@ -12,6 +12,7 @@ import tempfile
 import tracemalloc
 import zlib
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -34,7 +35,7 @@ from elmreplay.store.reductions import read_reduction
 from elmreplay.store.store import Store, describe_event_json, open_store
 from elmreplay.store.trees import flatten_tree
 
-from .fuzzing import DictFiles, documented, fuzz_settings, mutated, mutations, read_everything
+from .fuzzing import DictFiles, Mutation, documented, fuzz_settings, mutated, mutations, read_everything
 from .stores import BaseStore
 
 # --- the small stores, in memory ------------------------------------------------------------------
@@ -69,13 +70,13 @@ def check_strict_and_lenient(files: DictFiles) -> None:
 @pytest.mark.parametrize("layout", ["literal", "chain"])
 @fuzz_settings(700)
 @given(muts=st.lists(mutations, min_size=1, max_size=4))
-def test_mutated_stores_raise_only_documented_errors(pristine: dict[str, DictFiles], layout: str, muts: list) -> None:  # type: ignore[type-arg]
+def test_mutated_stores_raise_only_documented_errors(pristine: dict[str, DictFiles], layout: str, muts: list[Mutation]) -> None:
     check_strict_and_lenient(mutated(pristine[layout], muts))
 
 
 @fuzz_settings(60)
 @given(muts=st.lists(mutations, min_size=1, max_size=3))
-def test_mutated_stores_on_disk_through_the_cli(pristine: dict[str, DictFiles], muts: list, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[type-arg]
+def test_mutated_stores_on_disk_through_the_cli(pristine: dict[str, DictFiles], muts: list[Mutation], capsys: pytest.CaptureFixture[str]) -> None:
     """The real directory reader and the CLI: exit 0 or 2 with one line, never a traceback."""
     files = mutated(pristine["literal"], muts)
     with tempfile.TemporaryDirectory() as d:
@@ -90,7 +91,7 @@ def test_mutated_stores_on_disk_through_the_cli(pristine: dict[str, DictFiles], 
 
 @fuzz_settings(200)
 @given(muts=st.lists(mutations, min_size=1, max_size=3))
-def test_memory_stays_bounded_while_reading_mutated_stores(pristine: dict[str, DictFiles], muts: list) -> None:  # type: ignore[type-arg]
+def test_memory_stays_bounded_while_reading_mutated_stores(pristine: dict[str, DictFiles], muts: list[Mutation]) -> None:
     files = mutated(pristine["literal"], muts)
     tracemalloc.start()
     try:
@@ -135,7 +136,7 @@ def parse(raw: bytes) -> None:
 
 @fuzz_settings(500)
 @given(obj=records)
-def test_records_of_any_json_shape(obj: dict) -> None:  # type: ignore[type-arg]
+def test_records_of_any_json_shape(obj: dict[str, Any]) -> None:
     parse(json.dumps(obj).encode())
 
 

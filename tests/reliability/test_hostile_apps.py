@@ -17,11 +17,10 @@ from elmreplay.replay.session import ReplaySession
 from elmreplay.replay.verify import verify
 from elmreplay.replay.whatif import counterfactual, what_if_deploy
 from elmreplay.runtime.sources import RuntimeResolver
-from elmreplay.store import StoreWriter, WriterEra, component_hash, open_store
+from elmreplay.store import StoreWriter, WriterEra, open_store
 from elmreplay.store.store import Store
-from elmreplay.store.trees import TreeEncoding, build_tree
 
-from .stores import APP_FILES, COUNTER_JS, T0, AppRuntimes, http_event
+from .stores import APP_FILES, CANDIDATE, COUNTER_JS, T0, AppRuntimes, candidate_runtimes, http_event
 
 LIMITS = {"timeout_s": 0.5, "max_memory": 64 << 20}
 BAD_INDEX = 6  # deploy, events 1..5, the hostile event, events 7 and 8
@@ -61,7 +60,7 @@ HOSTILE = [
 
 
 @pytest.mark.parametrize(("command", "error", "text"), HOSTILE, ids=[h[0] for h in HOSTILE])
-def test_hostile_event_in_a_session(tmp_path: Path, command: str, error: type, text: str) -> None:
+def test_hostile_event_in_a_session(tmp_path: Path, command: str, error: type[AppError], text: str) -> None:
     store, bad = hostile_store(tmp_path / "s", command)
     resolver = AppRuntimes().resolver()
     with ReplaySession(store, resolver, **LIMITS) as session:  # type: ignore[arg-type]
@@ -144,14 +143,6 @@ def test_an_enormous_runtime_hits_the_memory_limit_at_the_deploy(tmp_path: Path)
     assert_names_the_event(info.value, hashes[0], index=0)
     with ReplaySession(store, AppRuntimes().resolver(), **LIMITS) as session:  # type: ignore[arg-type]
         assert session.state_at(2) == "3"
-
-
-CANDIDATE = {**APP_FILES, "src/Backend/MigrateState.elm": b"module Backend.MigrateState exposing (migrate)\n"}
-CANDIDATE_HASH = component_hash(build_tree(CANDIDATE, TreeEncoding.CODEPOINTS))
-
-
-def candidate_runtimes(migrate_js: str) -> RuntimeResolver:
-    return AppRuntimes({CANDIDATE_HASH: COUNTER_JS + "\n" + migrate_js}).resolver()
 
 
 def test_what_if_with_a_hostile_migration_is_rejected_in_time(tmp_path: Path) -> None:

@@ -31,8 +31,7 @@ from elmreplay.store.files import DirectoryFiles
 from elmreplay.store.store import Store
 
 from .fuzzing import fuzz_settings
-from .stores import APP_FILES, COUNTER_JS, T0, AppRuntimes, BaseStore, http_event
-from .test_hostile_apps import CANDIDATE, candidate_runtimes
+from .stores import APP_FILES, CANDIDATE, T0, AppRuntimes, BaseStore, candidate_runtimes, http_event
 
 MIGRATE_OK = "function interface_migrate(s) { return JSON.stringify({Ok: [s]}); }"
 
