@@ -8,6 +8,7 @@ CLI prints one line (a traceback only with ``--debug``) and exits 2; where well-
 from __future__ import annotations
 
 import json
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -17,11 +18,13 @@ import pytest
 
 import elmreplay
 from elmreplay.cli import EXIT_INPUT, EXIT_OK, main
-from elmreplay.errors import ElmReplayError
+from elmreplay.errors import CorruptRecord, ElmReplayError, HashMismatch
 from elmreplay.store import open_store
+from elmreplay.store.store import Store
 
 from .corpus import KINDS, Ctx, Expect, apply
-from .stores import BaseStore
+from .fuzzing import DictFiles
+from .stores import BaseStore, sample_base
 
 KIND_NAMES = sorted(KINDS)
 CopyOf = Callable[[str], BaseStore]
@@ -187,3 +190,43 @@ def test_an_out_of_range_index_is_an_input_error(argv: list[str], copy_of: CopyO
     base = copy_of("counter_admin")
     code, _, err = run_cli(capsys, argv[0], str(base.root), *argv[1:], *base.cli_runtime_args)
     assert code == EXIT_INPUT and len(err.splitlines()) == 1
+
+
+def cut_each_record(files: DictFiles, store: Store, indices: list[int]) -> None:
+    """Cut record ``i``'s line (or flip a byte of its component) for each i: the error names it,
+    and lenient reading lists exactly the records before it (literal log files)."""
+    for i in indices:
+        rec = store.records[i]
+        damaged = files.copy()
+        segs = tuple(rec.location.path.split("/"))
+        if rec.location.line is None:  # a head-hash chain record: its component file
+            data = damaged.files[segs]
+            damaged.files[segs] = data[:-1] + bytes([data[-1] ^ 1])
+            with pytest.raises(HashMismatch, match=rec.location.path):
+                Store(damaged)
+            assert Store(damaged, lenient=True).stopped is not None
+            continue
+        lines = damaged.files[segs].split(b"\n")
+        lines[rec.location.line - 1] = rec.raw[: len(rec.raw) // 2]
+        damaged.files[segs] = b"\n".join(lines)
+        with pytest.raises(CorruptRecord) as info:
+            Store(damaged)
+        assert f"file {rec.location.path} line {rec.location.line}" in str(info.value)
+        lenient = Store(damaged, lenient=True)
+        assert [r.hash for r in lenient.records] == [r.hash for r in store.records[:i]]
+        assert lenient.stopped is not None and lenient.stopped.line == rec.location.line
+
+
+@pytest.mark.parametrize("layout", ["literal", "chain"])
+def test_damage_at_every_record_is_found_where_it_is(small_stores: dict[str, BaseStore], layout: str) -> None:
+    files = DictFiles.from_directory(small_stores[layout].root)
+    store = Store(files)
+    cut_each_record(files, store, list(range(len(store))))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["tracker", "counter_admin", "counter"])
+def test_damage_at_sampled_records_of_the_samples(name: str) -> None:
+    files = DictFiles.from_directory(sample_base(name).root)
+    store = Store(files)
+    cut_each_record(files, store, sorted(random.Random(name).sample(range(len(store)), min(len(store), 400))))
