@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 import ipywidgets as widgets
 
 from ..errors import ElmReplayError
-from ..inspect.diff import diff_states
+from ..inspect.diff import StateDiff, diff_states
 from ..store.records import RecordKind
 from ..store.store import Store
 from .eventlist import MARKERS, EventFilter, EventList, decode_body
@@ -45,7 +45,7 @@ PANES = ("state", "diff", "event", "response")
 STATE_CACHE = 8
 #: Collection items shown per "more" click, and in the static HTML fallback.
 MORE_STEP = 100
-STATIC_TREE_LIMIT = 20
+STATIC_LIMIT = 20
 #: Longest JSON text shown in the event and response panes.
 JSON_LIMIT = 20_000
 #: Horizontal resolution of the marker track.
@@ -174,6 +174,7 @@ class Timeline(widgets.VBox):
         self._responses: dict[int, str | None] = {}
         self._errors: dict[int, str] = {}
         self._pane_html: dict[str, str] = {}
+        self._diff: StateDiff | None = None  # the diff on screen, for the static copy
         self._pane_key: dict[str, tuple[Any, ...]] = {}
         self._limits: dict[str, int] = {}
         self._truncated: dict[str, int] = {}
@@ -418,8 +419,11 @@ class Timeline(widgets.VBox):
         if shown and self._pane_key.get(shown[0], (None,))[0] == self._index:  # the tab on screen, if computed
             name = shown[0]
             content = self._pane_html[name]
-            if name == "state" and self._index in self._states:  # the widget pages by 100; a static copy stays small
-                content = state_tree(self._states[self._index], limit=STATIC_TREE_LIMIT).html
+            # the widget pages by 100 and scrolls; a static copy stays small
+            if name == "state" and self._index in self._states:
+                content = state_tree(self._states[self._index], limit=STATIC_LIMIT).html
+            elif name == "diff" and self._diff is not None:
+                content = self._diff.to_html(limit=STATIC_LIMIT)
             parts.append(f"<details open><summary>{name} after #{self._index}</summary>{content}</details>")
         parts.append("</div>")
         return "".join(parts)
@@ -582,6 +586,7 @@ class Timeline(widgets.VBox):
         return render.html
 
     def _render_diff(self) -> str:
+        self._diff = None
         base = self._base()
         if base is None:
             return "<i>the first record: nothing to compare with</i>"
@@ -591,6 +596,7 @@ class Timeline(widgets.VBox):
             return f"<i>no app was running after record {which}: nothing to compare</i>"
         diff = diff_states(old, new, old_label=f"#{base}", new_label=f"#{self._index}")
         diff.HTML_COLLAPSE_AT = diff.HTML_LIMIT  # the pane scrolls: show the rows rather than a fold
+        self._diff = diff
         return diff.to_html()
 
     def _render_event(self) -> str:
