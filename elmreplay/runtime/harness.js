@@ -39,10 +39,27 @@
     return value;
   }
 
-  // Run events[0..n): optionally collect responses and the serialized state after chosen offsets.
-  // The caller passes the event strings as an array literal in the evaluated code: V8 reads
-  // them while parsing that code, with no second JSON encoding and no JSON.parse.
-  function runBatch(events, wantResponses, snaps) {
+  // Python stores a call's big string argument here (a V8 string: no JavaScript to parse).
+  // A sealed object without prototype: storing into it runs no code an app could have changed.
+  var inbox = Object.create(null);
+  inbox.arg = null;
+  Object.seal(inbox);
+  var inboxTaken = false;
+  function takeInbox() {
+    if (inboxTaken) return null;  // handed out once, before the app's code is evaluated
+    inboxTaken = true;
+    return inbox;
+  }
+  function received() {
+    var value = inbox.arg;
+    inbox.arg = null;
+    return value;
+  }
+
+  // Run events[0..n) (a JSON array of event strings in the inbox): optionally collect responses
+  // and the serialized state after chosen offsets.
+  function runBatch(wantResponses, snapshotOffsetsJson) {
+    var events = parse(received()), snaps = parse(snapshotOffsetsJson);
     var out = { done: 0, responses: wantResponses ? [] : null, states: {}, error: null, logs: null };
     var s = 0;
     logs = [];
@@ -68,12 +85,14 @@
   }
 
   // One contract operation with the same error capture (state get/set, migrate, init).
-  function runOp(op, argJson) {
+  // Returns "=" + value or "-" (no value) when nothing was logged and nothing thrown, else
+  // the JSON of {value, error, logs}.
+  function runOp(op) {
+    var arg = received();
     var out = { value: null, error: null, logs: null };
     logs = [];
     current = 0;
     try {
-      var arg = argJson === null ? null : parse(argJson);
       if (op === "get") out.value = expectString(global.getSerializedState(), "getSerializedState");
       else if (op === "set") global.setSerializedState(arg);
       else if (op === "init") global.app_state = global.initState;
@@ -85,6 +104,7 @@
     }
     out.logs = logs.length ? logs : null;
     current = -1;
+    if (out.error === null && out.logs === null) return out.value === null ? "-" : "=" + out.value;
     return stringify(out);
   }
 
@@ -103,7 +123,7 @@
     });
   }
 
-  var api = { runBatch: runBatch, runOp: runOp, lastIndex: lastIndex, contract: contract };
+  var api = { runBatch: runBatch, runOp: runOp, lastIndex: lastIndex, contract: contract, takeInbox: takeInbox };
   Object.freeze(api);
   Object.defineProperty(global, "__elmreplay", { value: api, writable: false, configurable: false, enumerable: false });
 })(globalThis);
