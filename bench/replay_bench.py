@@ -1,0 +1,161 @@
+"""Replay throughput: elmreplay's replay vs the engine's physical limit, and one call per event.
+
+* **limit**: the app's own ``processEventAndUpdateState`` applied in a tight JavaScript loop
+  over the store's event strings, which are already inside V8 (loaded in chunks beforehand,
+  untimed); nothing crosses to Python while the clock runs. Same runtime, same start state
+  (``initState``), same events.
+* **replay**: :meth:`ReplaySession.replay_all` on the opened store (no reductions used, so
+  every event is replayed, with the session's checkpoints), and :func:`verify` (the same
+  replay plus comparing every stored reduction).
+* **one call per event**: :meth:`AppProcess.process_event` per event on a prefix of the
+  events (the 2020 host's way), for contrast.
+"""
+
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+import orjson
+from py_mini_racer import MiniRacer
+
+from elmreplay.replay.session import ReplaySession
+from elmreplay.replay.verify import verify
+from elmreplay.runtime.engine import AppProcess
+from elmreplay.store.files import DirectoryFiles
+from elmreplay.store.store import Store
+
+from .common import app_event_strings, first_app_js, per_s
+from .stores import BenchStore
+
+LIMIT_CHUNK = 50_000
+LOOP = "(function(){var p=processEventAndUpdateState,e=__bench_events;for(var i=0;i<e.length;i++)p(e[i]);return e.length})()"
+
+
+@dataclass
+class Clock:
+    """Wall-clock and CPU seconds (CPU of every thread of this process: V8 runs in one of them;
+    CPU time is what other processes on a shared machine disturb least)."""
+
+    wall: float = 0.0
+    cpu: float = 0.0
+
+    @contextmanager
+    def running(self) -> Iterator[None]:
+        w, c = time.perf_counter(), time.process_time()
+        try:
+            yield
+        finally:
+            self.wall += time.perf_counter() - w
+            self.cpu += time.process_time() - c
+
+    def best(self, other: Clock) -> Clock:
+        return Clock(min(self.wall, other.wall), min(self.cpu, other.cpu))
+
+
+def limit_clock(js: str, events: list[str], *, chunk: int = LIMIT_CHUNK) -> Clock:
+    """The app's update over ``events`` in a JS loop, events already in V8 (loaded untimed)."""
+    clock = Clock()
+    ctx = MiniRacer()
+    try:
+        ctx.set_hard_memory_limit(4 << 30)
+        ctx.eval(js)
+        ctx.eval("app_state = initState; var __bench_events = [];")
+        for start in range(0, len(events), chunk):
+            ctx.eval("__bench_events = " + orjson.dumps(events[start : start + chunk]).decode() + ";0")
+            with clock.running():
+                ctx.eval(LOOP, timeout_sec=3600)
+        return clock
+    finally:
+        ctx.close()
+
+
+def one_call_seconds(js: str, events: list[str]) -> float:
+    """Seconds for ``events`` with one Python -> V8 call each (from ``initState``)."""
+    with AppProcess(js, app_config_hash="bench") as proc:
+        t0 = time.perf_counter()
+        for e in events:
+            proc.process_event(e)
+        return time.perf_counter() - t0
+
+
+def replay_clock(bench: BenchStore, store: Store, *, keep: bool = False) -> tuple[Clock, ReplaySession | None]:
+    """``replay_all`` of a fresh session (no reductions: every event replayed); the session is
+    returned open when ``keep`` (the caller closes it)."""
+    clock = Clock()
+    session = ReplaySession(store, bench.resolver(), use_reductions=False)
+    try:
+        with clock.running():
+            session.replay_all()
+    except BaseException:
+        session.close()
+        raise
+    if keep:
+        return clock, session
+    session.close()
+    return clock, None
+
+
+def _figures(n: int, limit: Clock, replay: Clock) -> dict[str, Any]:
+    return {
+        "events": n,
+        "limit_s": limit.wall,
+        "limit_cpu_s": limit.cpu,
+        "limit_events_per_s": per_s(n, limit.wall),
+        "replay_s": replay.wall,
+        "replay_cpu_s": replay.cpu,
+        "replay_events_per_s": per_s(n, replay.wall),
+        "replay_vs_limit": limit.wall / replay.wall,
+        "replay_vs_limit_cpu": limit.cpu / replay.cpu,
+    }
+
+
+def _one_call(js: str, events: list[str], count: int, replay_events_per_s: float) -> dict[str, Any]:
+    few = events[:count]
+    one_s = one_call_seconds(js, few)
+    return {
+        "one_call_events": len(few),
+        "one_call_events_per_s": per_s(len(few), one_s),
+        "replay_vs_one_call": replay_events_per_s / per_s(len(few), one_s),
+    }
+
+
+def run(bench: BenchStore, *, repeat: int = 2, one_call_events: int = 2000) -> dict[str, Any]:
+    """Measure one store; limit and replay runs are interleaved and the best of each kept,
+    then one verify and the one-call-per-event contrast."""
+    store = Store(DirectoryFiles(bench.path), name=bench.name)
+    events = app_event_strings(store)
+    js = first_app_js(store, bench.resolver())
+    limit = replay = Clock(float("inf"), float("inf"))
+    for _ in range(max(1, repeat)):
+        limit = limit.best(limit_clock(js, events))
+        replay = replay.best(replay_clock(bench, store)[0])
+    out = {"store": bench.name, **_figures(len(events), limit, replay)}
+    t0 = time.perf_counter()
+    report = verify(store, bench.resolver())
+    verify_s = time.perf_counter() - t0
+    out.update(
+        verify_s=verify_s,
+        verify_events_per_s=per_s(len(events), verify_s),
+        verify_vs_limit=limit.wall / verify_s,
+        verify_ok=report.ok,
+        reductions_checked=len(report.checks),
+    )
+    out.update(_one_call(js, events, one_call_events, out["replay_events_per_s"]))
+    return out
+
+
+def run_keeping_session(bench: BenchStore, *, one_call_events: int = 2000) -> tuple[dict[str, Any], ReplaySession]:
+    """One limit run and one replay (for apps too slow to repeat); returns the replayed session
+    (with its checkpoints) for the seek benchmark, which must close it."""
+    store = Store(DirectoryFiles(bench.path), name=bench.name)
+    events = app_event_strings(store)
+    js = first_app_js(store, bench.resolver())
+    limit = limit_clock(js, events)
+    replay, session = replay_clock(bench, store, keep=True)
+    assert session is not None
+    out = {"store": bench.name, **_figures(len(events), limit, replay)}
+    out.update(_one_call(js, events, one_call_events, out["replay_events_per_s"]))
+    return out, session

@@ -1,0 +1,247 @@
+"""elmreplay's benchmark suite: ``python bench/run.py [--quick] [--keep DIR]``.
+
+Generates its stores with the recorder into a temporary directory (never committed), then
+prints each figure as a ratio measured in the same run, with the absolute numbers:
+
+1. replay throughput (counter and tracker apps) vs the engine's limit (the app's update in a
+   tight JavaScript loop over event strings already inside V8), and one call per event;
+2. seek latency (random ``state_at``) on the counter store and the tracker store;
+3. load (store -> ``events()`` DataFrame) in both layouts vs reading + JSON-parsing the same
+   bytes, and the hash-verification cost;
+4. diff: elmreplay's diff vs plain DeepDiff on a ~10 MB state (``bench/diff_bench.py``);
+5. memory: peak RSS of a full replay + verify of the biggest counter store (subprocess).
+
+Sizes: full run 1M-record counter stores and a 100k-event tracker store (< 10 min on 2 cores);
+``--quick`` 100k and 10k (< 2 min; the CI runs it). Nothing is asserted. The last output line
+is one JSON object (keys ``replay_vs_limit``, ``counter_events_per_s``, ``seek_p95_s``,
+``load_vs_limit``, ``diff_speedup``, ``peak_rss_mb`` and more) to compare across commits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):  # run as a script: make ``bench`` and ``elmreplay`` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import diff_bench, load_bench, memory_bench, replay_bench, seek_bench  # noqa: E402
+from bench.stores import BenchStore, make_store  # noqa: E402
+from elmreplay.store.writer import WriterEra  # noqa: E402
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """How big the generated stores are, and how many repetitions and seeks to run."""
+
+    counter: int
+    tracker: int
+    memory_small: int
+    repeat: int
+    seeks: int
+    one_call_events: int
+    diff_quick: bool
+
+    @staticmethod
+    def of(mode: str) -> Sizes:
+        if mode == "full":
+            return Sizes(1_000_000, 100_000, 100_000, 2, 200, 2000, False)
+        if mode == "quick":
+            return Sizes(100_000, 10_000, 10_000, 2, 100, 1000, True)
+        # "tiny": the smoke test's sizes
+        return Sizes(400, 150, 100, 1, 5, 20, True)
+
+
+def _log(message: str) -> None:
+    print(message, flush=True)
+
+
+def _make(args: tuple[str, int, str, str]) -> BenchStore:
+    kind, n, root, era = args
+    return make_store(kind, n, Path(root), era=WriterEra(era))
+
+
+def generate(sizes: Sizes, root: Path, *, parallel: bool = True) -> dict[str, BenchStore]:
+    """Record the benchmark stores (in parallel processes: generation is not measured)."""
+    jobs = {
+        "counter": ("counter", sizes.counter, str(root), "E5"),
+        "counter_chain": ("counter", sizes.counter, str(root), "E3"),
+        "tracker": ("tracker", sizes.tracker, str(root), "E5"),
+        "counter_small": ("counter", sizes.memory_small, str(root), "E5"),
+    }
+    if not parallel:
+        return {name: _make(job) for name, job in jobs.items()}
+    with ProcessPoolExecutor(max_workers=len(jobs)) as pool:
+        futures = {name: pool.submit(_make, job) for name, job in jobs.items()}
+        return {name: f.result() for name, f in futures.items()}
+
+
+def run(mode: str, root: Path, *, parallel: bool = True) -> dict[str, Any]:
+    """Run every benchmark; returns the summary (also printed, as the last line)."""
+    sizes = Sizes.of(mode)
+    t0 = time.perf_counter()
+    stores = generate(sizes, root, parallel=parallel)
+    _log(f"stores recorded in {time.perf_counter() - t0:.0f} s: " + ", ".join(f"{s.name}" for s in stores.values()))
+
+    _log("\n== 1. replay throughput vs the engine's limit ==")
+    counter = replay_bench.run(stores["counter"], repeat=sizes.repeat, one_call_events=sizes.one_call_events)
+    _print_replay(counter)
+    tracker, tracker_session = replay_bench.run_keeping_session(stores["tracker"], one_call_events=sizes.one_call_events)
+    _print_replay(tracker)
+
+    _log("\n== 2. seek: random state_at ==")
+    seek_counter = seek_bench.run(stores["counter"], seeks=sizes.seeks)
+    _print_seek(seek_counter)
+    seek_tracker = seek_bench.run(stores["tracker"], seeks=sizes.seeks, session=tracker_session, cold_seeks=max(3, sizes.seeks // 20))
+    _print_seek(seek_tracker)
+
+    _log("\n== 3. load: store -> events() DataFrame vs reading + parsing the same bytes ==")
+    load_literal = load_bench.run(stores["counter"], repeat=sizes.repeat)
+    _print_load(load_literal)
+    load_chain = load_bench.run(stores["counter_chain"], repeat=sizes.repeat)
+    _print_load(load_chain)
+
+    _log("\n== 4. diff: elmreplay vs plain DeepDiff on adjacent states ==")
+    diff = diff_bench.run(sizes.diff_quick)
+    _log(
+        f"state {diff['state_mb']} MB, {diff['changes']} changes: plain DeepDiff {diff['plain_deepdiff_s']:.3f} s, "
+        f"elmreplay {diff['elmreplay_diff_s']:.4f} s -> {diff['diff_speedup']}x (goal >= 10x); "
+        f"same changed paths: {diff['paths_equal']}"
+    )
+
+    _log("\n== 5. memory: peak RSS of replay + verify (fresh process) ==")
+    mem_small = memory_bench.run(stores["counter_small"])
+    mem_big = memory_bench.run(stores["counter"])
+    for m in (mem_small, mem_big):
+        _print_memory(m)
+    growth = _memory_growth(mem_small, mem_big)
+    _log(
+        f"from {mem_small['records']} to {mem_big['records']} records: the opened store grows "
+        f"{growth['store_kb_per_record']:.2f} KB/record; replay + verify adds {mem_small['replay_added_mb']:.0f} "
+        f"-> {mem_big['replay_added_mb']:.0f} MB"
+    )
+
+    summary: dict[str, Any] = {
+        "mode": mode,
+        "replay_vs_limit": round(min(counter["replay_vs_limit"], tracker["replay_vs_limit"]), 3),
+        "counter_events_per_s": round(counter["replay_events_per_s"]),
+        "seek_p95_s": round(max(seek_counter["warm"]["p95_s"], seek_tracker["warm"]["p95_s"]), 4),
+        "load_vs_limit": round(min(load_literal["load_vs_limit"], load_chain["load_vs_limit"]), 3),
+        "diff_speedup": diff["diff_speedup"],
+        "peak_rss_mb": round(mem_big["peak_rss_mb"]),
+        "counter_replay_vs_limit": round(counter["replay_vs_limit"], 3),
+        "counter_replay_vs_limit_cpu": round(counter["replay_vs_limit_cpu"], 3),
+        "counter_verify_vs_limit": round(counter["verify_vs_limit"], 3),
+        "counter_limit_events_per_s": round(counter["limit_events_per_s"]),
+        "counter_one_call_events_per_s": round(counter["one_call_events_per_s"]),
+        "tracker_replay_vs_limit": round(tracker["replay_vs_limit"], 3),
+        "tracker_replay_vs_limit_cpu": round(tracker["replay_vs_limit_cpu"], 3),
+        "tracker_events_per_s": round(tracker["replay_events_per_s"]),
+        "tracker_limit_events_per_s": round(tracker["limit_events_per_s"]),
+        "tracker_one_call_events_per_s": round(tracker["one_call_events_per_s"]),
+        "seek_counter_p50_s": round(seek_counter["warm"]["p50_s"], 4),
+        "seek_counter_p95_s": round(seek_counter["warm"]["p95_s"], 4),
+        "seek_counter_cold_p95_s": round(seek_counter["cold"]["p95_s"], 4),
+        "seek_tracker_p50_s": round(seek_tracker["warm"]["p50_s"], 4),
+        "seek_tracker_p95_s": round(seek_tracker["warm"]["p95_s"], 4),
+        "seek_tracker_cold_p95_s": round(seek_tracker["cold"]["p95_s"], 4),
+        "checkpoint_mb_counter": round(seek_counter["warm"]["checkpoint_mb"], 3),
+        "checkpoint_mb_tracker": round(seek_tracker["warm"]["checkpoint_mb"], 1),
+        "checkpoint_budget_mb": round(seek_tracker["warm"]["budget_mb"]),
+        "load_literal_vs_limit": round(load_literal["load_vs_limit"], 3),
+        "load_chain_vs_limit": round(load_chain["load_vs_limit"], 3),
+        "load_literal_records_per_s": round(load_literal["records_per_s"]),
+        "load_chain_records_per_s": round(load_chain["records_per_s"]),
+        "hash_share_literal": round(load_literal["hash_share_of_load"], 3),
+        "hash_share_chain": round(load_chain["hash_share_of_load"], 3),
+        "diff_paths_equal": diff["paths_equal"],
+        "store_kb_per_record": round(growth["store_kb_per_record"], 3),
+        "replay_added_mb_small": round(mem_small["replay_added_mb"]),
+        "replay_added_mb_big": round(mem_big["replay_added_mb"]),
+        "records": {"counter": sizes.counter, "tracker": sizes.tracker},
+        "seconds": round(time.perf_counter() - t0),
+    }
+    return summary
+
+
+def _print_replay(r: dict[str, Any]) -> None:
+    _log(
+        f"{r['store']}: {r['events']} events\n"
+        f"  limit (update in a JS loop, events in V8) {r['limit_s']:8.3f} s  {r['limit_events_per_s']:10.0f} events/s\n"
+        f"  elmreplay replay_all                      {r['replay_s']:8.3f} s  {r['replay_events_per_s']:10.0f} events/s"
+        f"  -> {r['replay_vs_limit']:.2f}x of the limit (CPU time: {r['replay_vs_limit_cpu']:.2f}x; goal >= 0.5x)\n"
+        + (
+            f"  elmreplay verify                          {r['verify_s']:8.3f} s  {r['verify_events_per_s']:10.0f} events/s"
+            f"  -> {r['verify_vs_limit']:.2f}x ({r['reductions_checked']} reductions, ok={r['verify_ok']})\n"
+            if r.get("verify_s") is not None
+            else ""
+        )
+        + f"  one Python->V8 call per event ({r['one_call_events']} events): {r['one_call_events_per_s']:.0f} events/s"
+        f" (replay is {r['replay_vs_one_call']:.0f}x faster)"
+    )
+
+
+def _print_seek(r: dict[str, Any]) -> None:
+    _log(f"{r['store']}: {r['records']} records, final state {r['state_mb']:.2f} MB")
+    for kind in ("warm", "cold"):
+        s = r[kind]
+        _log(
+            f"  {kind}: {s['seeks']} seeks  p50 {s['p50_s'] * 1000:.1f} ms  p95 {s['p95_s'] * 1000:.1f} ms  "
+            f"max {s['max_s'] * 1000:.1f} ms (goal p95 <= 200 ms); events replayed per seek: mean "
+            f"{s['events_replayed_mean']:.0f}, p95 {s['events_replayed_p95']:.0f}, max {s['events_replayed_max']}; "
+            f"checkpoints {s['checkpoints']} every {s['checkpoint_every']} = {s['checkpoint_mb']:.2f} MiB "
+            f"of the {s['budget_mb']:.0f} MiB budget"
+        )
+
+
+def _print_load(r: dict[str, Any]) -> None:
+    _log(
+        f"{r['store']} ({r['layout']}): {r['records']} records\n"
+        f"  limit (read + orjson.loads records and events) {r['limit_s']:7.3f} s\n"
+        f"  elmreplay Store(...).events()                  {r['load_s']:7.3f} s  (open {r['open_s']:.3f} s, "
+        f"DataFrame {r['events_df_s']:.3f} s)  {r['records_per_s']:.0f} records/s"
+        f"  -> {r['load_vs_limit']:.2f}x of the limit (goal >= 0.5x)\n"
+        f"  hash verification (SHA-256 of the same bytes) {r['hash_s']:.3f} s = {100 * r['hash_share_of_load']:.0f}% of the load"
+    )
+
+
+def _print_memory(m: dict[str, Any]) -> None:
+    _log(
+        f"{m['store']}: {m['records']} records: peak RSS {m['peak_rss_mb']:.0f} MB (interpreter "
+        f"{m['rss_start_mb']:.0f} MB, opened store +{m['store_mb']:.0f} MB, replay + verify "
+        f"+{m['replay_added_mb']:.0f} MB), verify {m['verify_s']:.1f} s ok={m['verify_ok']}"
+    )
+
+
+def _memory_growth(small: dict[str, Any], big: dict[str, Any]) -> dict[str, float]:
+    records = max(1, big["records"] - small["records"])
+    return {"store_kb_per_record": (big["store_mb"] - small["store_mb"]) * 1024 / records}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    ap.add_argument("--quick", action="store_true", help="100k-record stores (CI), < 2 minutes")
+    ap.add_argument("--keep", type=Path, help="generate the stores here and keep them")
+    args = ap.parse_args(argv)
+    mode = "quick" if args.quick else "full"
+    root = args.keep or Path(tempfile.mkdtemp(prefix="elmreplay-bench-"))
+    root.mkdir(parents=True, exist_ok=True)
+    try:
+        summary = run(mode, root)
+    finally:
+        if args.keep is None:
+            shutil.rmtree(root, ignore_errors=True)
+    print(json.dumps(summary))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,93 @@
+"""Seek latency: random ``ReplaySession.state_at`` on a big store.
+
+Two situations, each with the session's defaults (checkpoints every 1000 records, 256 MiB
+budget, stored reductions used as cold checkpoints):
+
+* **warm**: after one ``replay_all`` (which lays down the in-memory checkpoints), what an
+  interactive user scrubbing through the history sees;
+* **cold**: a fresh session seeking at random straight away (only stored reductions and the
+  checkpoints laid down by earlier seeks help).
+
+"Events replayed" counts the app events a seek actually ran inside V8 (from the host's
+batched event path), the measure of how far the nearest known state was.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import time
+from typing import Any
+
+from elmreplay.replay.host import HostProcess
+from elmreplay.replay.session import ReplaySession
+from elmreplay.store.files import DirectoryFiles
+from elmreplay.store.store import Store
+
+from .stores import BenchStore
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
+
+
+def _count_replayed(host: HostProcess, counter: list[int]) -> None:
+    """Count the app events the host runs (wraps this instance's batched event path)."""
+    inner = host.run_app_events
+
+    def counting(items: Any, **kw: Any) -> Any:
+        counter[0] += len(items)
+        return inner(items, **kw)
+
+    host.run_app_events = counting  # type: ignore[method-assign]
+
+
+def _seeks(session: ReplaySession, targets: list[int]) -> dict[str, Any]:
+    counter = [0]
+    _count_replayed(session.host, counter)
+    latencies: list[float] = []
+    replayed: list[int] = []
+    for index in targets:
+        before = counter[0]
+        t0 = time.perf_counter()
+        session.state_at(index)
+        latencies.append(time.perf_counter() - t0)
+        replayed.append(counter[0] - before)
+    return {
+        "seeks": len(targets),
+        "p50_s": _percentile(latencies, 0.5),
+        "p95_s": _percentile(latencies, 0.95),
+        "max_s": max(latencies),
+        "events_replayed_mean": statistics.fmean(replayed),
+        "events_replayed_p95": _percentile([float(r) for r in replayed], 0.95),
+        "events_replayed_max": max(replayed),
+        "checkpoints": session.checkpoint_count,
+        "checkpoint_every": session.checkpoint_every,
+        "checkpoint_mb": session.checkpoint_bytes / 2**20,
+        "budget_mb": session.memory_budget / 2**20,
+        "within_budget": session.checkpoint_bytes <= session.memory_budget,
+    }
+
+
+def run(
+    bench: BenchStore, *, seeks: int = 200, seed: int = 7, session: ReplaySession | None = None, cold_seeks: int | None = None
+) -> dict[str, Any]:
+    """Warm and cold random seeks. ``session``: an already replayed session to seek in (it is
+    closed here), instead of replaying the store once more."""
+    store = session.store if session is not None else Store(DirectoryFiles(bench.path), name=bench.name)
+    n = len(store.records)
+    rng = random.Random(seed)
+    out: dict[str, Any] = {"store": bench.name, "records": n}
+    if session is None:
+        session = ReplaySession(store, bench.resolver())
+        t0 = time.perf_counter()
+        session.replay_all()
+        out["replay_all_s"] = time.perf_counter() - t0
+    with session:
+        out["state_mb"] = session.snapshot_at(n - 1).size / 2**20
+        out["warm"] = _seeks(session, [rng.randrange(n) for _ in range(seeks)])
+    with ReplaySession(store, bench.resolver()) as cold:
+        count = cold_seeks if cold_seeks is not None else max(10, seeks // 4)
+        out["cold"] = _seeks(cold, [rng.randrange(n) for _ in range(count)])
+    return out
