@@ -9,7 +9,9 @@ its state half-updated.
 
 from __future__ import annotations
 
+import asyncio
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
@@ -71,7 +73,7 @@ class AppProcess:
         self.closed = False
         self.last_logs: list[tuple[int, str]] = []
         self._lock = threading.Lock()
-        self._ctx = MiniRacer()
+        self._ctx = _new_context()
         self._ctx.set_hard_memory_limit(max_memory)
         self._inbox: Any = None
         try:
@@ -248,6 +250,20 @@ class AppProcess:
             self.close()
         except Exception:
             pass
+
+
+def _new_context() -> MiniRacer:
+    """A MiniRacer with its own event loop thread.
+
+    Created inside a running asyncio loop (a Jupyter kernel), mini-racer adopts that loop and
+    then refuses synchronous calls with a timeout; so create it where no loop runs.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return MiniRacer()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(MiniRacer).result()
 
 
 def _first_line(text: str) -> str:

@@ -121,3 +121,19 @@ def test_contexts_are_independent_and_thread_safe() -> None:
     for t in threads:
         t.join()
     assert outs == ["50"] * 4
+
+
+def test_works_inside_a_running_asyncio_loop() -> None:
+    """A Jupyter kernel runs cells inside an asyncio loop; timeouts must still apply there."""
+    import asyncio
+
+    async def in_kernel() -> str:
+        js = GOOD + "\nvar processEventAndUpdateState = function(e) { if (JSON.parse(e).loop) while (true) {} return 'ok'; };"
+        with AppProcess(js, app_config_hash="h", timeout_s=0.3) as p:
+            assert p.process_event('{"n":1}') == "ok"
+            _, failure = p.run_batch(['{"loop":1}'])
+            assert failure is not None and isinstance(failure.error, AppTimeout)
+        with app() as q:
+            return q.process_event('{"n":4}')
+
+    assert asyncio.run(in_kernel()) == "4"
