@@ -216,3 +216,23 @@ def test_owned_session_closes_with_the_timeline(counter_admin: Store) -> None:
     assert tl.session.host.process is not None
     tl.close()
     assert tl.session.host.process is None
+
+
+def test_works_inside_a_running_event_loop(counter_admin: Store) -> None:
+    """Jupyter runs every cell inside the kernel's asyncio loop: the replay must work there (the
+    debounced slider also calls back from that loop)."""
+    seen: list[int] = []
+
+    async def cell() -> None:
+        tl = Timeline(counter_admin, index=12, debounce_s=0.01)
+        try:
+            tl.select_pane("diff")
+            tl.slider.value = 14  # debounced: shown once the loop runs the timer
+            await asyncio.sleep(0.2)
+            seen.append(tl.index)
+            assert "#13 -&gt; #14" in tl.diff_html.value
+        finally:
+            tl.close()
+
+    asyncio.run(cell())
+    assert seen == [14]
