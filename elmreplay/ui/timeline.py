@@ -172,7 +172,6 @@ class Timeline(widgets.VBox):
         self._page = 0
         self._states: OrderedDict[int, str | None] = OrderedDict()
         self._responses: dict[int, str | None] = {}
-        self._errors: dict[int, str] = {}
         self._pane_html: dict[str, str] = {}
         self._diff: StateDiff | None = None  # the diff on screen, for the static copy
         self._pane_key: dict[str, tuple[Any, ...]] = {}
@@ -532,7 +531,6 @@ class Timeline(widgets.VBox):
             try:
                 content = getattr(self, f"_render_{pane}")()
             except ElmReplayError as e:
-                self._errors[self._index] = str(e)
                 self.events.note_error(self._index)
                 content = f"<div style='color:#cf222e'><b>{esc(type(e).__name__)}</b>{_pre(str(e))}</div>"
             self._pane_html[pane] = content

@@ -236,3 +236,19 @@ def test_works_inside_a_running_event_loop(counter_admin: Store) -> None:
 
     asyncio.run(cell())
     assert seen == [14]
+
+
+def test_an_app_failure_shows_in_the_pane_and_marks_an_error(timeline: Timeline, monkeypatch: pytest.MonkeyPatch) -> None:
+    from elmreplay.errors import AppCrashed
+
+    def crash(*args: Any, **kwargs: Any) -> Any:
+        raise AppCrashed("The app threw: boom", event_index=2700)
+
+    monkeypatch.setattr(timeline.session, "trace", crash)
+    timeline.select_pane("state")
+    timeline.show(2700)
+    assert "AppCrashed" in timeline.state_html.value and "boom" in timeline.state_html.value
+    assert timeline.events.markers()["error"] == [2700]
+    assert "error (1)" in timeline.track.value
+    timeline.show(10)
+    assert timeline.jump("error") == 2700
