@@ -42,8 +42,11 @@ def cmd_summary(args: argparse.Namespace) -> int:
 def cmd_events(args: argparse.Namespace) -> int:
     from .store import open_store
 
-    df = open_store(args.store, lenient=args.lenient).events()
     out = args.output
+    if out is not None and _inside(Path(out), Path(args.store)):
+        print(f"elmreplay events: error: refusing to write {out} inside the store being inspected", file=sys.stderr)
+        return EXIT_INPUT
+    df = open_store(args.store, lenient=args.lenient).events()
     if args.format == "json":
         rows = json.loads(df.to_json(orient="records", date_format="iso"))
         _write_text(out, json.dumps(rows, indent=1, ensure_ascii=False) + "\n")
@@ -169,6 +172,11 @@ def _add_runtime_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--compile", action="store_true", help="compile every app config from its Elm source instead")
 
 
+def _inside(path: Path, directory: Path) -> bool:
+    real, root = path.resolve(), directory.resolve()
+    return real == root or root in real.parents
+
+
 def _write_text(out: str | None, text: str) -> None:
     if out is None:
         sys.stdout.write(text)
@@ -250,6 +258,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.debug:
             traceback.print_exc()
         print(f"elmreplay {args.command}: error: {type(e).__name__}: {e}", file=sys.stderr)
+        return EXIT_INPUT
+    except IndexError as e:  # a record index out of range (--at, --from, --to)
+        print(f"elmreplay {args.command}: error: {e}", file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
         print(f"elmreplay {args.command}: interrupted", file=sys.stderr)

@@ -17,6 +17,7 @@ or an event index. The CLI prints ``str(error)`` as one line and exits 2 (input 
     │   ├── RevertTargetUnknown       a RevertProcessTo names a record not before it
     │   ├── CorruptReduction          a provisional reduction is unreadable or misnamed
     │   ├── CorruptTree               an app-config tree does not parse
+    │   ├── UnsafePath                a link out of the store, or a FIFO/device/directory as a file
     │   └── UnsupportedStoreFeature   a later format this version cannot decode
     ├── StoreExists                   the writer refuses a directory that holds a store
     ├── RuntimeUnavailable            no runtime (JS) can be had for an app config
@@ -85,7 +86,7 @@ class CorruptComponent(StoreError):
 class MissingComponent(StoreError):
     """A component referenced by hash has no file in any component directory."""
 
-    def __init__(self, message: str, *, component_hash: str, **kw: object) -> None:
+    def __init__(self, message: str, *, component_hash: str | None = None, **kw: object) -> None:
         super().__init__(message, **kw)  # type: ignore[arg-type]
         self.component_hash = component_hash
 
@@ -116,6 +117,10 @@ class CorruptReduction(StoreError):
 
 class CorruptTree(StoreError):
     """An app-config tree component does not parse as a tree (entries, names)."""
+
+
+class UnsafePath(StoreError):
+    """A store path is a link leading outside the store, or not a regular file where one belongs."""
 
 
 class UnsupportedStoreFeature(StoreError):

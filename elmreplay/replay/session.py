@@ -31,6 +31,8 @@ DEFAULT_MEMORY_BUDGET = 256 << 20
 RUN_CHUNK = 8192
 #: Where the session stands before any record has been applied.
 BEFORE_FIRST = -1
+#: The position after a failure: the live process cannot be trusted, the next seek restores.
+LOST = -2
 
 ProgressCallback = Callable[[int], None]
 
@@ -150,11 +152,13 @@ class ReplaySession:
         self._advance(index, on_progress=on_progress)
 
     def forward(self, n: int = 1) -> int:
-        self.seek(min(self._pos + n, len(self.records) - 1))
+        here = BEFORE_FIRST if self._pos == LOST else self._pos
+        self.seek(min(here + n, len(self.records) - 1))
         return self._pos
 
     def back(self, n: int = 1) -> int:
-        self.seek(max(self._pos - n, self.first_index if self.first_index >= 0 else 0))
+        here = BEFORE_FIRST if self._pos == LOST else self._pos
+        self.seek(max(here - n, self.first_index if self.first_index >= 0 else 0))
         return self._pos
 
     def responses(self, start: int, stop: int) -> list[str | None]:
@@ -266,7 +270,7 @@ class ReplaySession:
             k = bisect.bisect_right(self._reduction_index, index) - 1
             if k >= 0 and (best is None or self._reduction_index[k] > best):
                 best = self._reduction_index[k]
-        if self._pos <= index and (best is None or best <= self._pos):
+        if self._pos != LOST and self._pos <= index and (best is None or best <= self._pos):
             return None  # continuing forward is at least as close
         if best is None:
             return (BEFORE_FIRST, Snapshot(None, None))
@@ -285,6 +289,7 @@ class ReplaySession:
 
     def _restore(self, start: tuple[int, Snapshot]) -> None:
         index, snap = start
+        self._pos = LOST
         self.host.restore(snap, record=self._record_or_none(index))
         self._pos = index
 
@@ -321,13 +326,17 @@ class ReplaySession:
         ``collect`` receives each record's response, ``states`` each record's resulting state."""
         while self._pos < index:
             first = self._pos + 1
-            last = self._run_last(first, index)
-            if last >= first:
-                self._run_events(first, last, collect, states)
-            else:
-                self._apply_one(first, collect)
-                if states is not None:
-                    states[self._pos] = self.host.snapshot(record=self.records[self._pos]).state_json
+            try:
+                last = self._run_last(first, index)
+                if last >= first:
+                    self._run_events(first, last, collect, states)
+                else:
+                    self._apply_one(first, collect)
+                    if states is not None:
+                        states[self._pos] = self.host.snapshot(record=self.records[self._pos]).state_json
+            except BaseException:
+                self._pos = LOST  # the process failed or was interrupted mid-way: the next seek restores
+                raise
             if on_progress is not None:
                 on_progress(self._pos)
 

@@ -5,20 +5,22 @@
 (function (global) {
   "use strict";
   var parse = JSON.parse, stringify = JSON.stringify, push = Array.prototype.push;
+  // Captured too, for console output after an app replaced builtins (Reflect.apply needs no .call).
+  var apply = Reflect.apply, join = Array.prototype.join, slice = String.prototype.slice, toText = String;
   var MAX_LOG_LINES = 10000, MAX_LOG_CHARS = 2000;
   var logs = [];
   var current = -1;
 
   function describe(v) {
-    try { return typeof v === "string" ? v : String(v); } catch (e) { return "<unprintable>"; }
+    try { return typeof v === "string" ? v : toText(v); } catch (e) { return "<unprintable>"; }
   }
   function log() {
     if (logs.length >= MAX_LOG_LINES) return;
     var parts = [];
-    for (var i = 0; i < arguments.length; i++) parts.push(describe(arguments[i]));
-    var line = parts.join(" ");
-    if (line.length > MAX_LOG_CHARS) line = line.slice(0, MAX_LOG_CHARS) + "…";
-    logs.push([current, line]);
+    for (var i = 0; i < arguments.length; i++) apply(push, parts, [describe(arguments[i])]);
+    var line = apply(join, parts, [" "]);
+    if (line.length > MAX_LOG_CHARS) line = apply(slice, line, [0, MAX_LOG_CHARS]) + "…";
+    apply(push, logs, [[current, line]]);
   }
   global.console = { log: log, info: log, warn: log, error: log, debug: log };
 

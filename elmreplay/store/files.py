@@ -12,7 +12,7 @@ import stat
 from pathlib import Path
 from typing import Iterable, Protocol
 
-from ..errors import StoreError, StoreNotFound
+from ..errors import StoreError, StoreNotFound, UnsafePath
 
 Segments = tuple[str, ...]
 
@@ -77,7 +77,7 @@ class DirectoryFiles:
         except OSError:
             pass  # missing: nothing to disclose
         if real != self._real_root_text and not real.startswith(self._real_root_text + os.sep):
-            raise StoreError("Symbolic link leads outside the store", path=join(segments))
+            raise UnsafePath("Symbolic link leads outside the store", path=join(segments))
 
     def read(self, segments: Segments) -> bytes | None:
         path = self._path(segments)
@@ -85,12 +85,15 @@ class DirectoryFiles:
         try:
             # O_NONBLOCK: a FIFO planted in a damaged copy must not hang the reader.
             fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
                 os.close(fd)
                 # A directory, FIFO or device where the store has a file: damage, not absence.
-                raise StoreError("Not a regular file", path=join(segments))
+                raise UnsafePath("Not a regular file", path=join(segments))
             with os.fdopen(fd, "rb") as f:
-                data = f.read(self.max_file_bytes + 1)
+                # Read what the file holds (up to the limit, plus one byte to notice growth):
+                # read(limit) would allocate the whole limit up front.
+                data = f.read(min(st.st_size, self.max_file_bytes) + 1)
         except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
             return None
         except OSError as e:

@@ -34,6 +34,7 @@ from elmreplay.errors import (
     RestoreError,
     RevertTargetUnknown,
     StoreError,
+    UnsafePath,
 )
 from elmreplay.store import open_store
 from elmreplay.store.components import Component, blob_hash, blob_serial, component_hash, component_serial, list_serial
@@ -372,7 +373,7 @@ def symlink_log_dir(ctx: Ctx) -> Expect:
     outside = ctx.root.parent / "outside-day"
     day.rename(outside)
     day.symlink_to(outside, target_is_directory=True)
-    return Expect(StoreError, (ctx.rel(day), "outside the store"))
+    return Expect(UnsafePath, (ctx.rel(day), "outside the store"))
 
 
 @kind("symlinked-log-file-outside", "literal")
@@ -381,7 +382,7 @@ def symlink_log_file(ctx: Ctx) -> Expect:
     outside = ctx.root.parent / "outside-log"
     f.rename(outside)
     f.symlink_to(outside)
-    return Expect(StoreError, (ctx.rel(f), "outside the store"))
+    return Expect(UnsafePath, (ctx.rel(f), "outside the store"))
 
 
 @kind("garbage-head-hash-beside-log-files", "literal")
@@ -612,8 +613,8 @@ def symlink_component(ctx: Ctx) -> Expect:
     p.rename(outside)
     p.symlink_to(outside)
     return Expect(
-        StoreError, (ctx.rel(p), "outside the store"), stage="app_config", config_hash=h,
-        replay_error=StoreError, replay_where=(ctx.rel(p),),
+        UnsafePath, (ctx.rel(p), "outside the store"), stage="app_config", config_hash=h,
+        replay_error=UnsafePath, replay_where=(ctx.rel(p),),
     )  # fmt: skip
 
 
@@ -756,7 +757,7 @@ def reduction_fifo(ctx: Ctx) -> Expect:
     p = _reduction(ctx)
     p.unlink()
     os.mkfifo(p)
-    return Expect(StoreError, (f"provisional-reduction/{p.name}", "Not a regular file"), stage="reductions")
+    return Expect(UnsafePath, (f"provisional-reduction/{p.name}", "Not a regular file"), stage="reductions")
 
 
 def _missing_reduction_part(ctx: Ctx, part: str) -> Expect:
@@ -796,7 +797,7 @@ def head_is_dir(ctx: Ctx) -> Expect:
     p = ctx.root / "composition-log-head-hash"
     p.unlink()
     p.mkdir()
-    return Expect(StoreError, ("file composition-log-head-hash", "Not a regular file"), lenient=[])
+    return Expect(UnsafePath, ("file composition-log-head-hash", "Not a regular file"), lenient=[])
 
 
 def apply(name: str, base: BaseStore) -> tuple[Ctx, Expect]:

@@ -179,12 +179,6 @@ def test_the_installed_command_prints_one_line(name: str, copy_of: CopyOf) -> No
     assert proc.stdout == ""
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (cli.py): an out-of-range record index (state --at, diff --from/--to, what-if --at, "
-    "counterfactual --at) raises IndexError from ReplaySession/Projection, which main() does not catch: "
-    "a Python traceback and exit 1 instead of one line and exit 2",
-)
 @pytest.mark.parametrize("argv", [["state", "--at", "999"], ["diff", "--from", "0", "--to", "999"]])
 def test_an_out_of_range_index_is_an_input_error(argv: list[str], copy_of: CopyOf, capsys: pytest.CaptureFixture[str]) -> None:
     base = copy_of("counter_admin")

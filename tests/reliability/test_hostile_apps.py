@@ -84,12 +84,6 @@ def test_hostile_event_in_a_session(tmp_path: Path, command: str, error: type[Ap
         assert session.state_at(3) == "6"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (replay/session.py): after an app error the session keeps its position and continues "
-    "with no V8 process (HostProcess.process is None), so state_at() of an earlier record silently "
-    "returns None (as if no app were deployed) instead of replaying from a checkpoint or the start",
-)
 def test_the_same_session_recovers_after_an_app_error(tmp_path: Path) -> None:
     store, bad = hostile_store(tmp_path / "s", "throw-string")
     with ReplaySession(store, AppRuntimes().resolver(), **LIMITS) as session:  # type: ignore[arg-type]
@@ -107,13 +101,6 @@ def test_an_app_that_clobbers_globals_cannot_break_the_replay(tmp_path: Path) ->
         assert session.state_at(2) == "3"  # from the start again: a new context, clean globals
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (runtime/harness.js): the harness's console.log uses parts.push, parts.join, logs.push, "
-    "line.slice and String() from the app's globals, so an app that clobbered Array.prototype.push and "
-    "then logs crashes with 'parts.push is not a function' (the harness should use the references it "
-    "captured at load, as runBatch does)",
-)
 def test_logging_after_clobbering_globals(tmp_path: Path) -> None:
     store, _ = write_store(tmp_path / "s", ["1", "clobber", "2", "log", "3"])
     with ReplaySession(store, AppRuntimes().resolver(), **LIMITS) as session:  # type: ignore[arg-type]

@@ -235,13 +235,6 @@ def test_checkpoints_respect_the_budget_with_50_mb_states(tmp_path: Path) -> Non
         assert session.checkpoint_every > 5  # thinned out to fit
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (runtime/engine.py): AppProcess._op and run_batch parse the harness's JSON envelope with "
-    "orjson.loads, which peaks at ~13x the size of a long string value (650 MiB of Python memory for one "
-    "50 MB state; json.loads: 50 MiB); the states of one batch's snapshots arrive in one envelope, so "
-    "checkpointing 50 MB states every 5 records peaked at 3.7 GiB while the checkpoint budget was 120 MiB",
-)
 def test_python_memory_stays_near_the_budget_with_big_states(tmp_path: Path) -> None:
     store = big_state_store(tmp_path / "s", events=10, grow=MB)  # the last state is 10 MB
     budget = 20 * MB

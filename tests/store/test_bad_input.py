@@ -24,6 +24,7 @@ from elmreplay.errors import (
     MissingComponent,
     RevertTargetUnknown,
     StoreError,
+    UnsafePath,
     StoreNotFound,
 )
 from elmreplay.store import Store, open_store
@@ -383,7 +384,7 @@ def test_symlinked_component_leading_outside(tmp_path: Path) -> None:
     link.unlink()
     link.symlink_to(outside)
     store = open_store(store_dir)
-    err = raises_exactly(StoreError, store.events)
+    err = raises_exactly(UnsafePath, store.events)
     assert "Symbolic link leads outside the store" in str(err)
     assert f"literal-element/{event[:2]}/{event}" in str(err) and r.record_hash in str(err)
 
@@ -393,7 +394,7 @@ def test_symlinked_log_directory_leading_outside(tmp_path: Path) -> None:
     literal_store(outside, [chain_of(1)])
     (store_dir / "composition-log").mkdir(parents=True)
     (store_dir / "composition-log" / "literal").symlink_to(outside / "composition-log" / "literal")
-    err = raises_exactly(StoreError, lambda: open_store(store_dir))
+    err = raises_exactly(UnsafePath, lambda: open_store(store_dir))
     assert "Symbolic link leads outside the store" in str(err) and "composition-log/literal" in str(err)
 
 
@@ -404,7 +405,7 @@ def test_symlinked_log_file_leading_outside(tmp_path: Path) -> None:
     link = store_dir.joinpath(*log_file(0))
     link.parent.mkdir(parents=True)
     link.symlink_to(target)
-    err = raises_exactly(StoreError, lambda: open_store(store_dir))
+    err = raises_exactly(UnsafePath, lambda: open_store(store_dir))
     assert "Symbolic link leads outside the store" in str(err) and lit(0) in str(err)
 
 
