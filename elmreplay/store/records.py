@@ -38,7 +38,7 @@ _KINDS = {k.value: k for k in RecordKind}
 DEPLOY_KINDS = (RecordKind.DEPLOY_INIT, RecordKind.DEPLOY_MIGRATE)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ValueRef:
     """A ``ValueInFileStructure``: a component hash, or an inline UTF-8 string (2021-07-14+)."""
 
@@ -50,7 +50,7 @@ class ValueRef:
         return self.literal_utf8 is not None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CompositionEvent:
     """One composition event: its kind and the value it refers to."""
 
@@ -61,7 +61,7 @@ class CompositionEvent:
     arguments: ValueRef | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RecordLocation:
     """Where a record's bytes are stored: a log file and line, or a record component file."""
 
@@ -72,7 +72,7 @@ class RecordLocation:
         return self.path if self.line is None else f"{self.path}:{self.line}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ParsedRecord:
     """The JSON content of a record."""
 
@@ -114,7 +114,10 @@ def parse_event(obj: Any) -> CompositionEvent:
     """Parse one composition event object (raises ValueError on a wrong shape)."""
     if not isinstance(obj, dict):
         raise ValueError("composition event is not an object")
-    present = [k for k, v in obj.items() if v is not None]
+    if len(obj) == 1 and next(iter(obj.values())) is not None:
+        present = list(obj)  # the usual shape, without scanning
+    else:
+        present = [k for k, v in obj.items() if v is not None]
     if len(present) != 1:
         raise ValueError(f"composition event must have exactly one field, has {sorted(present)}")
     name = present[0]
@@ -169,7 +172,7 @@ def parse_record(raw: bytes, *, location: RecordLocation, record_hash: str) -> P
     return ParsedRecord(parent.lower() if parent else None, events, shape)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Record:
     """One composition record as stored, in append order.
 

@@ -15,7 +15,7 @@ from ..errors import CorruptReduction, CorruptTree, StoreError, StoreNotFound
 from .appconfig import AppConfig
 from .componentstore import DEFLATED_DIRS, LITERAL_DIRS, PINE_VALUE_DIRS, ComponentReader
 from .files import DirectoryFiles, FileSource
-from .log import LAYOUT_CHAIN, LAYOUT_E0, LAYOUT_LITERAL, CompositionLog, read_composition_log
+from .log import LAYOUT_CHAIN, LAYOUT_E0, LAYOUT_LITERAL, CompositionLog, paused_gc, read_composition_log
 from .records import DEPLOY_KINDS, Record, RecordKind, ValueRef
 from .reductions import Reduction, UsableReduction, list_reduction_hashes, load_usable, read_reduction
 from .trees import flatten_tree, name_encoding_of
@@ -47,22 +47,30 @@ class EventInfo:
 
 def describe_event_json(text: str | bytes) -> EventInfo:
     """Pick type, time and HTTP request line out of an app event's JSON (any interface era)."""
+    return EventInfo(*_event_fields(text))
+
+
+_NO_EVENT_INFO: tuple[None, None, None, None, None] = (None, None, None, None, None)
+
+
+def _event_fields(text: str | bytes) -> tuple[str | None, int | None, str | None, str | None, str | None]:
+    """:func:`describe_event_json` as a plain tuple (the events table's hot path)."""
     try:
         obj = orjson.loads(text)
     except orjson.JSONDecodeError:
-        return EventInfo(None, None, None, None, None)
+        return _NO_EVENT_INFO
     if not isinstance(obj, dict) or len(obj) != 1:
-        return EventInfo(None, None, None, None, None)
+        return _NO_EVENT_INFO
     ((event_type, body),) = obj.items()
     if isinstance(body, list) and len(body) == 1:  # 2023+ tagged form {"Tag":[{…}]}
         body = body[0]
     if not isinstance(body, dict):
-        return EventInfo(event_type, None, None, None, None)
+        return (event_type, None, None, None, None)
     t = body.get("posixTimeMilli", body.get("currentPosixTimeMilli"))
     request_value = body.get("request")
     request: dict[str, Any] = request_value if isinstance(request_value, dict) else {}
     req_id = body.get("httpRequestId")
-    return EventInfo(
+    return (
         event_type,
         t if isinstance(t, int) and not isinstance(t, bool) else (0 if event_type in HTTP_EVENT_TYPES else None),
         request.get("method") if isinstance(request.get("method"), str) else None,
@@ -227,43 +235,38 @@ class Store:
     # --- pandas views ---------------------------------------------------------------------
 
     def iter_event_rows(self) -> Iterator[dict[str, Any]]:
+        names = [c for c in self.EVENT_COLUMNS if c != "time"]
+        for row in self._event_row_values():
+            yield dict(zip(names, row))
+
+    def _event_row_values(self) -> Iterator[tuple[Any, ...]]:
+        """One tuple per record, in the order of ``EVENT_COLUMNS`` without ``time``."""
         reductions = set(self._reduction_hashes)
+        update, set_state = RecordKind.UPDATE, RecordKind.SET_STATE
         for rec in self.log.records:
-            ev = rec.parsed.event
-            row: dict[str, Any] = {
-                "index": rec.index,
-                "record_hash": rec.hash,
-                "parent_hash": rec.parent_hash,
-                "kind": ev.kind.value,
-                "reverted": rec.reverted,
-                "has_reduction": rec.hash in reductions,
-                "app_config_hash": None,
-                "event_type": None,
-                "posix_time_milli": None,
-                "http_method": None,
-                "http_uri": None,
-                "http_request_id": None,
-                "payload_size": None,
-                "revert_target": rec.revert_target,
-                "event_count": len(rec.parsed.events),
-                "location": str(rec.location),
-            }
-            if ev.kind is RecordKind.UPDATE and ev.value is not None:
-                payload = self.value_bytes(ev.value, record=rec)
-                info = describe_event_json(payload)
-                row.update(
-                    event_type=info.event_type,
-                    posix_time_milli=info.posix_time_milli,
-                    http_method=info.http_method,
-                    http_uri=info.http_uri,
-                    http_request_id=info.http_request_id,
-                    payload_size=len(payload),
-                )
-            elif ev.kind in DEPLOY_KINDS and ev.value is not None:
-                row["app_config_hash"] = ev.value.hash_base16
-            elif ev.kind is RecordKind.SET_STATE and ev.value is not None:
-                row["payload_size"] = len(ev.value.literal_utf8.encode()) if ev.value.literal_utf8 is not None else None
-            yield row
+            parsed = rec.parsed
+            ev = parsed.events[0]
+            kind, value = ev.kind, ev.value
+            info: tuple[Any, ...] = _NO_EVENT_INFO
+            config: str | None = None
+            size: int | None = None
+            if kind is update and value is not None:
+                literal = value.literal_utf8
+                if literal is not None:  # inline (E5+): no bytes to make, ASCII length is the size
+                    info = _event_fields(literal)
+                    size = len(literal) if literal.isascii() else len(literal.encode("utf-8"))
+                else:
+                    payload = self.value_bytes(value, record=rec)
+                    info = _event_fields(payload)
+                    size = len(payload)
+            elif kind in DEPLOY_KINDS and value is not None:
+                config = value.hash_base16
+            elif kind is set_state and value is not None:
+                size = len(value.literal_utf8.encode()) if value.literal_utf8 is not None else None
+            yield (
+                rec.index, rec.hash, parsed.parent_hash, kind.value, rec.reverted, rec.hash in reductions, config,
+                *info, size, rec.revert_target, len(parsed.events), str(rec.location),
+            )  # fmt: skip
 
     EVENT_COLUMNS = (
         "index", "record_hash", "parent_hash", "kind", "reverted", "has_reduction", "app_config_hash",
@@ -286,16 +289,19 @@ class Store:
         whole log was read): ``error`` (class name), ``message``, ``path``, ``line``,
         ``record_hash`` and ``after`` (rows listed).
         """
-        rows: list[dict[str, Any]] = []
+        rows: list[tuple[Any, ...]] = []
         stopped = self.log.stopped
+        names = [c for c in self.EVENT_COLUMNS if c != "time"]
         try:
-            rows.extend(self.iter_event_rows())
+            with paused_gc():  # every row lives on in the table: no collections to rescan them
+                rows.extend(self._event_row_values())
         except StoreError as e:
             if not (self.lenient if lenient is None else lenient):
                 raise
             stopped = e  # an event component: earlier than any damage found in the log
-        df = pd.DataFrame(rows, columns=[c for c in self.EVENT_COLUMNS if c != "time"])
-        df["posix_time_milli"] = pd.array([_int64_or_none(r["posix_time_milli"]) for r in rows], dtype="Int64")
+        df = pd.DataFrame(rows, columns=names)
+        at = names.index("posix_time_milli")
+        df["posix_time_milli"] = pd.array([_int64_or_none(r[at]) for r in rows], dtype="Int64")
         df["payload_size"] = df["payload_size"].astype("Int64")
         df.insert(
             list(df.columns).index("posix_time_milli") + 1,
