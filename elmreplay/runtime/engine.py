@@ -10,6 +10,8 @@ its state half-updated.
 from __future__ import annotations
 
 import asyncio
+import atexit
+import weakref
 import json
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -75,6 +77,7 @@ class AppProcess:
         self.last_logs: list[tuple[int, str]] = []
         self._lock = threading.Lock()
         self._ctx = _new_context()
+        _LIVE.add(self)
         self._ctx.set_hard_memory_limit(max_memory)
         self._inbox: Any = None
         try:
@@ -260,6 +263,16 @@ BIG_OUTPUT_CHARS = 1 << 20
 
 def _loads(raw: str) -> Any:
     return json.loads(raw) if len(raw) > BIG_OUTPUT_CHARS else orjson.loads(raw)
+
+
+#: Open processes, closed at interpreter exit: an unclosed mini-racer context can hang the exit.
+_LIVE: weakref.WeakSet[AppProcess] = weakref.WeakSet()
+
+
+@atexit.register
+def _close_all() -> None:
+    for proc in list(_LIVE):
+        proc.close()
 
 
 def _new_context() -> MiniRacer:
