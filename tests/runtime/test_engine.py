@@ -137,3 +137,20 @@ def test_works_inside_a_running_asyncio_loop() -> None:
             return q.process_event('{"n":4}')
 
     assert asyncio.run(in_kernel()) == "4"
+
+
+def test_interpreter_exits_with_contexts_left_open(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Unclosed mini-racer contexts used to hang the interpreter at exit."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "leave_open.py"
+    script.write_text(
+        "from elmreplay.runtime.engine import AppProcess\n"
+        f"GOOD = {GOOD!r}\n"
+        "a = AppProcess(GOOD, app_config_hash='a'); a.process_event('{\"n\":1}')\n"
+        "b = AppProcess(GOOD, app_config_hash='b'); b.process_event('{\"n\":2}')\n"
+        "print('done')\n"
+    )
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0 and proc.stdout.strip() == "done", proc.stderr
