@@ -140,16 +140,19 @@ def test_works_inside_a_running_asyncio_loop() -> None:
 
 
 def test_interpreter_exits_with_contexts_left_open(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    """Unclosed mini-racer contexts used to hang the interpreter at exit."""
+    """Two replay sessions left open used to hang the interpreter at exit (mini-racer's
+    context destructor); the engine closes open contexts at exit."""
     import subprocess
     import sys
+    from pathlib import Path
 
+    store = Path(__file__).resolve().parents[2] / "sample_histories" / "counter_admin" / "store"
     script = tmp_path / "leave_open.py"
     script.write_text(
-        "from elmreplay.runtime.engine import AppProcess\n"
-        f"GOOD = {GOOD!r}\n"
-        "a = AppProcess(GOOD, app_config_hash='a'); a.process_event('{\"n\":1}')\n"
-        "b = AppProcess(GOOD, app_config_hash='b'); b.process_event('{\"n\":2}')\n"
+        "import elmreplay\n"
+        f"s = elmreplay.open_store({str(store)!r})\n"
+        "a = elmreplay.replay(s); a.state_at(10)\n"
+        "b = elmreplay.replay(s); b.state_at(20)\n"
         "print('done')\n"
     )
     proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60)
