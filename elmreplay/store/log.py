@@ -58,6 +58,9 @@ class CompositionLog:
     ignored_legacy_files: int = 0
     #: Lenient reading only: the damage that stopped it (``records`` is what could be read).
     stopped: StoreError | None = None
+    #: Partial records at the end of OLDER log files ``(file, bytes)``: a host that crashed
+    #: mid-append and restarted in a later minute left them; it dropped them like any torn tail.
+    older_torn_tails: list[tuple[str, int]] = field(default_factory=list)
 
     def by_hash(self) -> dict[str, Record]:
         return {r.hash: r for r in self.records}
@@ -91,10 +94,14 @@ def _make_record(raw: bytes, h: str, location: RecordLocation, layout: str, inde
     return Record(index, h, raw, parse_record(raw, location=location, record_hash=h), location, layout)
 
 
-def read_literal_log(files: FileSource, stop: Stop | None = None) -> tuple[list[Record], bytes, str | None]:
-    """Records of the E5+ literal log files in append order, and a torn tail if any.
+def read_literal_log(
+    files: FileSource, stop: Stop | None = None, older_tails: list[tuple[str, int]] | None = None
+) -> tuple[list[Record], bytes, str | None]:
+    """Records of the E5+ literal log files in append order, and the newest file's torn tail.
 
-    With a lenient ``stop``, damage ends the reading and the records before it are returned.
+    Bytes after the last line feed of any file are dropped, as the host did (§3.4); those of
+    older files are listed in ``older_tails``. With a lenient ``stop``, damage ends the reading
+    and the records before it are returned.
     """
     records: list[Record] = []
     tail, tail_file = b"", None
@@ -109,14 +116,10 @@ def read_literal_log(files: FileSource, stop: Stop | None = None) -> tuple[list[
             for i, line in enumerate(lines):
                 # Indexed as if no other layout came first (the usual case: then no re-indexing).
                 records.append(_make_record(line, blob_hash(line), RecordLocation(p, i + 1), LAYOUT_LITERAL, len(records)))
-            if rest:
-                if n != len(paths) - 1:
-                    # A partial line in an older file cannot be a torn append: the host only appends to the newest.
-                    raise CorruptRecord(
-                        f"Log file ends in a partial record ({len(rest)} bytes without a line feed) but is not the newest log file",
-                        path=p,
-                        line=len(lines) + 1,
-                    )
+            if rest and n != len(paths) - 1:
+                if older_tails is not None:
+                    older_tails.append((p, len(rest)))
+            elif rest:
                 tail, tail_file = rest, p
     except StoreError as e:
         (stop or Stop())(e)
@@ -291,7 +294,8 @@ def read_composition_log(files: FileSource, components: ComponentReader, *, leni
     in ``CompositionLog.stopped``.
     """
     stop = Stop(lenient)
-    literal, tail, tail_file = read_literal_log(files, stop)
+    older_tails: list[tuple[str, int]] = []
+    literal, tail, tail_file = read_literal_log(files, stop, older_tails)
     head: str | None = None
     try:
         head = read_head_hash(files)
@@ -332,7 +336,7 @@ def read_composition_log(files: FileSource, components: ComponentReader, *, leni
     records = mark_literal_reverts(records, len(e0) + len(chain))
     if not records and stop.error is None:
         _check_not_missing(files, stop)
-    return CompositionLog(records, layouts, tail, tail_file, truncated, missing_reverted, ignored, stop.error)
+    return CompositionLog(records, layouts, tail, tail_file, truncated, missing_reverted, ignored, stop.error, older_tails)
 
 
 def _check_not_missing(files: FileSource, stop: Stop) -> None:

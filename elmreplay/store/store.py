@@ -382,6 +382,7 @@ class Store:
             "truncated_history": self.log.truncated,
             "torn_tail_bytes": len(self.log.torn_tail),
             "torn_tail_file": self.log.torn_tail_file,
+            "older_torn_tails": [{"file": f, "bytes": n} for f, n in self.log.older_torn_tails],
             "ignored_legacy_files": self.log.ignored_legacy_files,
         }
 
@@ -397,6 +398,8 @@ class Store:
                 f"  deploy+{d['mode']} at #{d['index']}: app config {str(d['app_config_hash'])[:16]}…"
                 + (" (reverted)" if d["reverted"] else "")
             )
+        for t in s["older_torn_tails"]:
+            lines.append(f"  torn append in an older log file: {t['bytes']} bytes ignored in {t['file']}")
         if s["torn_tail_bytes"]:
             lines.append(f"  torn last append: {s['torn_tail_bytes']} bytes ignored in {s['torn_tail_file']}")
         if s["truncated_history"]:

@@ -300,3 +300,16 @@ def test_literal_revert_into_the_chain_does_not_carry_over(tmp_path: Path) -> No
     w.append_app_event(time_event(3), T0)
     w.append_revert(a.record_hash, T0)
     assert [r.reverted for r in open_store(tmp_path).records] == [False, False, True, False]
+
+
+def test_torn_append_left_in_an_older_file_is_dropped_like_the_host(tmp_path: Path) -> None:
+    """A host that crashed mid-append and restarted a minute later leaves a partial record at the
+    end of what becomes an older file; the host's split drops it (§3.4), and so does the reader."""
+    w = StoreWriter.new_store(tmp_path, WriterEra.E5)
+    first = w.append_app_event(time_event(1), T0)
+    w.append_torn(b'{"parentHashBase16":"' + first.record_hash.encode()[:20], T0)
+    after = w.append_app_event(time_event(2), T0 + MINUTE)  # the restarted host: parent = last complete record
+    store = open_store(tmp_path)
+    assert [r.hash for r in store.records] == [first.record_hash, after.record_hash]
+    assert store.log.torn_tail == b"" and store.log.older_torn_tails == [("/".join(log_file(0)), 41)]
+    assert "torn append in an older log file: 41 bytes" in repr(store)
