@@ -21,6 +21,7 @@ from typing import Any, Iterator
 import orjson
 from py_mini_racer import MiniRacer
 
+from elmreplay.replay.host import DEFAULT_BATCH_SIZE
 from elmreplay.replay.session import ReplaySession
 from elmreplay.replay.verify import verify
 from elmreplay.runtime.engine import AppProcess
@@ -41,6 +42,7 @@ class Clock:
 
     wall: float = 0.0
     cpu: float = 0.0
+    last_chunk_us: float = 0.0
 
     @contextmanager
     def running(self) -> Iterator[None]:
@@ -52,11 +54,13 @@ class Clock:
             self.cpu += time.process_time() - c
 
     def best(self, other: Clock) -> Clock:
-        return Clock(min(self.wall, other.wall), min(self.cpu, other.cpu))
+        return Clock(min(self.wall, other.wall), min(self.cpu, other.cpu), other.last_chunk_us)
 
 
 def limit_clock(js: str, events: list[str], *, chunk: int = LIMIT_CHUNK) -> Clock:
-    """The app's update over ``events`` in a JS loop, events already in V8 (loaded untimed)."""
+    """The app's update over ``events`` in a JS loop, events already in V8 (loaded untimed).
+    ``clock.last_chunk_us`` is the per-event time of the last chunk (an app whose update
+    slows down as its state grows shows it here)."""
     clock = Clock()
     ctx = MiniRacer()
     try:
@@ -64,9 +68,12 @@ def limit_clock(js: str, events: list[str], *, chunk: int = LIMIT_CHUNK) -> Cloc
         ctx.eval(js)
         ctx.eval("app_state = initState; var __bench_events = [];")
         for start in range(0, len(events), chunk):
-            ctx.eval("__bench_events = " + orjson.dumps(events[start : start + chunk]).decode() + ";0")
+            part = events[start : start + chunk]
+            ctx.eval("__bench_events = " + orjson.dumps(part).decode() + ";0")
+            before = clock.wall
             with clock.running():
                 ctx.eval(LOOP, timeout_sec=3600)
+            clock.last_chunk_us = (clock.wall - before) / len(part) * 1e6
         return clock
     finally:
         ctx.close()
@@ -78,6 +85,15 @@ def one_call_seconds(js: str, events: list[str]) -> float:
         t0 = time.perf_counter()
         for e in events:
             proc.process_event(e)
+        return time.perf_counter() - t0
+
+
+def batched_seconds(js: str, events: list[str]) -> float:
+    """Seconds for ``events`` in the host's batches (one call per batch, from ``initState``)."""
+    with AppProcess(js, app_config_hash="bench") as proc:
+        t0 = time.perf_counter()
+        for start in range(0, len(events), DEFAULT_BATCH_SIZE):
+            proc.run_batch(events[start : start + DEFAULT_BATCH_SIZE])
         return time.perf_counter() - t0
 
 
@@ -104,6 +120,7 @@ def _figures(n: int, limit: Clock, replay: Clock) -> dict[str, Any]:
         "limit_s": limit.wall,
         "limit_cpu_s": limit.cpu,
         "limit_events_per_s": per_s(n, limit.wall),
+        "limit_last_chunk_us_per_event": limit.last_chunk_us,
         "replay_s": replay.wall,
         "replay_cpu_s": replay.cpu,
         "replay_events_per_s": per_s(n, replay.wall),
@@ -112,20 +129,27 @@ def _figures(n: int, limit: Clock, replay: Clock) -> dict[str, Any]:
     }
 
 
-def _one_call(js: str, events: list[str], count: int, replay_events_per_s: float) -> dict[str, Any]:
+def _one_call(js: str, events: list[str], count: int) -> dict[str, Any]:
+    """One call per event vs the batched path, on the same first ``count`` events."""
     few = events[:count]
     one_s = one_call_seconds(js, few)
+    batched_s = batched_seconds(js, few)
     return {
         "one_call_events": len(few),
         "one_call_events_per_s": per_s(len(few), one_s),
-        "replay_vs_one_call": replay_events_per_s / per_s(len(few), one_s),
+        "batched_events_per_s": per_s(len(few), batched_s),
+        "batched_vs_one_call": one_s / batched_s,
     }
 
 
-def run(bench: BenchStore, *, repeat: int = 2, one_call_events: int = 2000) -> dict[str, Any]:
+def open_store(bench: BenchStore) -> Store:
+    return Store(DirectoryFiles(bench.path), name=bench.name)
+
+
+def run(bench: BenchStore, *, repeat: int = 2, one_call_events: int = 2000, store: Store | None = None) -> dict[str, Any]:
     """Measure one store; limit and replay runs are interleaved and the best of each kept,
     then one verify and the one-call-per-event contrast."""
-    store = Store(DirectoryFiles(bench.path), name=bench.name)
+    store = store or open_store(bench)
     events = app_event_strings(store)
     js = first_app_js(store, bench.resolver())
     limit = replay = Clock(float("inf"), float("inf"))
@@ -143,19 +167,21 @@ def run(bench: BenchStore, *, repeat: int = 2, one_call_events: int = 2000) -> d
         verify_ok=report.ok,
         reductions_checked=len(report.checks),
     )
-    out.update(_one_call(js, events, one_call_events, out["replay_events_per_s"]))
+    out.update(_one_call(js, events, one_call_events))
     return out
 
 
-def run_keeping_session(bench: BenchStore, *, one_call_events: int = 2000) -> tuple[dict[str, Any], ReplaySession]:
+def run_keeping_session(
+    bench: BenchStore, *, one_call_events: int = 2000, store: Store | None = None
+) -> tuple[dict[str, Any], ReplaySession]:
     """One limit run and one replay (for apps too slow to repeat); returns the replayed session
     (with its checkpoints) for the seek benchmark, which must close it."""
-    store = Store(DirectoryFiles(bench.path), name=bench.name)
+    store = store or open_store(bench)
     events = app_event_strings(store)
     js = first_app_js(store, bench.resolver())
     limit = limit_clock(js, events)
     replay, session = replay_clock(bench, store, keep=True)
     assert session is not None
     out = {"store": bench.name, **_figures(len(events), limit, replay)}
-    out.update(_one_call(js, events, one_call_events, out["replay_events_per_s"]))
+    out.update(_one_call(js, events, one_call_events))
     return out, session

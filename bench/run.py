@@ -42,22 +42,24 @@ from elmreplay.store.writer import WriterEra  # noqa: E402
 class Sizes:
     """How big the generated stores are, and how many repetitions and seeks to run."""
 
-    counter: int
-    tracker: int
-    memory_small: int
-    repeat: int
-    seeks: int
+    counter: int  # counter app, literal log (E5): replay, seek, load, memory
+    chain: int  # counter app, head-hash chain (E3): load (3 files per record to write)
+    tracker: int  # tracker app (E5): replay, seek
+    memory_small: int  # a shorter counter history: what grows with history length
+    repeat: int  # interleaved repetitions (best kept) of the cheap measurements
+    counter_seeks: tuple[int, int]  # warm, cold
+    tracker_seeks: tuple[int, int]
     one_call_events: int
     diff_quick: bool
 
     @staticmethod
     def of(mode: str) -> Sizes:
         if mode == "full":
-            return Sizes(1_000_000, 100_000, 100_000, 2, 200, 2000, False)
+            return Sizes(1_000_000, 100_000, 100_000, 100_000, 2, (200, 50), (40, 5), 2000, False)
         if mode == "quick":
-            return Sizes(100_000, 10_000, 10_000, 2, 100, 1000, True)
+            return Sizes(100_000, 20_000, 10_000, 10_000, 2, (100, 25), (50, 5), 1000, True)
         # "tiny": the smoke test's sizes
-        return Sizes(400, 150, 100, 1, 5, 20, True)
+        return Sizes(400, 200, 150, 100, 1, (5, 3), (5, 2), 20, True)
 
 
 def _log(message: str) -> None:
@@ -73,7 +75,7 @@ def generate(sizes: Sizes, root: Path, *, parallel: bool = True) -> dict[str, Be
     """Record the benchmark stores (in parallel processes: generation is not measured)."""
     jobs = {
         "counter": ("counter", sizes.counter, str(root), "E5"),
-        "counter_chain": ("counter", sizes.counter, str(root), "E3"),
+        "counter_chain": ("counter", sizes.chain, str(root), "E3"),
         "tracker": ("tracker", sizes.tracker, str(root), "E5"),
         "counter_small": ("counter", sizes.memory_small, str(root), "E5"),
     }
@@ -92,21 +94,27 @@ def run(mode: str, root: Path, *, parallel: bool = True) -> dict[str, Any]:
     _log(f"stores recorded in {time.perf_counter() - t0:.0f} s: " + ", ".join(f"{s.name}" for s in stores.values()))
 
     _log("\n== 1. replay throughput vs the engine's limit ==")
-    counter = replay_bench.run(stores["counter"], repeat=sizes.repeat, one_call_events=sizes.one_call_events)
+    counter_store = replay_bench.open_store(stores["counter"])
+    counter = replay_bench.run(
+        stores["counter"], repeat=sizes.repeat, one_call_events=sizes.one_call_events, store=counter_store
+    )
     _print_replay(counter)
     tracker, tracker_session = replay_bench.run_keeping_session(stores["tracker"], one_call_events=sizes.one_call_events)
     _print_replay(tracker)
 
     _log("\n== 2. seek: random state_at ==")
-    seek_counter = seek_bench.run(stores["counter"], seeks=sizes.seeks)
+    warm, cold = sizes.counter_seeks
+    seek_counter = seek_bench.run(stores["counter"], seeks=warm, cold_seeks=cold, store=counter_store)
+    del counter_store
     _print_seek(seek_counter)
-    seek_tracker = seek_bench.run(stores["tracker"], seeks=sizes.seeks, session=tracker_session, cold_seeks=max(3, sizes.seeks // 20))
+    warm, cold = sizes.tracker_seeks
+    seek_tracker = seek_bench.run(stores["tracker"], seeks=warm, cold_seeks=cold, session=tracker_session)
     _print_seek(seek_tracker)
 
     _log("\n== 3. load: store -> events() DataFrame vs reading + parsing the same bytes ==")
-    load_literal = load_bench.run(stores["counter"], repeat=sizes.repeat)
+    load_literal = load_bench.run(stores["counter"], repeat=1 if mode == "full" else sizes.repeat)
     _print_load(load_literal)
-    load_chain = load_bench.run(stores["counter_chain"], repeat=sizes.repeat)
+    load_chain = load_bench.run(stores["counter_chain"], repeat=1 if mode == "full" else sizes.repeat)
     _print_load(load_chain)
 
     _log("\n== 4. diff: elmreplay vs plain DeepDiff on adjacent states ==")
@@ -142,11 +150,14 @@ def run(mode: str, root: Path, *, parallel: bool = True) -> dict[str, Any]:
         "counter_verify_vs_limit": round(counter["verify_vs_limit"], 3),
         "counter_limit_events_per_s": round(counter["limit_events_per_s"]),
         "counter_one_call_events_per_s": round(counter["one_call_events_per_s"]),
+        "counter_batched_vs_one_call": round(counter["batched_vs_one_call"], 1),
         "tracker_replay_vs_limit": round(tracker["replay_vs_limit"], 3),
         "tracker_replay_vs_limit_cpu": round(tracker["replay_vs_limit_cpu"], 3),
         "tracker_events_per_s": round(tracker["replay_events_per_s"]),
         "tracker_limit_events_per_s": round(tracker["limit_events_per_s"]),
         "tracker_one_call_events_per_s": round(tracker["one_call_events_per_s"]),
+        "tracker_batched_vs_one_call": round(tracker["batched_vs_one_call"], 1),
+        "tracker_update_us_at_end": round(tracker["limit_last_chunk_us_per_event"]),
         "seek_counter_p50_s": round(seek_counter["warm"]["p50_s"], 4),
         "seek_counter_p95_s": round(seek_counter["warm"]["p95_s"], 4),
         "seek_counter_cold_p95_s": round(seek_counter["cold"]["p95_s"], 4),
@@ -166,7 +177,7 @@ def run(mode: str, root: Path, *, parallel: bool = True) -> dict[str, Any]:
         "store_kb_per_record": round(growth["store_kb_per_record"], 3),
         "replay_added_mb_small": round(mem_small["replay_added_mb"]),
         "replay_added_mb_big": round(mem_big["replay_added_mb"]),
-        "records": {"counter": sizes.counter, "tracker": sizes.tracker},
+        "records": {"counter": sizes.counter, "chain": sizes.chain, "tracker": sizes.tracker},
         "seconds": round(time.perf_counter() - t0),
     }
     return summary
@@ -184,8 +195,9 @@ def _print_replay(r: dict[str, Any]) -> None:
             if r.get("verify_s") is not None
             else ""
         )
-        + f"  one Python->V8 call per event ({r['one_call_events']} events): {r['one_call_events_per_s']:.0f} events/s"
-        f" (replay is {r['replay_vs_one_call']:.0f}x faster)"
+        + f"  the first {r['one_call_events']} events: one Python->V8 call per event {r['one_call_events_per_s']:.0f} events/s,"
+        f" batched {r['batched_events_per_s']:.0f} events/s ({r['batched_vs_one_call']:.0f}x)\n"
+        f"  the app's update at the end of the history: {r['limit_last_chunk_us_per_event']:.1f} us/event"
     )
 
 
@@ -230,8 +242,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     ap.add_argument("--quick", action="store_true", help="100k-record stores (CI), < 2 minutes")
     ap.add_argument("--keep", type=Path, help="generate the stores here and keep them")
+    ap.add_argument("--tiny", action="store_true", help=argparse.SUPPRESS)  # the smoke test's sizes
     args = ap.parse_args(argv)
-    mode = "quick" if args.quick else "full"
+    mode = "tiny" if args.tiny else "quick" if args.quick else "full"
     root = args.keep or Path(tempfile.mkdtemp(prefix="elmreplay-bench-"))
     root.mkdir(parents=True, exist_ok=True)
     try:

@@ -3,8 +3,8 @@
 Two situations, each with the session's defaults (checkpoints every 1000 records, 256 MiB
 budget, stored reductions used as cold checkpoints):
 
-* **warm**: after one ``replay_all`` (which lays down the in-memory checkpoints), what an
-  interactive user scrubbing through the history sees;
+* **warm**: after one full replay from the first record (which lays down the in-memory
+  checkpoints), what an interactive user scrubbing through the history sees;
 * **cold**: a fresh session seeking at random straight away (only stored reductions and the
   checkpoints laid down by earlier seeks help).
 
@@ -71,16 +71,24 @@ def _seeks(session: ReplaySession, targets: list[int]) -> dict[str, Any]:
 
 
 def run(
-    bench: BenchStore, *, seeks: int = 200, seed: int = 7, session: ReplaySession | None = None, cold_seeks: int | None = None
+    bench: BenchStore,
+    *,
+    seeks: int = 200,
+    cold_seeks: int = 50,
+    seed: int = 7,
+    session: ReplaySession | None = None,
+    store: Store | None = None,
 ) -> dict[str, Any]:
     """Warm and cold random seeks. ``session``: an already replayed session to seek in (it is
-    closed here), instead of replaying the store once more."""
-    store = session.store if session is not None else Store(DirectoryFiles(bench.path), name=bench.name)
+    closed here), instead of replaying the store once more; ``store``: the opened store."""
+    if session is not None:
+        store = session.store
+    store = store or Store(DirectoryFiles(bench.path), name=bench.name)
     n = len(store.records)
     rng = random.Random(seed)
     out: dict[str, Any] = {"store": bench.name, "records": n}
     if session is None:
-        session = ReplaySession(store, bench.resolver())
+        session = ReplaySession(store, bench.resolver(), use_reductions=False)  # a full replay: checkpoints everywhere
         t0 = time.perf_counter()
         session.replay_all()
         out["replay_all_s"] = time.perf_counter() - t0
@@ -88,6 +96,5 @@ def run(
         out["state_mb"] = session.snapshot_at(n - 1).size / 2**20
         out["warm"] = _seeks(session, [rng.randrange(n) for _ in range(seeks)])
     with ReplaySession(store, bench.resolver()) as cold:
-        count = cold_seeks if cold_seeks is not None else max(10, seeks // 4)
-        out["cold"] = _seeks(cold, [rng.randrange(n) for _ in range(count)])
+        out["cold"] = _seeks(cold, [rng.randrange(n) for _ in range(cold_seeks)])
     return out
