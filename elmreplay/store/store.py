@@ -299,9 +299,10 @@ class Store:
             if not (self.lenient if lenient is None else lenient):
                 raise
             stopped = e  # an event component: earlier than any damage found in the log
-        df = pd.DataFrame(rows, columns=names)
-        at = names.index("posix_time_milli")
-        df["posix_time_milli"] = pd.array([_int64_or_none(r[at]) for r in rows], dtype="Int64")
+        with paused_gc():  # the table's objects are long-lived too
+            df = pd.DataFrame(rows, columns=names)
+            at = names.index("posix_time_milli")
+            df["posix_time_milli"] = pd.array([_int64_or_none(r[at]) for r in rows], dtype="Int64")
         df["payload_size"] = df["payload_size"].astype("Int64")
         df.insert(
             list(df.columns).index("posix_time_milli") + 1,
