@@ -90,8 +90,11 @@ class Stop:
             self.error = error
 
 
-def _make_record(raw: bytes, h: str, location: RecordLocation, layout: str, index: int = -1) -> Record:
-    return Record(index, h, raw, parse_record(raw, location=location, record_hash=h), location, layout)
+def _make_record(
+    raw: bytes, h: str, location: RecordLocation, layout: str, index: int = -1, previous_hash: str | None = None
+) -> Record:
+    parsed = parse_record(raw, location=location, record_hash=h, previous_hash=previous_hash)
+    return Record(index, h, raw, parsed, location, layout)
 
 
 def read_literal_log(
@@ -115,7 +118,9 @@ def read_literal_log(
             lines, rest = split_log_file(data)
             for i, line in enumerate(lines):
                 # Indexed as if no other layout came first (the usual case: then no re-indexing).
-                records.append(_make_record(line, blob_hash(line), RecordLocation(p, i + 1), LAYOUT_LITERAL, len(records)))
+                previous = records[-1].hash if records else None
+                location = RecordLocation(p, i + 1)
+                records.append(_make_record(line, blob_hash(line), location, LAYOUT_LITERAL, len(records), previous))
             if rest and n != len(paths) - 1:
                 if older_tails is not None:
                     older_tails.append((p, len(rest)))

@@ -137,8 +137,14 @@ def parse_event(obj: Any) -> CompositionEvent:
     return CompositionEvent(kind, _value_ref(body, what=name))
 
 
-def parse_record(raw: bytes, *, location: RecordLocation, record_hash: str) -> ParsedRecord:
-    """Parse a record's bytes; any problem is a :class:`CorruptRecord` naming file, line and hash."""
+def parse_record(
+    raw: bytes, *, location: RecordLocation, record_hash: str, previous_hash: str | None = None
+) -> ParsedRecord:
+    """Parse a record's bytes; any problem is a :class:`CorruptRecord` naming file, line and hash.
+
+    ``previous_hash``: the hash of the record read before it; when it is the parent, that
+    string object is kept instead of a copy (one hash string less per record in memory).
+    """
 
     def fail(why: str) -> CorruptRecord:
         return CorruptRecord(
@@ -169,6 +175,8 @@ def parse_record(raw: bytes, *, location: RecordLocation, record_hash: str) -> P
             raise ValueError("record has neither 'compositionEvent' nor 'events'")
     except ValueError as e:
         raise fail(str(e)) from None
+    if parent is not None and parent == previous_hash:
+        return ParsedRecord(previous_hash, events, shape)
     return ParsedRecord(parent.lower() if parent else None, events, shape)
 
 
