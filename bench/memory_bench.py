@@ -1,6 +1,6 @@
 """Memory: peak RSS of a full replay + verify, measured in a fresh subprocess per store.
 
-The child opens the store, notes its RSS, runs :func:`elmreplay.replay.verify.verify` (a full
+The child opens the store (and builds its hash -> index map), notes its RSS, runs :func:`elmreplay.replay.verify.verify` (a full
 replay from the first record, comparing every stored reduction) and reports its peak RSS.
 Running it on two history lengths separates what grows with the history (the opened store's
 records) from what the replay adds (checkpoints, V8 heap, batches), which must not grow.
@@ -48,6 +48,8 @@ def child(store_path: str, runtimes: str) -> dict[str, Any]:
 
     start_mb = _status_mb("VmRSS")
     store = Store(DirectoryFiles(store_path))
+    read_mb = _status_mb("VmRSS")
+    store.index_of_hash  # the store's lazily built hash -> index map (verify needs it)
     opened_mb = _status_mb("VmRSS")
     open_peak_mb = _status_mb("VmHWM")
     reset = _reset_peak()
@@ -59,6 +61,7 @@ def child(store_path: str, runtimes: str) -> dict[str, Any]:
         "verify_ok": report.ok,
         "verify_s": time.perf_counter() - t0,
         "rss_start_mb": start_mb,
+        "rss_after_read_mb": read_mb,
         "rss_after_open_mb": opened_mb,
         "open_peak_rss_mb": open_peak_mb,
         "verify_peak_rss_mb": verify_peak_mb if reset else None,
@@ -81,6 +84,7 @@ def run(bench: BenchStore) -> dict[str, Any]:
     result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
     result["store"] = bench.name
     result["store_mb"] = result["rss_after_open_mb"] - result["rss_start_mb"]
+    result["hash_index_mb"] = result["rss_after_open_mb"] - result["rss_after_read_mb"]
     peak_during_replay = result["verify_peak_rss_mb"] or result["peak_rss_mb"]
     result["replay_added_mb"] = peak_during_replay - result["rss_after_open_mb"]
     return result

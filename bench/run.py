@@ -228,7 +228,8 @@ def _print_load(r: dict[str, Any]) -> None:
 def _print_memory(m: dict[str, Any]) -> None:
     _log(
         f"{m['store']}: {m['records']} records: peak RSS {m['peak_rss_mb']:.0f} MB (interpreter "
-        f"{m['rss_start_mb']:.0f} MB, opened store +{m['store_mb']:.0f} MB, replay + verify "
+        f"{m['rss_start_mb']:.0f} MB, opened store +{m['store_mb']:.0f} MB of which its hash index "
+        f"{m['hash_index_mb']:.0f} MB, replay + verify "
         f"+{m['replay_added_mb']:.0f} MB), verify {m['verify_s']:.1f} s ok={m['verify_ok']}"
     )
 
