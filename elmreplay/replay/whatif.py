@@ -17,7 +17,6 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from ..errors import ElmReplayError
 from ..runtime.engine import DEFAULT_MAX_MEMORY, DEFAULT_TIMEOUT_S
 from ..runtime.sources import RuntimeResolver
 from ..store.components import component_hash
@@ -25,7 +24,7 @@ from ..store.records import RecordKind
 from ..store.store import Store
 from ..store.trees import build_tree
 from .projection import Projection, deploy_appender, test_continue_with
-from .restore import restore
+from .restore import Restored, restore
 from .script import read_app_dir
 from .session import ReplaySession
 
@@ -165,6 +164,23 @@ def what_if_deploy(
     RuntimeUnavailable
         No JavaScript can be obtained for the candidate (no port, no Elm toolchain).
     """
+    report, _ = _dry_run_deploy(store, app, resolver, mode=mode, at=at, timeout_s=timeout_s, max_memory=max_memory)
+    return report
+
+
+def _dry_run_deploy(
+    store: Store,
+    app: str | os.PathLike[str] | Mapping[str, bytes],
+    resolver: RuntimeResolver,
+    *,
+    mode: str,
+    at: int | None,
+    timeout_s: float,
+    max_memory: int,
+    keep_process: bool = False,
+) -> tuple[WhatIfReport, Restored | None]:
+    """The host's deployment test on a projection; with ``keep_process`` the accepted
+    deployment's restored process is returned too (the caller closes it)."""
     if mode not in ("migrate", "init"):
         raise ValueError(f"mode must be 'migrate' or 'init', not {mode!r}")
     files, app_dir = _app_files(app)
@@ -197,8 +213,9 @@ def what_if_deploy(
     after: str | None = None
     if outcome.restored is not None:
         after = outcome.restored.state_json()
-        outcome.restored.close()
-    return WhatIfReport(
+        if not keep_process:
+            outcome.restored.close()
+    report = WhatIfReport(
         store=store.name,
         mode=mode,
         app_config_hash=config_hash,
@@ -214,6 +231,7 @@ def what_if_deploy(
         seconds=time.perf_counter() - started,
         app_config_before=snap.app_config_hash,
     )
+    return report, (outcome.restored if keep_process else None)
 
 
 @dataclass(frozen=True)
@@ -331,48 +349,57 @@ def counterfactual(
     deployments ignored) are replayed through the counterfactual app in V8 batches, and each
     event's response and resulting state are compared with the recorded history's.
     """
-    deploy = what_if_deploy(store, app, resolver, mode=mode, at=at, timeout_s=timeout_s, max_memory=max_memory)
+    deploy, restored = _dry_run_deploy(
+        store, app, resolver, mode=mode, at=at, timeout_s=timeout_s, max_memory=max_memory, keep_process=True
+    )
     report = CounterfactualReport(store.name, mode, at, deploy.app_config_hash, deploy)
-    if not deploy.accepted:
+    if restored is None:
         return report
+    try:
+        _compare_later_events(report, store, restored, resolver, at=at, until=until, timeout_s=timeout_s, max_memory=max_memory)
+    finally:
+        restored.close()
+    return report
+
+
+def _compare_later_events(
+    report: CounterfactualReport,
+    store: Store,
+    restored: Restored,
+    resolver: RuntimeResolver,
+    *,
+    at: int,
+    until: int | None,
+    timeout_s: float,
+    max_memory: int,
+) -> None:
+    """Replay the later app events through the deployed app and compare with the recorded ones."""
     last = len(store.records) - 1 if until is None else until
     later = [r for r in store.records[at + 1 : last + 1] if r.kind is RecordKind.UPDATE and not r.reverted]
     if not later:
-        return report
-    files, _ = _app_files(app)
+        return
     # The recorded side: responses and states after each later event.
     with ReplaySession(store, resolver, timeout_s=timeout_s, max_memory=max_memory) as recorded:
         traced = recorded.trace(later[0].index, later[-1].index + 1)
     recorded_resp = {i: resp for i, (resp, _) in traced.items()}
     recorded_state = {i: state for i, (_, state) in traced.items()}
-    # The counterfactual side: the deployed app, then the same events.
-    projection = Projection.of(store, after_index=at)
-    test = test_continue_with(projection, RecordKind.DEPLOY_MIGRATE if mode == "migrate" else RecordKind.DEPLOY_INIT,
-                              deploy_appender(files, migrate=mode == "migrate", time_ms=0), resolver,
-                              timeout_s=timeout_s, max_memory=max_memory)  # fmt: skip
-    if test.restored is None:  # accepted above, so this means non-determinism in the app
-        raise ElmReplayError(f"The counterfactual deployment was accepted once and rejected once: {test.message}")
-    host = test.restored.host
-    try:
-        items = [(r, payload) for r in later for payload in store.app_events(r)]
-        last_offset = {r.index: k for k, (r, _) in enumerate(items)}
-        responses, states = host.run_app_events(items, responses=True, states_after=list(last_offset.values()))
-        per_record_resp = {r.index: resp for (r, _), resp in zip(items, responses)}
-        for rec in later:
-            cf_state = states.get(last_offset[rec.index])
-            report.events.append(
-                EventComparison(
-                    rec.index,
-                    rec.hash,
-                    per_record_resp.get(rec.index) != recorded_resp[rec.index],
-                    cf_state != recorded_state[rec.index],
-                    recorded_resp[rec.index],
-                    per_record_resp.get(rec.index),
-                )
+    # The counterfactual side: the deployed app (restored by the deployment test), then the same events.
+    host = restored.host
+    items = [(r, payload) for r in later for payload in store.app_events(r)]
+    last_offset = {r.index: k for k, (r, _) in enumerate(items)}
+    responses, states = host.run_app_events(items, responses=True, states_after=list(last_offset.values()))
+    per_record_resp = {r.index: resp for (r, _), resp in zip(items, responses)}
+    for rec in later:
+        cf_state = states.get(last_offset[rec.index])
+        report.events.append(
+            EventComparison(
+                rec.index,
+                rec.hash,
+                per_record_resp.get(rec.index) != recorded_resp[rec.index],
+                cf_state != recorded_state[rec.index],
+                recorded_resp[rec.index],
+                per_record_resp.get(rec.index),
             )
-        report.final_state_recorded = recorded_state[later[-1].index]
-        report.final_state_counterfactual = states.get(last_offset[later[-1].index])
-    finally:
-        host.close()
-    return report
-
+        )
+    report.final_state_recorded = recorded_state[later[-1].index]
+    report.final_state_counterfactual = states.get(last_offset[later[-1].index])
