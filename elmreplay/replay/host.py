@@ -7,9 +7,11 @@ Both the host-faithful restore (:mod:`.restore`) and the append-order replay ses
 
 from __future__ import annotations
 
+import itertools
 import json
+from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping, Sequence, overload
+from typing import Any, Callable, Iterable, Mapping, Sequence, overload
 
 from ..errors import AppError, CorruptTree, RestoreError, RuntimeUnavailable, StoreError
 from ..runtime.engine import DEFAULT_MAX_MEMORY, DEFAULT_TIMEOUT_S, AppProcess
@@ -77,6 +79,24 @@ class Snapshot:
     @property
     def size(self) -> int:
         return len(self.state_json or "")
+
+
+@dataclass(frozen=True, eq=False)
+class LiveState:
+    """A state held inside one V8 process: a reference to an earlier ``app_state`` (a live
+    checkpoint). Valid while that process lives; a deploy that replaces the process, a failure
+    or closing the host invalidates it."""
+
+    process: AppProcess
+    key: str
+
+    @property
+    def app_config_hash(self) -> str:
+        return self.process.app_config_hash
+
+    @property
+    def valid(self) -> bool:
+        return self.process.holds(self.key)
 
 
 class AppEvents(Sequence[tuple[Record, str]]):
@@ -170,6 +190,7 @@ class HostProcess:
         self.last_record_hash: str | None = None
         #: ``console.log`` lines of the app (Elm's Debug.log), with the record index they came from.
         self.logs: list[tuple[int, str]] = []
+        self._hold_ids = itertools.count()
 
     # --- snapshots -------------------------------------------------------------------------
 
@@ -187,6 +208,42 @@ class HostProcess:
         self.process = self._runtime(lambda: self.pool.reuse(snap.app_config_hash or ""), record)
         state = snap.state_json
         self._app(lambda p: p.set_state(state), record)
+
+    # --- live states (references held inside V8) ------------------------------------------
+
+    def live_token(self) -> LiveState | None:
+        """A not yet valid :class:`LiveState` of the current process, to pass to
+        :meth:`run_app_events` (``hold_after``); None when no app is running."""
+        if self.process is None:
+            return None
+        return LiveState(self.process, f"h{next(self._hold_ids)}")
+
+    def hold(self, *, record: Record | None = None) -> LiveState | None:
+        """Hold the current state (None when no app is running)."""
+        live = self.live_token()
+        if live is not None:
+            self._app(lambda p: p.hold(live.key), record)
+        return live
+
+    def resume(self, live: LiveState, *, record: Record | None = None) -> None:
+        """Make a held state the current one again, in the process that holds it."""
+        if not live.valid:
+            raise RestoreError(
+                f"The held state {live.key} of app config {live.app_config_hash} is gone (its process was replaced or closed)",
+                event_index=record.index if record is not None else None,
+                record_hash=record.hash if record is not None else None,
+            )
+        self.app_config_hash, self.process = live.app_config_hash, live.process
+        self._app(lambda p: p.resume(live.key), record)
+
+    def release(self, lives: Iterable[LiveState]) -> None:
+        """Drop held states (those of closed processes are gone already)."""
+        by_process: dict[AppProcess, list[str]] = defaultdict(list)
+        for live in lives:
+            if live.valid:
+                by_process[live.process].append(live.key)
+        for proc, keys in by_process.items():
+            proc.release(keys)
 
     # --- applying records ------------------------------------------------------------------
 
@@ -232,6 +289,7 @@ class HostProcess:
         *,
         responses: bool = False,
         states_after: Sequence[int] = (),
+        hold_after: Mapping[int, LiveState] | None = None,
         batch_size: int = DEFAULT_BATCH_SIZE,
     ) -> tuple[list[str | None], dict[int, str]]:
         """Run app events (``(record, event JSON)`` pairs, in order) inside V8 in batches.
@@ -239,6 +297,8 @@ class HostProcess:
         Returns the responses (None where no app was running, as the host ignored the event) and
         the serialized states after the requested item offsets. Failures name the record.
         Pass an :class:`AppEvents` for long runs: it holds the same pairs without a tuple each.
+        ``hold_after`` maps item offsets to tokens from :meth:`live_token`, which become valid
+        once the state after that offset is held.
         """
         out_responses: list[str | None] = []
         out_states: dict[int, str] = {}
@@ -249,10 +309,14 @@ class HostProcess:
         else:
             payloads, owners = [e for _, e in items], [r for r, _ in items]
         wanted = sorted(set(states_after))
+        holds = sorted((hold_after or {}).items())
+        if any(live.process is not self.process for _, live in holds):
+            raise ValueError("hold_after needs tokens of the current process (HostProcess.live_token)")
         for start in range(0, len(payloads), batch_size):
             batch = payloads[start : start + batch_size]
             snaps = [o - start for o in wanted if start <= o < start + len(batch)]
-            result, failure = self.process.run_batch(batch, responses=responses, states_after=snaps)
+            keys = {o - start: live.key for o, live in holds if start <= o < start + len(batch)}
+            result, failure = self.process.run_batch(batch, responses=responses, states_after=snaps, hold_after=keys)
             if failure is not None:
                 self.process = None
                 raise _located(failure.error, owners[start + min(failure.offset, len(batch) - 1)])

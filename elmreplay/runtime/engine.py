@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any, Iterator, Sequence
+from typing import Any, Iterator, Mapping, Sequence
 
 import orjson
 from py_mini_racer import JSEvalException, JSOOMException, JSParseException, JSTimeoutException, MiniRacer
@@ -80,6 +80,8 @@ class AppProcess:
         _LIVE.add(self)
         self._ctx.set_hard_memory_limit(max_memory)
         self._inbox: Any = None
+        #: Ids of the states held in the context (:meth:`hold`).
+        self._held: set[str] = set()
         try:
             self._eval(_HARNESS, what="loading elmreplay's harness")
             # The harness's inbox (handed out once, before any app code runs): big string
@@ -197,19 +199,70 @@ class AppProcess:
         assert value is not None
         return value
 
+    # --- live states: references to earlier values of app_state ---------------------------
+
+    def hold(self, key: str) -> None:
+        """Keep a reference to the current ``app_state`` under ``key`` (replacing an earlier one)."""
+        self._op("hold", key, what="holding the state")
+        self._held.add(key)
+
+    def resume(self, key: str) -> None:
+        """``app_state = <the state held under key>``: back to that state exactly, at no cost."""
+        if key not in self._held:
+            raise KeyError(f"app config {self.app_config_hash} holds no state {key!r}")
+        self._op("resume", key, what="resuming a held state")
+
+    def release(self, keys: Sequence[str]) -> None:
+        """Drop held states (V8 collects them once nothing else refers to them)."""
+        gone = [k for k in keys if k in self._held]
+        if gone and not self.closed:
+            self._op("release", orjson.dumps(gone).decode(), what="releasing held states")
+        self._held.difference_update(gone)
+
+    def holds(self, key: str) -> bool:
+        """Whether the context (still) holds a state under ``key``."""
+        return not self.closed and key in self._held
+
+    @property
+    def held_count(self) -> int:
+        return len(self._held) if not self.closed else 0
+
+    def heap_used(self) -> int:
+        """Bytes of V8 heap in use, garbage not yet collected included (0 once closed)."""
+        if self.closed:
+            return 0
+        with self._lock:
+            return int(self._ctx.heap_stats()["used_heap_size"])
+
+    def collect_garbage(self) -> None:
+        """Ask V8 for a full garbage collection (so that :meth:`heap_used` counts live objects)."""
+        if not self.closed:
+            with self._lock:
+                self._ctx.low_memory_notification()
+
+    # --- batches -------------------------------------------------------------------------
+
     def run_batch(
-        self, events: Sequence[str], *, responses: bool = False, states_after: Sequence[int] = ()
+        self,
+        events: Sequence[str],
+        *,
+        responses: bool = False,
+        states_after: Sequence[int] = (),
+        hold_after: Mapping[int, str] | None = None,
     ) -> tuple[BatchResult, EventFailure | None]:
         """Process ``events`` in order inside V8 with one engine call.
 
         Returns what was done and, when the app failed at some event, where and how (the
         results before it are kept). ``states_after`` are batch offsets after which to capture
-        the serialized state.
+        the serialized state; ``hold_after`` maps batch offsets to the keys under which to hold
+        the state after them (see :meth:`hold`).
         """
         payload = orjson.dumps(events if isinstance(events, list) else list(events)).decode()
         snaps = orjson.dumps(sorted(set(states_after))).decode()
+        holds = sorted((hold_after or {}).items())
+        args: tuple[str | bool, ...] = (responses, snaps, orjson.dumps(holds).decode()) if holds else (responses, snaps)
         try:
-            raw = self._call("runBatch", payload, responses, snaps, what=f"processing a batch of {len(events)} events")
+            raw = self._call("runBatch", payload, *args, what=f"processing a batch of {len(events)} events")
         except AppError as e:
             offset = self._last_offset()
             self.close()
@@ -221,6 +274,7 @@ class AppProcess:
             {int(k): v for k, v in out["states"].items()},
             [(int(i), str(line)) for i, line in out.get("logs") or []],
         )
+        self._held.update(key for off, key in holds if off < result.done)
         if out["error"] is not None:
             self.close()
             return result, EventFailure(
@@ -240,6 +294,7 @@ class AppProcess:
     def close(self) -> None:
         if not self.closed:
             self.closed = True
+            self._held.clear()
             self._inbox = None  # release the handle before its context
             self._ctx.close()
 

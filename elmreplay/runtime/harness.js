@@ -58,12 +58,24 @@
     return value;
   }
 
-  // Run events[0..n) (a JSON array of event strings in the inbox): optionally collect responses
-  // and the serialized state after chosen offsets.
-  function runBatch(wantResponses, snapshotOffsetsJson) {
+  // Live checkpoints: references to earlier values of app_state, under ids Python chooses.
+  // Elm values are immutable, so a reference is an exact copy of the state the host had, for
+  // free. No prototype: storing, reading and deleting run no code an app could have changed.
+  var held = Object.create(null);
+  var heldCount = 0;
+  function hold(key) {
+    if (!(key in held)) heldCount++;
+    held[key] = global.app_state;
+  }
+
+  // Run events[0..n) (a JSON array of event strings in the inbox): optionally collect responses,
+  // the serialized state after chosen offsets, and hold app_state after others
+  // (holdsJson: [[offset, key], ...] in ascending offsets).
+  function runBatch(wantResponses, snapshotOffsetsJson, holdsJson) {
     var events = parse(received()), snaps = parse(snapshotOffsetsJson);
+    var holds = holdsJson === undefined ? [] : parse(holdsJson);
     var out = { done: 0, responses: wantResponses ? [] : null, states: {}, error: null, logs: null };
-    var s = 0;
+    var s = 0, h = 0;
     logs = [];
     try {
       for (var i = 0; i < events.length; i++) {
@@ -76,6 +88,8 @@
           out.states[i] = expectString(global.getSerializedState(), "getSerializedState");
           s++;
         }
+        while (h < holds.length && holds[h][0] < i) h++;
+        for (; h < holds.length && holds[h][0] === i; h++) hold(holds[h][1]);
       }
     } catch (e) {
       out.error = thrownInfo(e);
@@ -100,6 +114,16 @@
       else if (op === "init") global.app_state = global.initState;
       else if (op === "migrate") out.value = expectString(global.interface_migrate(arg), "interface_migrate");
       else if (op === "event") out.value = expectString(global.processEventAndUpdateState(arg), "processEventAndUpdateState");
+      else if (op === "hold") hold(arg);
+      else if (op === "resume") {
+        if (!(arg in held)) throw { name: "HarnessError", message: "no held state " + arg };
+        global.app_state = held[arg];
+      } else if (op === "release") {
+        var keys = parse(arg);
+        for (var k = 0; k < keys.length; k++) {
+          if (keys[k] in held) { delete held[keys[k]]; heldCount--; }
+        }
+      } else if (op === "held") out.value = toText(heldCount);
       else throw { name: "HarnessError", message: "unknown op " + op };
     } catch (e) {
       out.error = thrownInfo(e);
