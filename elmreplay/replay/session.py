@@ -4,17 +4,24 @@ A session replays the history in *append order*, so reverted records have states
 state a record had before a revert hid it. A ``RevertProcessTo`` record puts the process back
 into the state after its target (which is what the host's restore then computed).
 
-Checkpoints are serialized states kept in memory every ``checkpoint_every`` records, under a
-memory budget (when the budget is exceeded every other checkpoint is dropped and the spacing
-doubles). Stored reductions serve as cold checkpoints (``use_reductions=True``, what the host
-restored from); verification turns that off to replay everything.
+Checkpoints come in two tiers, each laid down every so many records under a budget (when the
+budget is exceeded every other checkpoint is dropped and the spacing doubles):
+
+* serialized states kept in Python every ``checkpoint_every`` records (they survive the
+  replacement of a V8 process; restoring one costs a ``setSerializedState``);
+* live states every ``live_every`` records: references to earlier values of ``app_state`` held
+  inside the V8 process (Elm values are immutable, so a reference is an exact copy at no cost,
+  and resuming it costs nothing). They count against the process's V8 heap and die with it.
+
+Stored reductions serve as cold checkpoints (``use_reductions=True``, what the host restored
+from); verification turns that off to replay everything.
 """
 
 from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, TypeVar
 
 import pandas as pd
 
@@ -23,10 +30,14 @@ from ..runtime.engine import DEFAULT_MAX_MEMORY, DEFAULT_TIMEOUT_S
 from ..runtime.sources import RuntimeResolver
 from ..store.records import Record, RecordKind
 from ..store.store import Store
-from .host import AppEvents, HostProcess, Result, Snapshot
+from .host import AppEvents, HostProcess, LiveState, Result, Snapshot
 
 DEFAULT_CHECKPOINT_EVERY = 1000
 DEFAULT_MEMORY_BUDGET = 256 << 20
+DEFAULT_LIVE_EVERY = 50
+#: Share of a V8 context's memory limit that live checkpoints may fill (the rest is headroom for
+#: the app's own work, serializing a state included).
+LIVE_BUDGET_SHARE = 0.5
 #: Longest run of app events handed to the host at once (it batches them further).
 RUN_CHUNK = 8192
 #: Where the session stands before any record has been applied.
@@ -35,6 +46,25 @@ BEFORE_FIRST = -1
 LOST = -2
 
 ProgressCallback = Callable[[int], None]
+#: What a seek can start from: a serialized state, or a state held inside V8.
+StartState = Snapshot | LiveState
+T = TypeVar("T")
+
+
+def _thinned(checkpoints: dict[int, T], every: int) -> tuple[int, dict[int, T], list[T]]:
+    """Thin out a tier of checkpoints laid every ``every`` records: keep every other one.
+
+    Returns the doubled spacing, the checkpoints that stay and those dropped.
+    """
+    every *= 2
+    kept: dict[int, T] = {}
+    dropped: list[T] = []
+    for i, c in checkpoints.items():
+        if (i + 1) % every == 0:
+            kept[i] = c
+        else:
+            dropped.append(c)
+    return every, kept, dropped
 
 
 @dataclass(frozen=True)
@@ -64,6 +94,13 @@ class ReplaySession:
     start
         Replay from the reduction of this record instead of the first record (for histories
         whose older part was truncated, or to replay from a chosen reduction).
+    live_checkpoints
+        Also hold the live state inside V8 every ``live_every`` records and after every deploy.
+    live_every
+        Initial spacing of live checkpoints, in records.
+    live_memory_budget
+        Bytes of V8 heap (per process) above which live checkpoints are thinned out; by default
+        half of ``max_memory``.
     """
 
     def __init__(
@@ -77,12 +114,20 @@ class ReplaySession:
         start: str | None = None,
         timeout_s: float = DEFAULT_TIMEOUT_S,
         max_memory: int = DEFAULT_MAX_MEMORY,
+        live_checkpoints: bool = True,
+        live_every: int = DEFAULT_LIVE_EVERY,
+        live_memory_budget: int | None = None,
     ) -> None:
         self.store = store
         self.resolver = resolver
         self.checkpoint_every = max(1, checkpoint_every)
         self.memory_budget = memory_budget
         self.use_reductions = use_reductions
+        self.live_checkpoints = live_checkpoints
+        self.live_every = max(1, live_every)
+        self.live_memory_budget = int(max_memory * LIVE_BUDGET_SHARE) if live_memory_budget is None else live_memory_budget
+        self._live: dict[int, LiveState] = {}  # the thinned grid
+        self._live_deploys: dict[int, LiveState] = {}  # after deploy records (replaying one replaces a process)
         self.host = HostProcess(store, resolver, timeout_s=timeout_s, max_memory=max_memory)
         self.records = store.records
         self._reduction_index = sorted(
@@ -206,6 +251,20 @@ class ReplaySession:
         return len(self._checkpoints)
 
     @property
+    def live_checkpoint_count(self) -> int:
+        """Live checkpoints still usable (the grid and those after deploys)."""
+        return sum(1 for live in (*self._live.values(), *self._live_deploys.values()) if live.valid)
+
+    @property
+    def live_heap_bytes(self) -> int:
+        """V8 heap in use (garbage not yet collected included) by the processes holding live
+        checkpoints and the current one."""
+        procs = {live.process for live in (*self._live.values(), *self._live_deploys.values()) if live.valid}
+        if self.host.process is not None:
+            procs.add(self.host.process)
+        return sum(p.heap_used() for p in procs)
+
+    @property
     def logs(self) -> list[tuple[int, str]]:
         """Console output of the apps (Elm ``Debug.log``), as ``(record index, line)``."""
         return self.host.logs
@@ -262,16 +321,32 @@ class ReplaySession:
         self._restore((index, snap))
         return index
 
-    def _best_start(self, index: int) -> tuple[int, Snapshot] | None:
-        """The closest known state at or before ``index`` if it beats continuing from here."""
+    def _live_at_or_before(self, index: int) -> tuple[int, LiveState] | None:
+        """The closest valid live checkpoint at or before ``index`` (forgetting dead ones)."""
+        while True:
+            best = max((i for i in (*self._live, *self._live_deploys) if i <= index), default=None)
+            if best is None:
+                return None
+            live = self._live.get(best) or self._live_deploys[best]
+            if live.valid:
+                return best, live
+            self._live = {i: c for i, c in self._live.items() if c.valid}
+            self._live_deploys = {i: c for i, c in self._live_deploys.items() if c.valid}
+
+    def _best_start(self, index: int) -> tuple[int, StartState] | None:
+        """The closest known state at or before ``index`` if it beats continuing from here; a
+        live checkpoint where it is as close as a serialized one (resuming it costs nothing)."""
         candidates = [i for i in (*self._checkpoints, *self._pinned) if i <= index]
         best = max(candidates, default=None)
         if self.use_reductions:
             k = bisect.bisect_right(self._reduction_index, index) - 1
             if k >= 0 and (best is None or self._reduction_index[k] > best):
                 best = self._reduction_index[k]
-        if self._pos != LOST and self._pos <= index and (best is None or best <= self._pos):
+        live = self._live_at_or_before(index)
+        if self._pos != LOST and self._pos <= index and (best is None or best <= self._pos) and (live is None or live[0] <= self._pos):
             return None  # continuing forward is at least as close
+        if live is not None and (best is None or live[0] >= best):
+            return live
         if best is None:
             return (BEFORE_FIRST, Snapshot(None, None))
         snap = self._checkpoints.get(best) or self._pinned.get(best)
@@ -287,21 +362,41 @@ class ReplaySession:
         start = self.first_index
         self._restore((start, self._pinned[start]) if start >= 0 else (BEFORE_FIRST, Snapshot(None, None)))
 
-    def _restore(self, start: tuple[int, Snapshot]) -> None:
-        index, snap = start
+    def _restore(self, start: tuple[int, StartState]) -> None:
+        index, state = start
         self._pos = LOST
-        self.host.restore(snap, record=self._record_or_none(index))
+        if isinstance(state, LiveState):
+            self.host.resume(state, record=self._record_or_none(index))
+        else:
+            self.host.restore(state, record=self._record_or_none(index))
         self._pos = index
 
     def _keep_checkpoint(self, index: int, state: Snapshot) -> None:
         self._checkpoints[index] = state
         while self.checkpoint_bytes > self.memory_budget and self._checkpoints:
-            # Thin out: keep every other checkpoint and double the spacing.
-            self.checkpoint_every *= 2
-            self._checkpoints = {i: s for i, s in self._checkpoints.items() if (i + 1) % self.checkpoint_every == 0}
+            self.checkpoint_every, self._checkpoints, _ = _thinned(self._checkpoints, self.checkpoint_every)
             if len(self._checkpoints) <= 1 and self.checkpoint_bytes > self.memory_budget:
                 self._checkpoints.clear()
                 break
+
+    def _wants_live(self, index: int) -> bool:
+        if not self.live_checkpoints or (index + 1) % self.live_every:
+            return False
+        live = self._live.get(index)
+        return live is None or not live.valid
+
+    def _keep_live(self, held: dict[int, LiveState]) -> None:
+        """Add live checkpoints made by the current process, then fit the V8 heap budget: thin
+        out when a full garbage collection does not bring the heap under it."""
+        self._live.update((i, live) for i, live in held.items() if live.valid)
+        proc = self.host.process
+        if not self._live or proc is None or proc.heap_used() <= self.live_memory_budget:
+            return
+        proc.collect_garbage()
+        while self._live and proc.heap_used() > self.live_memory_budget:
+            self.live_every, self._live, dropped = _thinned(self._live, self.live_every)
+            self.host.release(dropped)
+            proc.collect_garbage()
 
     def _wants_snapshot(self, index: int) -> bool:
         return (index + 1) % self.checkpoint_every == 0 and index not in self._checkpoints or (
@@ -395,12 +490,22 @@ class ReplaySession:
             if off >= 0 and self._wants_snapshot(i):
                 wanted[off] = i
         traced = {offset(i): i for i in range(first, last + 1) if offset(i) >= 0} if trace_states is not None else {}
+        held: dict[int, LiveState] = {}
         if self.host.process is None:
             responses: list[str | None] = [None] * len(items)
             states: dict[int, str] = {}
         else:
             offsets = sorted(set(wanted) | set(traced))
-            responses, states = self.host.run_app_events(items, responses=collect is not None, states_after=offsets)
+            hold_after: dict[int, LiveState] = {}
+            for i in self._live_candidates(first, last):
+                token = self.host.live_token() if offset(i) >= 0 else None
+                if token is not None:
+                    held[i] = hold_after[offset(i)] = token
+            responses, states = self.host.run_app_events(
+                items, responses=collect is not None, states_after=offsets, hold_after=hold_after or None
+            )
+        if held:
+            self._keep_live(held)
         for off, i in wanted.items():
             self._store_snapshot(i, Snapshot(self.host.app_config_hash, states.get(off)))
         if trace_states is not None:
@@ -416,6 +521,13 @@ class ReplaySession:
                     by_record[rec.index] = resp
                 collect.extend(by_record.get(self.records[i].index) for i in range(first, last + 1))
         self._pos = last
+
+    def _live_candidates(self, first: int, last: int) -> list[int]:
+        """Records in ``first .. last`` that want a live checkpoint."""
+        if not self.live_checkpoints:
+            return []
+        every = self.live_every
+        return [i for i in range(first + (every - 1 - first) % every, last + 1, every) if self._wants_live(i)]
 
     def _apply_one(self, index: int, collect: list[str | None] | None) -> None:
         rec = self.records[index]
@@ -436,5 +548,13 @@ class ReplaySession:
         if collect is not None:
             collect.append(None)
         self._pos = index
+        if self.live_checkpoints and rec.kind in (RecordKind.DEPLOY_INIT, RecordKind.DEPLOY_MIGRATE):
+            live = self.host.hold(record=rec)
+            if live is not None:
+                self._live_deploys[index] = live
+        elif self._wants_live(index):
+            live = self.host.hold(record=rec)
+            if live is not None:
+                self._keep_live({index: live})
         if self._wants_snapshot(index):
             self._store_snapshot(index, self.host.snapshot(record=rec))
