@@ -23,7 +23,8 @@
  * Value representation inside the ports (Elm values are immutable; the ports never mutate
  * a value after building it, so any reference to an old state stays valid):
  *   Int/Float -> number, String -> string, Bool -> boolean, List -> Array,
- *   Maybe a -> null (Nothing) or the value (Just; never nested), Dict -> Map, Set -> Set,
+ *   Maybe a -> null (Nothing) or the value (Just; never nested), Dict/Set -> persistent
+ *   AVL trees (see Dict and ElmSet below; never a JS Map/Set, which is copied on every update),
  *   records -> plain objects, custom type values -> {$: "TagName", a: [args...]},
  *   tuples -> arrays, Result -> {$: "Ok"|"Err", a: [v]}.
  */
@@ -81,52 +82,203 @@ var ElmPortLib = (function () {
     return a === b ? 0 : (a < b ? -1 : 1);
   }
 
-  function sortedKeys(keys) {
-    return keys.slice().sort(compareKeys);
+  // ------------------------------------------------------------------------------------
+  // Persistent ordered tree behind Dict and Set: an AVL tree ordered by compareKeys.  A node
+  // is never changed after construction; an update copies the O(log n) nodes on its path
+  // and shares all others, so every older Dict/Set (states kept as checkpoints) stays
+  // valid, as with elm/core's red-black tree.  The empty tree is null.
+
+  function Node(key, value, left, right) {
+    this.key = key;
+    this.value = value;
+    this.left = left;
+    this.right = right;
+    var hl = left === null ? 0 : left.height, hr = right === null ? 0 : right.height;
+    this.height = (hl > hr ? hl : hr) + 1;
+    this.size = (left === null ? 0 : left.size) + (right === null ? 0 : right.size) + 1;
+  }
+
+  function height(t) { return t === null ? 0 : t.height; }
+
+  /** A node for key/value over two subtrees whose heights differ by at most 2. */
+  function balance(key, value, left, right) {
+    var hl = height(left), hr = height(right);
+    if (hl > hr + 1) {
+      if (height(left.left) >= height(left.right)) {
+        return new Node(left.key, left.value, left.left, new Node(key, value, left.right, right));
+      }
+      var lr = left.right;
+      return new Node(lr.key, lr.value, new Node(left.key, left.value, left.left, lr.left),
+        new Node(key, value, lr.right, right));
+    }
+    if (hr > hl + 1) {
+      if (height(right.right) >= height(right.left)) {
+        return new Node(right.key, right.value, new Node(key, value, left, right.left), right.right);
+      }
+      var rl = right.left;
+      return new Node(rl.key, rl.value, new Node(key, value, left, rl.left),
+        new Node(right.key, right.value, rl.right, right.right));
+    }
+    return new Node(key, value, left, right);
+  }
+
+  /** The node with a key equal to `key`, or null. */
+  function treeFind(t, key) {
+    while (t !== null) {
+      var c = compareKeys(key, t.key);
+      if (c === 0) return t;
+      t = c < 0 ? t.left : t.right;
+    }
+    return null;
+  }
+
+  /** Insert or replace; like Elm's Dict.insert an equal key is replaced by the new one. */
+  function treeInsert(t, key, value) {
+    if (t === null) return new Node(key, value, null, null);
+    var c = compareKeys(key, t.key);
+    if (c < 0) return balance(t.key, t.value, treeInsert(t.left, key, value), t.right);
+    if (c > 0) return balance(t.key, t.value, t.left, treeInsert(t.right, key, value));
+    return new Node(key, value, t.left, t.right);
+  }
+
+  function treeMin(t) {
+    while (t.left !== null) t = t.left;
+    return t;
+  }
+
+  function treeRemoveMin(t) {
+    if (t.left === null) return t.right;
+    return balance(t.key, t.value, treeRemoveMin(t.left), t.right);
+  }
+
+  /** Remove `key`; the same tree when it is absent. */
+  function treeRemove(t, key) {
+    if (t === null) return null;
+    var c = compareKeys(key, t.key);
+    if (c < 0) {
+      var left = treeRemove(t.left, key);
+      return left === t.left ? t : balance(t.key, t.value, left, t.right);
+    }
+    if (c > 0) {
+      var right = treeRemove(t.right, key);
+      return right === t.right ? t : balance(t.key, t.value, t.left, right);
+    }
+    if (t.left === null) return t.right;
+    if (t.right === null) return t.left;
+    var successor = treeMin(t.right);
+    return balance(successor.key, successor.value, t.left, treeRemoveMin(t.right));
+  }
+
+  /** Calls f(node) in ascending key order. */
+  function treeForEach(t, f) {
+    while (t !== null) {
+      treeForEach(t.left, f);
+      f(t);
+      t = t.right;
+    }
+  }
+
+  /** Same shape, values f(key, value), f called in ascending key order. */
+  function treeMap(t, f) {
+    if (t === null) return null;
+    var left = treeMap(t.left, f);
+    var value = f(t.key, t.value);
+    return new Node(t.key, value, left, treeMap(t.right, f));
+  }
+
+  /** A balanced tree of keys[lo..hi) (strictly ascending), values[i] or null for sets. */
+  function treeFromSorted(keys, values, lo, hi) {
+    if (lo >= hi) return null;
+    var mid = (lo + hi) >>> 1;
+    return new Node(keys[mid], values === null ? null : values[mid],
+      treeFromSorted(keys, values, lo, mid), treeFromSorted(keys, values, mid + 1, hi));
+  }
+
+  function isStrictlyAscending(keys) {
+    for (var i = 1; i < keys.length; i++) if (compareKeys(keys[i - 1], keys[i]) >= 0) return false;
+    return true;
+  }
+
+  /** Fold insert over keys (later keys win); values null for sets.  Strictly ascending
+   * input -- every encoded Dict/Set -- is built directly, with the same contents. */
+  function treeFromList(keys, values) {
+    if (isStrictlyAscending(keys)) return treeFromSorted(keys, values, 0, keys.length);
+    var t = null;
+    for (var i = 0; i < keys.length; i++) t = treeInsert(t, keys[i], values === null ? null : values[i]);
+    return t;
   }
 
   // ------------------------------------------------------------------------------------
-  // Dict and Set (immutable by convention: every update returns a new Map/Set).
+  // Dict and Set: immutable wrappers around a tree root.
+
+  function ElmDict(root) { this.root = root; }
+  function ElmSetValue(root) { this.root = root; }
+
+  var emptyDict = new ElmDict(null);
+  var emptySet = new ElmSetValue(null);
+
+  function dictOf(root) { return root === null ? emptyDict : new ElmDict(root); }
+  function setOf(root) { return root === null ? emptySet : new ElmSetValue(root); }
 
   var Dict = {
-    empty: function () { return new Map(); },
+    empty: function () { return emptyDict; },
     /** Dict.fromList: later pairs win. */
     fromList: function (pairs) {
-      var m = new Map();
-      for (var i = 0; i < pairs.length; i++) m.set(pairs[i][0], pairs[i][1]);
-      return m;
+      var keys = new Array(pairs.length), values = new Array(pairs.length);
+      for (var i = 0; i < pairs.length; i++) { keys[i] = pairs[i][0]; values[i] = pairs[i][1]; }
+      return dictOf(treeFromList(keys, values));
     },
-    get: function (key, dict) { return dict.has(key) ? dict.get(key) : null; },
-    member: function (key, dict) { return dict.has(key); },
-    insert: function (key, value, dict) { var m = new Map(dict); m.set(key, value); return m; },
-    remove: function (key, dict) { var m = new Map(dict); m.delete(key); return m; },
+    /** Dict.get: the value, or null (Nothing). */
+    get: function (key, dict) {
+      var node = treeFind(dict.root, key);
+      return node === null ? null : node.value;
+    },
+    member: function (key, dict) { return treeFind(dict.root, key) !== null; },
+    insert: function (key, value, dict) { return new ElmDict(treeInsert(dict.root, key, value)); },
+    remove: function (key, dict) {
+      var root = treeRemove(dict.root, key);
+      return root === dict.root ? dict : dictOf(root);
+    },
     /** Dict.map: f(key, value), keys visited in ascending order. */
-    map: function (f, dict) {
-      var m = new Map();
-      var keys = sortedKeys(Array.from(dict.keys()));
-      for (var i = 0; i < keys.length; i++) m.set(keys[i], f(keys[i], dict.get(keys[i])));
-      return m;
+    map: function (f, dict) { return dictOf(treeMap(dict.root, f)); },
+    keys: function (dict) {
+      var out = [];
+      treeForEach(dict.root, function (node) { out.push(node.key); });
+      return out;
     },
-    keys: function (dict) { return sortedKeys(Array.from(dict.keys())); },
     values: function (dict) {
-      return Dict.keys(dict).map(function (k) { return dict.get(k); });
+      var out = [];
+      treeForEach(dict.root, function (node) { out.push(node.value); });
+      return out;
     },
     toList: function (dict) {
-      return Dict.keys(dict).map(function (k) { return [k, dict.get(k)]; });
+      var out = [];
+      treeForEach(dict.root, function (node) { out.push([node.key, node.value]); });
+      return out;
     },
-    size: function (dict) { return dict.size; }
+    size: function (dict) { return dict.root === null ? 0 : dict.root.size; }
   };
 
   var ElmSet = {
-    fromList: function (items) { return new Set(items); },
-    toList: function (set) { return sortedKeys(Array.from(set)); },
-    member: function (item, set) { return set.has(item); },
-    insert: function (item, set) { var s = new Set(set); s.add(item); return s; },
-    union: function (a, b) { var s = new Set(b); a.forEach(function (x) { s.add(x); }); return s; },
+    fromList: function (items) { return setOf(treeFromList(items, null)); },
+    toList: function (set) {
+      var out = [];
+      treeForEach(set.root, function (node) { out.push(node.key); });
+      return out;
+    },
+    member: function (item, set) { return treeFind(set.root, item) !== null; },
+    insert: function (item, set) { return new ElmSetValue(treeInsert(set.root, item, null)); },
+    /** Set.union: the elements of a inserted into b. */
+    union: function (a, b) {
+      var root = b.root;
+      treeForEach(a.root, function (node) { root = treeInsert(root, node.key, null); });
+      return setOf(root);
+    },
+    /** Set.diff: the elements of a not in b. */
     diff: function (a, b) {
-      var s = new Set();
-      a.forEach(function (x) { if (!b.has(x)) s.add(x); });
-      return s;
+      var kept = [];
+      treeForEach(a.root, function (node) { if (treeFind(b.root, node.key) === null) kept.push(node.key); });
+      return setOf(treeFromSorted(kept, null, 0, kept.length));
     }
   };
 
@@ -900,10 +1052,12 @@ var ElmPortLib = (function () {
 
     // --- helpers ---
     function requireUser(userId, state) {
-      return state.users.has(userId) ? Ok(state.users.get(userId)) : Err(404, "No user with id '" + userId + "'");
+      var user = Dict.get(userId, state.users);
+      return user !== null ? Ok(user) : Err(404, "No user with id '" + userId + "'");
     }
     function requireIssue(issueId, state) {
-      return state.issues.has(issueId) ? Ok(state.issues.get(issueId)) : Err(404, 'No issue #' + issueId);
+      var issue = Dict.get(issueId, state.issues);
+      return issue !== null ? Ok(issue) : Err(404, 'No issue #' + issueId);
     }
     function withIssue(issueId, issue, state) {
       return withFields(state, { issues: Dict.insert(issueId, issue, state.issues) });
@@ -921,7 +1075,7 @@ var ElmPortLib = (function () {
       var issues = Dict.values(state.issues);
       var statuses = issues.map(function (issue) { return statusName(issue.status); });
       function count(name) { return statuses.filter(function (s) { return s === name; }).length; }
-      var pairs = [['users', state.users.size], ['issues', state.issues.size], ['open', count('open')],
+      var pairs = [['users', Dict.size(state.users)], ['issues', Dict.size(state.issues)], ['open', count('open')],
         ['inProgress', count('inProgress')], ['closed', count('closed')]];
       if (features.priority) {
         pairs.push(['urgentOpen', issues.filter(function (issue) {
@@ -961,7 +1115,7 @@ var ElmPortLib = (function () {
       switch (request.op) {
         case 'addUser':
           if (isEmptyAfterTrim(request.userId)) return Err(400, 'userId must not be empty');
-          if (state.users.has(request.userId)) return Err(409, "User '" + request.userId + "' already exists");
+          if (Dict.member(request.userId, state.users)) return Err(409, "User '" + request.userId + "' already exists");
           var newUser = { displayName: request.displayName, email: request.email, joinedTimeMilli: now };
           if (features.roles) newUser.role = tag('Member');
           return Ok([withFields(state, { users: Dict.insert(request.userId, newUser, state.users) }),
@@ -977,7 +1131,7 @@ var ElmPortLib = (function () {
           return andThen(requireUser(request.userId, state), function (user) {
             var target = request.newUserId === null ? request.userId : request.newUserId;
             if (isEmptyAfterTrim(target)) return Err(400, 'userId must not be empty');
-            if (target !== request.userId && state.users.has(target)) return Err(409, "User '" + target + "' already exists");
+            if (target !== request.userId && Dict.member(target, state.users)) return Err(409, "User '" + target + "' already exists");
             var users = Dict.insert(target, withFields(user, { displayName: request.displayName }), Dict.remove(request.userId, state.users));
             var issues = Dict.map(function (_, issue) { return renameUserInIssue(request.userId, target, issue); }, state.issues);
             return Ok([withFields(state, { users: users, issues: issues }),

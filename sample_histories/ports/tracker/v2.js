@@ -24,7 +24,7 @@
             reporter: issue.reporter,
             assignee: issue.assignee,
             status: issue.status,
-            priority: issue.labels.has('urgent') ? L.tag('Urgent') : null,
+            priority: L.Set.member('urgent', issue.labels) ? L.tag('Urgent') : null,
             labels: issue.labels,
             comments: issue.comments,
             createdTimeMilli: issue.createdTimeMilli
