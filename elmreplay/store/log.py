@@ -15,6 +15,7 @@ invisible ones with the host's exact skip rule (§3.4).
 
 from __future__ import annotations
 
+import bisect
 import functools
 import gc
 import hashlib
@@ -26,7 +27,8 @@ from ..errors import BrokenParentChain, CorruptRecord, MissingComponent, RevertT
 from .componentstore import ComponentReader
 from .components import blob_hash
 from .files import FileSource, Segments, join
-from .records import ParsedRecord, Record, RecordKind, RecordLocation, parse_record
+from .records import ParsedRecord, Record, RecordLocation, parse_record
+from .recordtable import LAYOUT_CHAIN, LAYOUT_E0, LAYOUT_LITERAL, LiteralScan, RecordTable, scan_literal_log
 
 HEAD_HASH_FILE: Segments = ("composition-log-head-hash",)
 LITERAL_LOG_DIR: Segments = ("composition-log", "literal")
@@ -36,16 +38,13 @@ MAX_HEAD_FILE_BYTES = 1000  # the host's corruption check (2021-06-04)
 P = ParamSpec("P")
 T = TypeVar("T")
 
-LAYOUT_E0 = "jsonl-2020-04"
-LAYOUT_CHAIN = "head-hash-chain"
-LAYOUT_LITERAL = "literal-log"
 
 
 @dataclass
 class CompositionLog:
     """All records of a store in append order, with what was learned while reading them."""
 
-    records: list[Record]
+    records: RecordTable
     layouts: list[str]
     #: Bytes after the last LF of the newest log file (a torn append, ignored like the host).
     torn_tail: bytes = b""
@@ -62,12 +61,9 @@ class CompositionLog:
     #: mid-append and restarted in a later minute left them; it dropped them like any torn tail.
     older_torn_tails: list[tuple[str, int]] = field(default_factory=list)
 
-    def by_hash(self) -> dict[str, Record]:
-        return {r.hash: r for r in self.records}
-
     @property
-    def head(self) -> Record | None:
-        return self.records[-1] if self.records else None
+    def head_hash(self) -> str | None:
+        return self.records.hash(len(self.records) - 1) if len(self.records) else None
 
 
 def split_log_file(data: bytes) -> tuple[list[bytes], bytes]:
@@ -99,36 +95,21 @@ def _make_record(
 
 def read_literal_log(
     files: FileSource, stop: Stop | None = None, older_tails: list[tuple[str, int]] | None = None
-) -> tuple[list[Record], bytes, str | None]:
-    """Records of the E5+ literal log files in append order, and the newest file's torn tail.
+) -> tuple[LiteralScan, bytes, str | None]:
+    """Index the E5+ literal log files in append order; also the newest file's torn tail.
 
     Bytes after the last line feed of any file are dropped, as the host did (§3.4); those of
     older files are listed in ``older_tails``. With a lenient ``stop``, damage ends the reading
-    and the records before it are returned.
+    and the records before it are kept.
     """
-    records: list[Record] = []
+    scan = LiteralScan()
     tail, tail_file = b"", None
     try:
         paths = sorted(files.list_files(LITERAL_LOG_DIR))
-        for n, segs in enumerate(paths):
-            data = files.read(segs)
-            if data is None:
-                continue
-            p = join(segs)
-            lines, rest = split_log_file(data)
-            for i, line in enumerate(lines):
-                # Indexed as if no other layout came first (the usual case: then no re-indexing).
-                previous = records[-1].hash if records else None
-                location = RecordLocation(p, i + 1)
-                records.append(_make_record(line, blob_hash(line), location, LAYOUT_LITERAL, len(records), previous))
-            if rest and n != len(paths) - 1:
-                if older_tails is not None:
-                    older_tails.append((p, len(rest)))
-            elif rest:
-                tail, tail_file = rest, p
+        tail, tail_file = scan_literal_log(files, paths, older_tails if older_tails is not None else [], scan)
     except StoreError as e:
         (stop or Stop())(e)
-    return records, tail, tail_file
+    return scan, tail, tail_file
 
 
 def read_head_hash(files: FileSource) -> str | None:
@@ -243,20 +224,22 @@ def read_e0_log(files: FileSource) -> list[Record]:
     return records
 
 
-def mark_literal_reverts(records: list[Record], first_literal: int) -> list[Record]:
+def mark_literal_reverts(table: RecordTable, first_literal: int) -> None:
     """Apply the §3.4 skip rule (newest to oldest) to the literal-log records; the legacy chain
-    part keeps its own marks (a pending revert is not carried into it, as in the host)."""
-    out = list(records)
-    revert_to: str | None = None
-    for i in range(len(out) - 1, first_literal - 1, -1):
-        rec = out[i]
-        if revert_to is not None:
-            if rec.hash != revert_to:
-                out[i] = replace(rec, reverted=True)
-                continue
-            revert_to = None
-        revert_to = rec.revert_target
-    return out
+    part keeps its own marks (a pending revert is not carried into it, as in the host).
+
+    Walking down from the newest record, a revert hides every record down to its target; the
+    target's own revert (if any) applies next. Only revert records need looking at.
+    """
+    reverts = sorted(i for i in table.revert_targets if i >= first_literal)
+    k = len(reverts) - 1
+    while k >= 0:
+        r = reverts[k]
+        target = table.index_of_hash.get(table.revert_targets[r])
+        if target is None or target >= r or target < first_literal:
+            target = first_literal - 1  # no such record below: everything down to the chain is skipped
+        table.reverted[target + 1 : r] = b"\x01" * (r - target - 1)
+        k = bisect.bisect_right(reverts, target) - 1
 
 
 def _at_index(rec: Record, index: int) -> Record:
@@ -300,7 +283,7 @@ def read_composition_log(files: FileSource, components: ComponentReader, *, leni
     """
     stop = Stop(lenient)
     older_tails: list[tuple[str, int]] = []
-    literal, tail, tail_file = read_literal_log(files, stop, older_tails)
+    scan, tail, tail_file = read_literal_log(files, stop, older_tails)
     head: str | None = None
     try:
         head = read_head_hash(files)
@@ -314,10 +297,10 @@ def read_composition_log(files: FileSource, components: ComponentReader, *, leni
     if head is not None:
         chain, truncated, missing_reverted = read_chain(files, components, head, stop)
         layouts.append(LAYOUT_CHAIN)
-    if literal:
+    if scan.count:
         layouts.append(LAYOUT_LITERAL)
     e0: list[Record] = []
-    if head is None and not literal and stop.error is None:
+    if head is None and not scan.count and stop.error is None:
         e0 = read_e0_log(files)
         if e0:
             layouts.append(LAYOUT_E0)
@@ -326,22 +309,22 @@ def read_composition_log(files: FileSource, components: ComponentReader, *, leni
             ignored = sum(1 for s in files.list_files(LEGACY_LOG_DIR) if s[-1].endswith(".composition.jsonl"))
         except StoreError as e:  # the same damage the literal log reader met (lenient only)
             stop(e)
-    records = [r if r.index == i else _at_index(r, i) for i, r in enumerate(e0 + chain + literal)]
-    if records and records[0].parent_hash is not None and records[0].layout != LAYOUT_E0:
+    kept = [r if r.index == i else _at_index(r, i) for i, r in enumerate(e0 + chain)]
+    table = RecordTable(files, kept, scan)
+    if len(table) and table.parent_hash(0) is not None and table.layout(0) != LAYOUT_E0:
         truncated = True
     if truncated:
         # truncate-process-history deletes what restore does not need, reverted records and revert targets included
-        present = {r.hash for r in records}
-        missing_reverted += [r.hash for r in records if r.revert_target is not None and r.revert_target not in present]
+        missing_reverted += [table.hash(i) for i, t in sorted(table.revert_targets.items()) if t not in table.index_of_hash]
     for check in (_first_broken_parent, _first_unknown_revert_target):
-        bad = check(records, first_checked=len(e0) + len(chain), allow_missing=truncated)
+        bad = check(table, first_checked=len(kept), allow_missing=truncated)
         if bad is not None:
             stop(bad[1])
-            records = records[: bad[0]]
-    records = mark_literal_reverts(records, len(e0) + len(chain))
-    if not records and stop.error is None:
+            table.cut(bad[0])
+    mark_literal_reverts(table, len(kept))
+    if not len(table) and stop.error is None:
         _check_not_missing(files, stop)
-    return CompositionLog(records, layouts, tail, tail_file, truncated, missing_reverted, ignored, stop.error, older_tails)
+    return CompositionLog(table, layouts, tail, tail_file, truncated, missing_reverted, ignored, stop.error, older_tails)
 
 
 def _check_not_missing(files: FileSource, stop: Stop) -> None:
@@ -356,40 +339,41 @@ def _check_not_missing(files: FileSource, stop: Stop) -> None:
         )
 
 
-def _first_broken_parent(records: list[Record], *, first_checked: int, allow_missing: bool = False) -> tuple[int, StoreError] | None:
-    """Each literal-log record's parent must be the record appended before it."""
-    for i in range(max(first_checked, 1), len(records)):
-        rec, prev = records[i], records[i - 1]
-        if rec.parent_hash != prev.hash:
+def _first_broken_parent(table: RecordTable, *, first_checked: int, allow_missing: bool = False) -> tuple[int, StoreError] | None:
+    """Each literal-log record's parent must be the record appended before it. (Reading a
+    literal file already compared each parent with the line before; a record whose parent
+    differs is kept whole, so only kept records need a look.)"""
+    for i in table.kept_literal_indices():
+        if i < max(first_checked, 1):
+            continue
+        parent, previous = table.parent_hash(i), table.hash(i - 1)
+        if parent != previous:
+            location = table.location(i)
             return i, BrokenParentChain(
-                f"parentHashBase16 is {rec.parent_hash}, but the record before it is {prev.hash}",
-                path=rec.location.path,
-                line=rec.location.line,
-                record_hash=rec.hash,
+                f"parentHashBase16 is {parent}, but the record before it is {previous}",
+                path=location.path,
+                line=location.line,
+                record_hash=table.hash(i),
             )
     return None
 
 
 def _first_unknown_revert_target(
-    records: list[Record], *, first_checked: int = 0, allow_missing: bool = False
+    table: RecordTable, *, first_checked: int = 0, allow_missing: bool = False
 ) -> tuple[int, StoreError] | None:
     """A revert must name an earlier record; in a truncated history it may name a deleted one
     (but never a later one)."""
-    if all(r.revert_target is None for r in records):
-        return None  # the usual case: no sets of every hash to build
-    earlier: set[str] = set()
-    everywhere = {r.hash for r in records}
-    for i, rec in enumerate(records):
-        target = rec.revert_target
-        deleted = allow_missing and target not in everywhere
-        if target is not None and target not in earlier and not deleted:
+    index = table.index_of_hash
+    for i, target in sorted(table.revert_targets.items()):
+        at = index.get(target)
+        if (at is None and not allow_missing) or (at is not None and at >= i):
+            location = table.location(i)
             return i, RevertTargetUnknown(
                 f"RevertProcessTo names record {target}, which is not earlier in the history",
-                path=rec.location.path,
-                line=rec.location.line,
-                record_hash=rec.hash,
+                path=location.path,
+                line=location.line,
+                record_hash=table.hash(i),
             )
-        earlier.add(rec.hash)
     return None
 
 

@@ -6,8 +6,9 @@ import html
 import os
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Iterator
+from typing import Any, Iterator, Sequence
 
+import numpy as np
 import orjson
 import pandas as pd
 
@@ -17,6 +18,7 @@ from .componentstore import DEFLATED_DIRS, LITERAL_DIRS, PINE_VALUE_DIRS, Compon
 from .files import DirectoryFiles, FileSource
 from .log import LAYOUT_CHAIN, LAYOUT_E0, LAYOUT_LITERAL, CompositionLog, paused_gc, read_composition_log
 from .records import DEPLOY_KINDS, Record, RecordKind, ValueRef
+from .recordtable import KIND_ORDER, HashIndex, RecordTable, inline_event_texts
 from .reductions import Reduction, UsableReduction, list_reduction_hashes, load_usable, read_reduction
 from .trees import flatten_tree, name_encoding_of
 
@@ -54,29 +56,32 @@ _NO_EVENT_INFO: tuple[None, None, None, None, None] = (None, None, None, None, N
 
 
 def _event_fields(text: str | bytes) -> tuple[str | None, int | None, str | None, str | None, str | None]:
-    """:func:`describe_event_json` as a plain tuple (the events table's hot path)."""
+    """:func:`describe_event_json` as a plain tuple (the events table's hot path: exact type
+    checks, since orjson builds only plain dicts, lists, strs and ints)."""
     try:
         obj = orjson.loads(text)
     except orjson.JSONDecodeError:
         return _NO_EVENT_INFO
-    if not isinstance(obj, dict) or len(obj) != 1:
+    if type(obj) is not dict or len(obj) != 1:
         return _NO_EVENT_INFO
     ((event_type, body),) = obj.items()
-    if isinstance(body, list) and len(body) == 1:  # 2023+ tagged form {"Tag":[{…}]}
+    if type(body) is list and len(body) == 1:  # 2023+ tagged form {"Tag":[{…}]}
         body = body[0]
-    if not isinstance(body, dict):
+    if type(body) is not dict:
         return (event_type, None, None, None, None)
-    t = body.get("posixTimeMilli", body.get("currentPosixTimeMilli"))
-    request_value = body.get("request")
-    request: dict[str, Any] = request_value if isinstance(request_value, dict) else {}
+    t = body.get("posixTimeMilli")
+    if t is None:
+        t = body.get("currentPosixTimeMilli")
+    if type(t) is not int:  # (bool is not int here)
+        t = 0 if event_type in HTTP_EVENT_TYPES else None
+    request = body.get("request")
+    method = uri = None
+    if type(request) is dict:
+        method, uri = request.get("method"), request.get("uri")
+        method = method if type(method) is str else None
+        uri = uri if type(uri) is str else None
     req_id = body.get("httpRequestId")
-    return (
-        event_type,
-        t if isinstance(t, int) and not isinstance(t, bool) else (0 if event_type in HTTP_EVENT_TYPES else None),
-        request.get("method") if isinstance(request.get("method"), str) else None,
-        request.get("uri") if isinstance(request.get("uri"), str) else None,
-        req_id if isinstance(req_id, str) else None,
-    )
+    return (event_type, t, method, uri, req_id if type(req_id) is str else None)
 
 
 class Store:
@@ -113,8 +118,9 @@ class Store:
         return self.log.stopped
 
     @property
-    def records(self) -> list[Record]:
-        """Every record in append order (including reverted ones)."""
+    def records(self) -> RecordTable:
+        """Every record in append order (including reverted ones): a ``Sequence[Record]`` that
+        builds each record on demand, with column accessors for whole-history work."""
         return self.log.records
 
     def __len__(self) -> int:
@@ -127,15 +133,15 @@ class Store:
         except IndexError:
             raise IndexError(f"record index {index} out of range: the store has {len(self)} records") from None
 
-    @cached_property
-    def index_of_hash(self) -> dict[str, int]:
-        return {r.hash: r.index for r in self.log.records}
+    @property
+    def index_of_hash(self) -> HashIndex:
+        """Record hash -> append-order index (a read-only mapping)."""
+        return self.log.records.index_of_hash
 
     @property
     def head_hash(self) -> str | None:
         """Hash of the newest record (the parent of the next append)."""
-        head = self.log.head
-        return head.hash if head else None
+        return self.log.head_hash
 
     def value_bytes(self, ref: ValueRef, *, record: Record | None = None) -> bytes:
         """The bytes a ``ValueInFileStructure`` stands for (an inline string, or a blob component)."""
@@ -223,7 +229,7 @@ class Store:
         if LAYOUT_LITERAL in layouts:
             return "E5+ (2021-07-14+, literal log files" + (" over an E1-E4 head-hash chain)" if LAYOUT_CHAIN in layouts else ")")
         if LAYOUT_CHAIN in layouts:
-            if any(r.parsed.shape == "events" for r in self.log.records[-1:]):
+            if len(self.log.records) and self.log.records[-1].parsed.shape == "events":
                 return "E1 (2020-05-05, head-hash chain, 'events' records)"
             if "literal-element" in dirs or "deflated-literal-element" in dirs:
                 return "E4 (2021-02-14 .. 2021-07-13, head-hash chain)"
@@ -235,38 +241,78 @@ class Store:
     # --- pandas views ---------------------------------------------------------------------
 
     def iter_event_rows(self) -> Iterator[dict[str, Any]]:
+        """The rows of :meth:`events` as dicts (without ``time``), one record at a time."""
         names = [c for c in self.EVENT_COLUMNS if c != "time"]
-        for row in self._event_row_values():
-            yield dict(zip(names, row))
+        for i in range(len(self.log.records)):
+            yield dict(zip(names, self._event_row(i)))
 
-    def _event_row_values(self) -> Iterator[tuple[Any, ...]]:
-        """One tuple per record, in the order of ``EVENT_COLUMNS`` without ``time``."""
+    def _event_row(self, i: int) -> tuple[Any, ...]:
+        """One record's row, in the order of ``EVENT_COLUMNS`` without ``time``."""
+        rec = self.log.records[i]
+        info, size, config = self._event_info(rec)
+        return (
+            rec.index, rec.hash, rec.parent_hash, rec.kind.value, rec.reverted, rec.hash in set(self._reduction_hashes),
+            config, *info, size, rec.revert_target, len(rec.parsed.events), str(rec.location),
+        )  # fmt: skip
+
+    def _event_info(self, rec: Record) -> tuple[tuple[Any, ...], int | None, str | None]:
+        """Event fields, payload size and deployed app config of one record."""
+        ev = rec.parsed.events[0]
+        kind, value = ev.kind, ev.value
+        if kind is RecordKind.UPDATE and value is not None:
+            payload = value.literal_utf8.encode("utf-8") if value.literal_utf8 is not None else self.value_bytes(value, record=rec)
+            return _event_fields(payload), len(payload), None
+        if kind in DEPLOY_KINDS and value is not None:
+            return _NO_EVENT_INFO, None, value.hash_base16
+        if kind is RecordKind.SET_STATE and value is not None and value.literal_utf8 is not None:
+            return _NO_EVENT_INFO, len(value.literal_utf8.encode()), None
+        return _NO_EVENT_INFO, None, None
+
+    def _event_columns(self, stopped_at: list[int]) -> dict[str, Any]:
+        """The events table as columns. The plain inline app events of literal log files (nearly
+        every record of a big store) are read straight from the files; other records are built.
+        A :class:`StoreError` of an event component is raised with the rows before it in
+        ``stopped_at``."""
+        table = self.log.records
+        n = len(table)
+        info: list[tuple[Any, ...]] = [_NO_EVENT_INFO] * n
+        sizes: list[int | None] = [None] * n
+        configs: list[str | None] = [None] * n
+        counts = [1] * n
+        for i, lines in table.plain_runs(table.literal_start, n - 1):
+            texts = inline_event_texts(lines)
+            info[i : i + len(texts)] = [_event_fields(t) for t in texts]
+            sizes[i : i + len(texts)] = [len(t) if t.isascii() else len(t.encode("utf-8")) for t in texts]
+        for i in sorted(table.kept_indices()):
+            rec = table[i]
+            try:
+                info[i], sizes[i], configs[i] = self._event_info(rec)
+            except StoreError:
+                stopped_at.append(i)
+                raise
+            counts[i] = len(rec.parsed.events)
+        hashes = table.hashes()
         reductions = set(self._reduction_hashes)
-        update, set_state = RecordKind.UPDATE, RecordKind.SET_STATE
-        for rec in self.log.records:
-            parsed = rec.parsed
-            ev = parsed.events[0]
-            kind, value = ev.kind, ev.value
-            info: tuple[Any, ...] = _NO_EVENT_INFO
-            config: str | None = None
-            size: int | None = None
-            if kind is update and value is not None:
-                literal = value.literal_utf8
-                if literal is not None:  # inline (E5+): no bytes to make, ASCII length is the size
-                    info = _event_fields(literal)
-                    size = len(literal) if literal.isascii() else len(literal.encode("utf-8"))
-                else:
-                    payload = self.value_bytes(value, record=rec)
-                    info = _event_fields(payload)
-                    size = len(payload)
-            elif kind in DEPLOY_KINDS and value is not None:
-                config = value.hash_base16
-            elif kind is set_state and value is not None:
-                size = len(value.literal_utf8.encode()) if value.literal_utf8 is not None else None
-            yield (
-                rec.index, rec.hash, parsed.parent_hash, kind.value, rec.reverted, rec.hash in reductions, config,
-                *info, size, rec.revert_target, len(parsed.events), str(rec.location),
-            )  # fmt: skip
+        reverts = table.revert_targets
+        event_type, times, methods, uris, request_ids = (list(c) for c in zip(*info)) if n else ([], [], [], [], [])
+        return {
+            "index": np.arange(n, dtype=np.int64),
+            "record_hash": _strings(hashes),
+            "parent_hash": _strings(table.parent_hashes(hashes)),
+            "kind": _kind_names(table.kinds),
+            "reverted": np.frombuffer(bytes(table.reverted), dtype=np.uint8).astype(bool),
+            "has_reduction": np.array([h in reductions for h in hashes], dtype=bool) if reductions else np.zeros(n, bool),
+            "app_config_hash": _strings(configs),
+            "event_type": _strings(event_type),
+            "posix_time_milli": _int64_column(times),
+            "http_method": _strings(methods),
+            "http_uri": _strings(uris),
+            "http_request_id": _strings(request_ids),
+            "payload_size": _int64_column(sizes),
+            "revert_target": _strings([reverts.get(i) for i in range(n)] if reverts else [None] * n),
+            "event_count": np.array(counts, dtype=np.int64),
+            "location": _strings(table.locations()),
+        }
 
     EVENT_COLUMNS = (
         "index", "record_hash", "parent_hash", "kind", "reverted", "has_reduction", "app_config_hash",
@@ -289,21 +335,17 @@ class Store:
         whole log was read): ``error`` (class name), ``message``, ``path``, ``line``,
         ``record_hash`` and ``after`` (rows listed).
         """
-        rows: list[tuple[Any, ...]] = []
         stopped = self.log.stopped
-        names = [c for c in self.EVENT_COLUMNS if c != "time"]
-        try:
-            with paused_gc():  # every row lives on in the table: no collections to rescan them
-                rows.extend(self._event_row_values())
-        except StoreError as e:
-            if not (self.lenient if lenient is None else lenient):
-                raise
-            stopped = e  # an event component: earlier than any damage found in the log
-        with paused_gc():  # the table's objects are long-lived too
-            df = pd.DataFrame(rows, columns=names)
-            at = names.index("posix_time_milli")
-            df["posix_time_milli"] = pd.array([_int64_or_none(r[at]) for r in rows], dtype="Int64")
-        df["payload_size"] = df["payload_size"].astype("Int64")
+        stopped_at: list[int] = []
+        with paused_gc():  # every value lives on in the table: no collections to rescan them
+            try:
+                columns = self._event_columns(stopped_at)
+            except StoreError as e:
+                if not (self.lenient if lenient is None else lenient):
+                    raise
+                stopped = e  # an event component: earlier than any damage found in the log
+                columns = self._rows_before(stopped_at[0])
+            df = pd.DataFrame(columns)
         df.insert(
             list(df.columns).index("posix_time_milli") + 1,
             "time",
@@ -314,12 +356,24 @@ class Store:
         df.attrs["stopped"] = None if stopped is None else _stop_info(stopped, len(df))
         return df
 
+    def _rows_before(self, stop: int) -> dict[str, Any]:
+        """The events table's columns for records ``0 .. stop-1``, built record by record (a
+        lenient table that stopped at a damaged event component)."""
+        names = [c for c in self.EVENT_COLUMNS if c != "time"]
+        rows = [self._event_row(i) for i in range(stop)]
+        columns: dict[str, Any] = {name: list(col) for name, col in zip(names, zip(*rows))} if rows else {n: [] for n in names}
+        columns["posix_time_milli"] = _int64_column(columns["posix_time_milli"])
+        columns["payload_size"] = _int64_column(columns["payload_size"])
+        columns["reverted"] = np.array(columns["reverted"], dtype=bool)
+        columns["has_reduction"] = np.array(columns["has_reduction"], dtype=bool)
+        return columns
+
     def deployments(self) -> pd.DataFrame:
         """One row per deploy record: index, hash, mode (init/migrate), app config, reverted."""
         rows = []
-        for rec in self.log.records:
+        for rec in self._records_of_kinds(DEPLOY_KINDS):
             ev = rec.parsed.event
-            if ev.kind in DEPLOY_KINDS and ev.value is not None:
+            if ev.value is not None:
                 rows.append(
                     {
                         "index": rec.index,
@@ -330,6 +384,11 @@ class Store:
                     }
                 )
         return pd.DataFrame(rows, columns=["index", "record_hash", "mode", "app_config_hash", "reverted"])
+
+    def _records_of_kinds(self, kinds: tuple[RecordKind, ...]) -> list[Record]:
+        """The records whose (first) event is of one of ``kinds`` (found in the kind column)."""
+        table = self.log.records
+        return [table[i] for i in table.indices_not_of_kind(RecordKind.UPDATE) if table.kind(i) in kinds]
 
     def reductions(self, *, check_usable: bool = False) -> pd.DataFrame:
         """One row per reduction file: the record it follows (index, or missing), state and config.
@@ -361,13 +420,13 @@ class Store:
 
     def summary(self) -> dict[str, Any]:
         """A JSON-able summary: era, counts, head, deployments, torn tail, truncation."""
-        kinds: dict[str, int] = {}
-        for rec in self.log.records:
-            kinds[rec.kind.value] = kinds.get(rec.kind.value, 0) + 1
+        table = self.log.records
+        present = sorted((table.kinds.find(code), code) for code in range(len(KIND_ORDER)) if code in table.kinds)
+        kinds = {KIND_ORDER[code].value: table.kinds.count(code) for _, code in present}  # in order of first appearance
         deploys = [
             {"index": r.index, "record_hash": r.hash, "mode": "init" if r.kind is RecordKind.DEPLOY_INIT else "migrate",
              "app_config_hash": r.parsed.event.value.hash_base16 if r.parsed.event.value else None, "reverted": r.reverted}
-            for r in self.log.records if r.kind in DEPLOY_KINDS
+            for r in self._records_of_kinds(DEPLOY_KINDS)
         ]  # fmt: skip
         return {
             "store": self.name,
@@ -375,7 +434,7 @@ class Store:
             "layouts": self.log.layouts,
             "component_dirs": self.component_dirs,
             "record_count": len(self.log.records),
-            "reverted_count": sum(r.reverted for r in self.log.records),
+            "reverted_count": table.reverted.count(1),
             "kinds": kinds,
             "reduction_count": len(self._reduction_hashes),
             "head_hash": self.head_hash,
@@ -414,6 +473,43 @@ class Store:
         lines = self._summary_lines()
         items = "".join(f"<li>{html.escape(x.strip())}</li>" for x in lines[1:])
         return f"<div class='elmreplay-store'><b>{html.escape(lines[0])}</b><ul>{items}</ul></div>"
+
+
+def _strings(values: Sequence[str | None]) -> Any:
+    """A string column (pandas' default ``str`` dtype), built through Arrow directly: half
+    the time of letting pandas infer it from a million Python strings."""
+    try:
+        import pyarrow as pa
+    except ImportError:  # pragma: no cover - pandas infers the column itself
+        return values
+    return _from_arrow(pa.array(values, type=pa.large_string()))
+
+
+def _kind_names(codes: bytearray) -> Any:
+    """The ``kind`` column from the table's kind codes (a lookup, no string per row)."""
+    try:
+        import pyarrow as pa
+    except ImportError:  # pragma: no cover
+        return [KIND_ORDER[k].value for k in codes]
+    names = pa.array([k.value for k in KIND_ORDER], type=pa.large_string())
+    return _from_arrow(names.take(pa.array(np.frombuffer(bytes(codes), dtype=np.uint8))))
+
+
+def _from_arrow(strings: Any) -> Any:
+    """Arrow large strings as pandas' default string column, without a copy."""
+    try:
+        dtype = pd.StringDtype(storage="pyarrow", na_value=np.nan)
+        return pd.arrays.ArrowStringArray(strings, dtype=dtype)  # type: ignore[call-arg]  # (pandas 3 takes dtype)
+    except TypeError:  # pragma: no cover - older pandas: let it infer the column
+        return strings.to_pylist()
+
+
+def _int64_column(values: list[Any]) -> Any:
+    """A nullable Int64 column; a value beyond 64 bits has none (NA)."""
+    try:
+        return pd.array(values, dtype="Int64")
+    except (OverflowError, TypeError, ValueError):
+        return pd.array([_int64_or_none(v) for v in values], dtype="Int64")
 
 
 def _int64_or_none(value: Any) -> int | None:

@@ -195,12 +195,13 @@ class StoreWriter:
     @classmethod
     def continuing(cls, sink: FileSink, log: CompositionLog, *, era: WriterEra | None = None) -> StoreWriter:
         """A writer that appends after an existing history (used for projections)."""
-        head = log.head
-        literal = [r for r in log.records if r.layout == "literal-log"]
+        records = log.records
+        head = records[-1] if len(records) else None
+        literal = head is not None and head.layout == "literal-log"  # literal files continue a chain, never the reverse
         if era is None:
             shape_e1 = head is not None and head.parsed.shape == "events"
-            era = WriterEra.E5 if literal or not log.records else WriterEra.E1 if shape_e1 else WriterEra.E4
-        current = tuple(literal[-1].location.path.split("/")) if literal else None
+            era = WriterEra.E5 if literal or head is None else WriterEra.E1 if shape_e1 else WriterEra.E4
+        current = tuple(head.location.path.split("/")) if literal and head is not None else None
         return cls(sink, era, parent_hash=head.hash if head else None, current_log_file=current)
 
     # --- components ----------------------------------------------------------------------

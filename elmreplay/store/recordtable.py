@@ -1,0 +1,442 @@
+"""Every composition record of a store as compact columns, with records built on demand.
+
+A production store holds up to millions of records. Keeping a Python object per record (its
+bytes, parsed JSON and location) cost about 1.4 KB each and dominated the time to open a
+store. The table keeps per record only what the store layer checks and looks up: the 32-byte
+hash, the event kind, the reverted mark and, for records in literal log files, where the line
+starts. A :class:`Record` is rebuilt from the file when asked for (``table[i]``), so the table
+stays a ``Sequence[Record]`` for every consumer, while the hot paths (events table, replay
+payloads, seeks) read the columns directly.
+
+Records outside literal log files (the E0 JSON-lines log and the E1-E4 head-hash chain) and
+literal records of unusual shapes are kept whole: they are few in stores of any size, because
+the host wrote literal log files from 2021-07-14 on.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Iterator, Sequence, overload
+
+import numpy as np
+import orjson
+
+from ..errors import CorruptRecord, HashMismatch, StoreError
+from .files import FileSource, Segments, join
+from .records import Record, RecordKind, RecordLocation, parse_record
+
+LAYOUT_E0 = "jsonl-2020-04"
+LAYOUT_CHAIN = "head-hash-chain"
+LAYOUT_LITERAL = "literal-log"
+
+#: Kind codes of the ``kinds`` column: the position in :class:`RecordKind`'s declaration order.
+KIND_ORDER: tuple[RecordKind, ...] = tuple(RecordKind)
+KIND_CODE: dict[RecordKind, int] = {k: i for i, k in enumerate(KIND_ORDER)}
+UPDATE_CODE = KIND_CODE[RecordKind.UPDATE]
+assert UPDATE_CODE == 0, "a zeroed kinds column stands for plain app events"
+_UPDATE_NAME = RecordKind.UPDATE.value
+_HASH = 32
+#: Literal log files whose bytes are kept for building records on demand (the newest used).
+_CACHED_FILES = 4
+
+
+@dataclass
+class LiteralScan:
+    """What one pass over the literal log files found (see :func:`scan_literal_log`)."""
+
+    digests: bytearray = field(default_factory=bytearray)  # 32 bytes a record, append order
+    count: int = 0  # records read
+    paths: list[Segments] = field(default_factory=list)  # files that hold records, in order
+    file_starts: list[int] = field(default_factory=list)  # index of each file's first record
+    kept: dict[int, Record] = field(default_factory=dict)  # records of unusual shape
+    # (every other record is a plain inline app event: kind UPDATE)
+    revert_targets: dict[int, str] = field(default_factory=dict)
+    first_parent: str | None = None  # parent named by the first record
+
+
+def scan_literal_log(
+    files: FileSource, paths: Sequence[Segments], older_tails: list[tuple[str, int]], scan: LiteralScan
+) -> tuple[bytes, str | None]:
+    """Hash, parse and index every line of the literal log files (one tight pass).
+
+    Lines of the usual shape (an app event inline, naming the line before it as parent) take a
+    fast path that builds nothing; any other line goes through :func:`parse_record`, which also
+    names the file and line of any damage. Fills ``scan``; returns the newest file's torn
+    tail. Raises the first :class:`StoreError`; ``scan`` then holds the records before it.
+    """
+    sha256, loads, update = hashlib.sha256, orjson.loads, _UPDATE_NAME
+    tail, tail_file = b"", None
+    previous: str | None = scan.digests[-_HASH:].hex() if scan.count else None
+    for n, segs in enumerate(paths):
+        data = files.read(segs)
+        if data is None:
+            continue
+        lines = data.split(b"\n")
+        rest = lines.pop()
+        if lines:
+            scan.paths.append(segs)
+            scan.file_starts.append(scan.count)
+        hashes: list[str] = []  # this file's, in hex (packed into ``digests`` after it)
+        append = hashes.append
+        try:
+            for line in lines:
+                h = sha256(b"blob %d\x00" % len(line) + line).hexdigest()
+                try:
+                    obj = loads(line)
+                    ((name, body),) = obj["compositionEvent"].items()
+                    # (a body that is not an object raises TypeError; orjson builds exact types)
+                    if name == update and obj["parentHashBase16"] == previous and type(body["LiteralStringUtf8"]) is str and len(obj) == 2:
+                        append(h)
+                        previous = h
+                        continue
+                except (orjson.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError):
+                    pass
+                _slow_line(scan, segs, line, h, previous, scan.count + len(hashes))
+                append(h)
+                previous = h
+        finally:
+            scan.digests += bytes.fromhex("".join(hashes))
+            scan.count += len(hashes)
+        if rest and n != len(paths) - 1:
+            older_tails.append((join(segs), len(rest)))
+        elif rest:
+            tail, tail_file = rest, join(segs)
+    return tail, tail_file
+
+
+def _slow_line(scan: LiteralScan, segs: Segments, line: bytes, h: str, previous: str | None, index: int) -> None:
+    """Parse line ``index`` fully (raises :class:`CorruptRecord` naming it) and keep it."""
+    location = RecordLocation(join(segs), index - scan.file_starts[-1] + 1)
+    parsed = parse_record(line, location=location, record_hash=h, previous_hash=previous)
+    record = Record(index, h, line, parsed, location, LAYOUT_LITERAL)
+    scan.kept[index] = record  # rare (deploys, reverts, the first line...): kept, not parsed again
+    if record.revert_target is not None:
+        scan.revert_targets[index] = record.revert_target
+    if index == 0:
+        scan.first_parent = parsed.parent_hash
+
+
+class HashIndex:
+    """Record hash (hex) -> index, over the table's hash column (``dict``-like, read-only).
+
+    A dict of a million hex strings costs ~150 MB; this keeps the first 8 bytes of each hash
+    sorted (16 bytes a record) and confirms a match on the whole hash.
+    """
+
+    def __init__(self, digests: bytes | bytearray):
+        self._digests = bytes(digests)
+        n = len(digests) // _HASH
+        prefixes = np.frombuffer(self._digests, dtype=">u8").reshape(n, _HASH // 8)[:, 0] if n else np.zeros(0, ">u8")
+        self._order = np.argsort(prefixes, kind="stable")
+        self._sorted = prefixes[self._order]
+
+    def get(self, record_hash: object, default: int | None = None) -> int | None:
+        if not isinstance(record_hash, str) or len(record_hash) != 2 * _HASH:
+            return default
+        try:
+            digest = bytes.fromhex(record_hash)
+        except ValueError:
+            return default
+        prefix = np.array([int.from_bytes(digest[:8], "big")], dtype=">u8")
+        lo = int(np.searchsorted(self._sorted, prefix, side="left")[0])
+        hi = int(np.searchsorted(self._sorted, prefix, side="right")[0])
+        found = default
+        for k in range(lo, hi):  # the last occurrence wins, as in a dict built in order
+            i = int(self._order[k])
+            if self._digests[i * _HASH : (i + 1) * _HASH] == digest:
+                found = i if found is None or found == default else max(found, i)
+        return found
+
+    def __getitem__(self, record_hash: str) -> int:
+        i = self.get(record_hash)
+        if i is None:
+            raise KeyError(record_hash)
+        return i
+
+    def __contains__(self, record_hash: object) -> bool:
+        return self.get(record_hash) is not None
+
+    def __len__(self) -> int:
+        return len(self._digests) // _HASH
+
+
+class RecordTable(Sequence[Record]):
+    """Every record in append order, as columns; ``table[i]`` builds the :class:`Record`.
+
+    Records ``0 .. literal_start-1`` came from the E0 log or the head-hash chain and are kept
+    whole; records from ``literal_start`` on are lines of literal log files.
+    """
+
+    def __init__(self, files: FileSource, kept_records: Sequence[Record], scan: LiteralScan):
+        self._files = files
+        n_kept = len(kept_records)
+        self.literal_start = n_kept
+        self._kept: dict[int, Record] = {i: r for i, r in enumerate(kept_records)}
+        self._kept.update({n_kept + i: r for i, r in scan.kept.items()})
+        self._kept_literal = sorted(n_kept + i for i in scan.kept)
+        self.kinds = bytearray(KIND_CODE[r.kind] for r in kept_records) + bytearray(scan.count)  # UPDATE is 0
+        for i, r in scan.kept.items():
+            self.kinds[n_kept + i] = KIND_CODE[r.kind]
+        self.reverted = bytearray(1 if r.reverted else 0 for r in kept_records) + bytearray(scan.count)
+        self._digests = bytearray(b"".join(bytes.fromhex(r.hash) for r in kept_records))
+        self._digests += scan.digests
+        self._paths = scan.paths
+        self._file_starts = [n_kept + s for s in scan.file_starts]
+        self.revert_targets: dict[int, str] = {i: r.revert_target for i, r in enumerate(kept_records) if r.revert_target}
+        self.revert_targets.update({n_kept + i: t for i, t in scan.revert_targets.items()})
+        self._first_literal_parent = scan.first_parent
+        self._file_cache: OrderedDict[int, list[bytes]] = OrderedDict()
+        self._index: HashIndex | None = None
+        self.cut(len(self.kinds))  # a file whose first line was damaged holds no record
+
+    # --- columns --------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self.kinds)
+
+    def hash(self, i: int) -> str:
+        return self._digests[i * _HASH : (i + 1) * _HASH].hex()
+
+    def hashes(self) -> list[str]:
+        d = self._digests
+        return [d[k : k + _HASH].hex() for k in range(0, len(d), _HASH)]
+
+    def kind(self, i: int) -> RecordKind:
+        return KIND_ORDER[self.kinds[i]]
+
+    def parent_hash(self, i: int) -> str | None:
+        kept = self._kept.get(i)
+        if kept is not None:
+            return kept.parent_hash
+        if i == self.literal_start:
+            return self._first_literal_parent
+        return self.hash(i - 1)  # checked while reading: a literal record names the one before
+
+    def parent_hashes(self, hexes: list[str] | None = None) -> list[str | None]:
+        """Every record's parent; ``hexes``: :meth:`hashes`, when already at hand."""
+        hexes = self.hashes() if hexes is None else hexes
+        out: list[str | None] = [None, *hexes[:-1]] if hexes else []
+        for i in range(min(self.literal_start + 1, len(out))):
+            out[i] = self.parent_hash(i)
+        for i in self._kept:
+            out[i] = self._kept[i].parent_hash
+        return out
+
+    def layout(self, i: int) -> str:
+        kept = self._kept.get(i)
+        return kept.layout if kept is not None else LAYOUT_LITERAL
+
+    def location(self, i: int) -> RecordLocation:
+        kept = self._kept.get(i)
+        if kept is not None:
+            return kept.location
+        f = bisect.bisect_right(self._file_starts, i) - 1
+        return RecordLocation(join(self._paths[f]), i - self._file_starts[f] + 1)
+
+    def locations(self) -> list[str]:
+        """Every record's location as text (``file:line`` or the component file)."""
+        out = [str(self._kept[i].location) for i in range(self.literal_start)]
+        bounds = [*self._file_starts, len(self)]
+        for f, segs in enumerate(self._paths):
+            p = join(segs)
+            out.extend(f"{p}:{line}" for line in range(1, bounds[f + 1] - bounds[f] + 1))
+        for i, r in self._kept.items():
+            if i >= self.literal_start:
+                out[i] = str(r.location)
+        return out
+
+    def _kept_between(self, first: int, last: int) -> bool:
+        """Whether a literal record in ``first .. last`` is kept whole (not a plain event)."""
+        k = bisect.bisect_left(self._kept_literal, first)
+        return k < len(self._kept_literal) and self._kept_literal[k] <= last
+
+    def indices_not_of_kind(self, kind: RecordKind) -> list[int]:
+        """Indices of the records whose (first) event is of another kind, ascending."""
+        codes = np.frombuffer(bytes(self.kinds), dtype=np.uint8)
+        return [int(i) for i in np.flatnonzero(codes != KIND_CODE[kind])]
+
+    def view(self, first: int, last: int) -> RecordView:
+        """Records ``first .. last`` as a sequence that builds each only when asked for."""
+        return RecordView(self, first, last + 1)
+
+    def literal_files_from(self, first: int) -> list[tuple[str, int]]:
+        """``(file, first line)`` of the literal-file records from index ``first`` on: where to
+        cut the log to end it before record ``first``."""
+        first = max(first, self.literal_start)
+        out = []
+        for f, start in enumerate(self._file_starts):
+            end = self._file_starts[f + 1] if f + 1 < len(self._file_starts) else len(self)
+            if end > first:
+                out.append((join(self._paths[f]), max(first - start, 0) + 1))
+        return out
+
+    def kept_indices(self) -> list[int]:
+        """Indices of the records kept whole (every chain and E0 record, unusual literal ones)."""
+        return list(self._kept)
+
+    def kept_literal_indices(self) -> list[int]:
+        """Indices of the literal-file records kept whole (unusual shapes), ascending."""
+        return list(self._kept_literal)
+
+    def kept(self, i: int) -> Record | None:
+        """The record if it is kept whole (not a plain inline app event of a literal file)."""
+        return self._kept.get(i)
+
+    @property
+    def index_of_hash(self) -> HashIndex:
+        if self._index is None:
+            self._index = HashIndex(self._digests)
+        return self._index
+
+    # --- changes while reading the log -----------------------------------------------------
+
+    def cut(self, n: int) -> None:
+        """Keep only the first ``n`` records (lenient reading stopped at damage)."""
+        del self.kinds[n:], self.reverted[n:], self._digests[n * _HASH :]
+        while self._file_starts and self._file_starts[-1] >= n:
+            self._file_starts.pop()
+            self._paths.pop()
+        self._kept = {i: r for i, r in self._kept.items() if i < n}
+        self._kept_literal = [i for i in self._kept_literal if i < n]
+        self.revert_targets = {i: t for i, t in self.revert_targets.items() if i < n}
+        self._index = None
+
+    # --- records --------------------------------------------------------------------------
+
+    @overload
+    def __getitem__(self, i: int) -> Record: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[Record]: ...
+    def __getitem__(self, i: int | slice) -> Record | list[Record]:
+        if isinstance(i, slice):
+            return [self._record(k) for k in range(*i.indices(len(self)))]
+        n = len(self)
+        if i < 0:
+            i += n
+        if not 0 <= i < n:
+            raise IndexError(f"record index {i} out of range: the store has {n} records")
+        return self._record(i)
+
+    def __iter__(self) -> Iterator[Record]:
+        for i in range(len(self)):
+            yield self._record(i)
+
+    def __reversed__(self) -> Iterator[Record]:
+        for i in range(len(self) - 1, -1, -1):
+            yield self._record(i)
+
+    def _record(self, i: int) -> Record:
+        kept = self._kept.get(i)
+        if kept is not None:
+            reverted = bool(self.reverted[i])
+            if kept.index == i and kept.reverted == reverted:
+                return kept
+            return Record(i, kept.hash, kept.raw, kept.parsed, kept.location, kept.layout, reverted)
+        raw = self.raw(i)
+        h = self.hash(i)
+        location = self.location(i)
+        if hashlib.sha256(b"blob %d\x00%b" % (len(raw), raw)).hexdigest() != h:
+            raise HashMismatch(
+                f"The record changed since the store was opened: its bytes no longer hash to {h}",
+                path=location.path,
+                line=location.line,
+                record_hash=h,
+            )
+        parent = self.parent_hash(i)
+        parsed = parse_record(raw, location=location, record_hash=h, previous_hash=parent)
+        return Record(i, h, raw, parsed, location, LAYOUT_LITERAL, bool(self.reverted[i]))
+
+    def raw(self, i: int) -> bytes:
+        """The stored bytes of record ``i``."""
+        kept = self._kept.get(i)
+        if kept is not None:
+            return kept.raw
+        f = bisect.bisect_right(self._file_starts, i) - 1
+        lines = self._file_lines(f)
+        k = i - self._file_starts[f]
+        if k >= len(lines) - 1:  # the last item is what follows the last line feed
+            raise StoreError("Log file changed since the store was opened", path=join(self._paths[f]))
+        return lines[k]
+
+    def _file_lines(self, f: int) -> list[bytes]:
+        """The lines of literal log file ``f`` (and what follows its last line feed)."""
+        lines = self._file_cache.get(f)
+        if lines is None:
+            data = self._files.read(self._paths[f])
+            if data is None:
+                raise StoreError("Log file disappeared since the store was opened", path=join(self._paths[f]))
+            lines = self._file_cache[f] = data.split(b"\n")
+            while len(self._file_cache) > _CACHED_FILES:
+                self._file_cache.popitem(last=False)
+        else:
+            self._file_cache.move_to_end(f)
+        return lines
+
+    def plain_runs(self, first: int, last: int) -> Iterator[tuple[int, list[bytes]]]:
+        """``(index of the first, lines)`` of each run of plain inline app events in
+        ``first .. last`` (literal-file records not kept whole), file by file."""
+        first = max(first, self.literal_start)
+        bounds = [*self._file_starts, len(self)]
+        kept = self._kept_literal
+        f = bisect.bisect_right(self._file_starts, first) - 1
+        while 0 <= f < len(self._paths) and bounds[f] <= last and first <= last:
+            lo, hi = max(first, bounds[f]), min(last, bounds[f + 1] - 1)
+            lines, base = self._file_lines(f), bounds[f]
+            k = bisect.bisect_left(kept, lo)
+            while lo <= hi:
+                stop = min(hi + 1, kept[k] if k < len(kept) else hi + 1)
+                if stop > lo:
+                    yield lo, lines[lo - base : stop - base]
+                lo = stop + 1 if stop <= hi else stop  # step over the kept record
+                k += 1
+            f += 1
+
+    def inline_events(self, first: int, last: int) -> list[str] | None:
+        """The app event JSON of records ``first .. last`` when each is a plain inline app event
+        of a literal file (the usual case), else None. Reads the files, builds no records."""
+        if first < self.literal_start or self._kept_between(first, last):
+            return None
+        out: list[str] = []
+        for _, lines in self.plain_runs(first, last):
+            out.extend(inline_event_texts(lines))
+        return out if len(out) == last - first + 1 else None
+
+
+def inline_event_texts(lines: list[bytes]) -> list[str]:
+    """The app event JSON of plain inline app-event lines (read and checked when the store was
+    opened; a line that no longer has that shape means the file changed since)."""
+    loads, update = orjson.loads, _UPDATE_NAME
+    try:
+        return [loads(line)["compositionEvent"][update]["LiteralStringUtf8"] for line in lines]
+    except (orjson.JSONDecodeError, KeyError, TypeError) as e:
+        raise CorruptRecord(f"A composition log file changed since the store was opened ({e})") from None
+
+
+class RecordView(Sequence[Record]):
+    """A range of a :class:`RecordTable`, building records on demand (e.g. the owners of a run
+    of app events, needed only to name the record of an error or a log line)."""
+
+    def __init__(self, table: RecordTable, start: int, stop: int):
+        self._table, self._start, self._stop = table, start, max(start, stop)
+
+    def __len__(self) -> int:
+        return self._stop - self._start
+
+    @overload
+    def __getitem__(self, k: int) -> Record: ...
+    @overload
+    def __getitem__(self, k: slice) -> RecordView: ...
+    def __getitem__(self, k: int | slice) -> Record | RecordView:
+        if isinstance(k, slice):
+            lo, hi, step = k.indices(len(self))
+            if step != 1:
+                raise ValueError("a RecordView slices with step 1 only")
+            return RecordView(self._table, self._start + lo, self._start + hi)
+        if k < 0:
+            k += len(self)
+        if not 0 <= k < len(self):
+            raise IndexError(k)
+        return self._table[self._start + k]
