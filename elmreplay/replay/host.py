@@ -104,7 +104,7 @@ class AppEvents(Sequence[tuple[Record, str]]):
     million events must not allocate a million pairs (the garbage collector would then scan
     every record of the store again and again)."""
 
-    def __init__(self, payloads: list[str], records: list[Record]):
+    def __init__(self, payloads: list[str], records: Sequence[Record]):
         if len(payloads) != len(records):
             raise ValueError("AppEvents needs one record per event")
         self.payloads = payloads

@@ -18,7 +18,7 @@ from ..runtime.sources import RuntimeResolver
 from ..errors import UnsupportedStoreFeature
 from ..store.componentstore import ComponentReader
 from ..store.files import OverlayFiles
-from ..store.log import HEAD_HASH_FILE, LAYOUT_CHAIN, LAYOUT_E0, LAYOUT_LITERAL, CompositionLog, read_composition_log
+from ..store.log import HEAD_HASH_FILE, LAYOUT_CHAIN, LAYOUT_E0, CompositionLog, read_composition_log
 from ..store.records import RecordKind
 from ..store.store import Store
 from ..store.trees import TreeEncoding
@@ -76,10 +76,7 @@ def cut_after(store: Store, overlay: OverlayFiles, index: int) -> CompositionLog
     rec = store.records[index]
     if rec.layout == LAYOUT_E0:
         raise UnsupportedStoreFeature("Projecting a 2020-04 JSON-lines store at an earlier record is not supported")
-    later_literal = [r for r in store.records[index + 1 :] if r.layout == LAYOUT_LITERAL]
-    files_to_cut: dict[str, int] = {}
-    for r in later_literal:
-        files_to_cut.setdefault(r.location.path, r.location.line or 1)
+    files_to_cut = dict(store.records.literal_files_from(index + 1))
     for path, first_dropped_line in files_to_cut.items():
         segs = tuple(path.split("/"))
         if first_dropped_line == 1:
@@ -98,8 +95,9 @@ def cut_after(store: Store, overlay: OverlayFiles, index: int) -> CompositionLog
 
 def store_tree_encoding(store: Store) -> TreeEncoding | None:
     """The tree-name encoding of the newest deployed app config, if any."""
-    for rec in reversed(store.records):
-        ev = rec.parsed.event
+    table = store.records
+    for i in reversed(table.indices_not_of_kind(RecordKind.UPDATE)):
+        ev = table[i].parsed.event
         if ev.kind in (RecordKind.DEPLOY_INIT, RecordKind.DEPLOY_MIGRATE) and ev.value and ev.value.hash_base16:
             try:
                 return store.app_config(ev.value.hash_base16).name_encoding

@@ -134,14 +134,9 @@ class ReplaySession:
             store.index_of_hash[h] for h in store.reduction_hashes if h in store.index_of_hash
         )
         self._checkpoints: dict[int, Snapshot] = {}
-        # One pass over the records: revert targets, and the records that end runs of app events.
-        self._revert_targets: set[str] = set()
-        self._breaks: list[int] = []  # indices of records that are not app events
-        for i, r in enumerate(self.records):
-            if r.parsed.events[0].kind is not RecordKind.UPDATE:
-                self._breaks.append(i)
-                if r.revert_target:
-                    self._revert_targets.add(r.revert_target)
+        # From the store's columns: revert targets, and the records that end runs of app events.
+        self._revert_targets: set[str] = set(self.records.revert_targets.values())
+        self._breaks: list[int] = self.records.indices_not_of_kind(RecordKind.UPDATE)
         self._revert_target_indices = sorted(
             store.index_of_hash[h] for h in self._revert_targets if h in store.index_of_hash
         )
@@ -160,7 +155,7 @@ class ReplaySession:
                     event_index=0,
                     record_hash=self.records[0].hash,
                 )
-            self.first_index = self._start_from_reduction(self.records[oldest].hash)
+            self.first_index = self._start_from_reduction(self.records.hash(oldest))
 
     # --- public ---------------------------------------------------------------------------
 
@@ -351,7 +346,7 @@ class ReplaySession:
             return (BEFORE_FIRST, Snapshot(None, None))
         snap = self._checkpoints.get(best) or self._pinned.get(best)
         if snap is None:
-            red = self.store.usable_reduction(self.records[best].hash)
+            red = self.store.usable_reduction(self.records.hash(best))
             if red is None:  # not usable after all: fall back to the one before
                 self._reduction_index.remove(best)
                 return self._best_start(index)
@@ -400,11 +395,11 @@ class ReplaySession:
 
     def _wants_snapshot(self, index: int) -> bool:
         return (index + 1) % self.checkpoint_every == 0 and index not in self._checkpoints or (
-            self.records[index].hash in self._revert_targets and index not in self._pinned
+            self.records.hash(index) in self._revert_targets and index not in self._pinned
         )
 
     def _store_snapshot(self, index: int, snap: Snapshot) -> None:
-        if self.records[index].hash in self._revert_targets:
+        if self.records.hash(index) in self._revert_targets:
             self._pinned[index] = snap
         if (index + 1) % self.checkpoint_every == 0:
             self._keep_checkpoint(index, snap)
@@ -447,18 +442,14 @@ class ReplaySession:
         """The app events of records ``first .. last`` with the record of each, and the offset of
         each record's last event; None when every record holds exactly one event (offset =
         record index - first)."""
+        # Fast path: one event per record, inline in the record (literal log files, E5+), read
+        # from the log files without building the records (they are built only to name one).
+        inline = self.records.inline_events(first, last)
+        if inline is not None:
+            return AppEvents(inline, self.records.view(first, last)), None
         records = self.records[first : last + 1]
         payloads: list[str] = []
-        # Fast path: one event per record, inline in the record (literal log files, E5+).
-        for rec in records:
-            events = rec.parsed.events
-            value = events[0].value
-            if len(events) != 1 or value is None or value.literal_utf8 is None:
-                break
-            payloads.append(value.literal_utf8)
-        else:
-            return AppEvents(payloads, records), None
-        payloads, owners = [], []
+        owners: list[Record] = []
         last_offset: list[int] = []
         for rec in records:
             for payload in self.store.app_events(rec):
@@ -519,7 +510,7 @@ class ReplaySession:
                 by_record: dict[int, str | None] = {}
                 for (rec, _), resp in zip(items, responses or [None] * len(items)):
                     by_record[rec.index] = resp
-                collect.extend(by_record.get(self.records[i].index) for i in range(first, last + 1))
+                collect.extend(by_record.get(i) for i in range(first, last + 1))
         self._pos = last
 
     def _live_candidates(self, first: int, last: int) -> list[int]:
