@@ -219,11 +219,20 @@ class RecordTable(Sequence[Record]):
         """Every record's parent; ``hexes``: :meth:`hashes`, when already at hand."""
         hexes = self.hashes() if hexes is None else hexes
         out: list[str | None] = [None, *hexes[:-1]] if hexes else []
-        for i in range(min(self.literal_start + 1, len(out))):
-            out[i] = self.parent_hash(i)
-        for i in self._kept:
-            out[i] = self._kept[i].parent_hash
+        for i, parent in self.irregular_parents().items():
+            out[i] = parent
         return out
+
+    def irregular_parents(self) -> dict[int, str | None]:
+        """The parents that may not be the record before: of the first record, the first literal
+        record and every record kept whole (all others were checked to be the one before)."""
+        n = len(self)
+        firsts = {i: self.parent_hash(i) for i in range(min(self.literal_start + 1, n))}
+        return firsts | {i: r.parent_hash for i, r in self._kept.items()}
+
+    def digest_bytes(self) -> bytes:
+        """The hash column: 32 bytes a record, in append order."""
+        return bytes(self._digests)
 
     def layout(self, i: int) -> str:
         kept = self._kept.get(i)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import binascii
 import html
+from operator import itemgetter
 import os
 from dataclasses import dataclass
 from functools import cached_property
@@ -291,17 +293,22 @@ class Store:
                 stopped_at.append(i)
                 raise
             counts[i] = len(rec.parsed.events)
-        hashes = table.hashes()
-        reductions = set(self._reduction_hashes)
+        hashes, parents = _hash_columns(table)
+        has_reduction = np.zeros(n, dtype=bool)
+        for h in self._reduction_hashes:
+            at = table.index_of_hash.get(h)
+            if at is not None:
+                has_reduction[at] = True
         reverts = table.revert_targets
-        event_type, times, methods, uris, request_ids = (list(c) for c in zip(*info)) if n else ([], [], [], [], [])
+        # (one list per field: transposing with zip(*info) would pass a million arguments)
+        event_type, times, methods, uris, request_ids = (list(map(itemgetter(k), info)) for k in range(5))
         return {
             "index": np.arange(n, dtype=np.int64),
-            "record_hash": _strings(hashes),
-            "parent_hash": _strings(table.parent_hashes(hashes)),
+            "record_hash": hashes,
+            "parent_hash": parents,
             "kind": _kind_names(table.kinds),
             "reverted": np.frombuffer(bytes(table.reverted), dtype=np.uint8).astype(bool),
-            "has_reduction": np.array([h in reductions for h in hashes], dtype=bool) if reductions else np.zeros(n, bool),
+            "has_reduction": has_reduction,
             "app_config_hash": _strings(configs),
             "event_type": _strings(event_type),
             "posix_time_milli": _int64_column(times),
@@ -483,6 +490,27 @@ def _strings(values: Sequence[str | None]) -> Any:
     except ImportError:  # pragma: no cover - pandas infers the column itself
         return values
     return _from_arrow(pa.array(values, type=pa.large_string()))
+
+
+def _hash_columns(table: RecordTable) -> tuple[Any, Any]:
+    """The ``record_hash`` and ``parent_hash`` columns, hex-encoded in one call into Arrow
+    buffers (no Python string per row); a parent is the record before unless irregular."""
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+    except ImportError:  # pragma: no cover
+        hexes = table.hashes()
+        return hexes, table.parent_hashes(hexes)
+    n = len(table)
+    offsets = np.arange(0, 64 * (n + 1), 64, dtype=np.int64)
+    hashes = pa.LargeStringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(binascii.hexlify(table.digest_bytes())))
+    parents = pa.concat_arrays([pa.nulls(1, pa.large_string()), hashes.slice(0, n - 1)]) if n else hashes
+    irregular = sorted(table.irregular_parents().items())
+    if irregular:
+        mask = np.zeros(n, dtype=bool)
+        mask[[i for i, _ in irregular]] = True
+        parents = pc.replace_with_mask(parents, pa.array(mask), pa.array([p for _, p in irregular], type=pa.large_string()))
+    return _from_arrow(hashes), _from_arrow(parents)
 
 
 def _kind_names(codes: bytearray) -> Any:
