@@ -1,7 +1,8 @@
 """Seek latency: random ``ReplaySession.state_at`` on a big store.
 
-Two situations, each with the session's defaults (checkpoints every 1000 records, 256 MiB
-budget, stored reductions used as cold checkpoints):
+Two situations, each with the session's defaults (serialized checkpoints every 1000 records
+under a 256 MiB budget, live checkpoints held inside V8 every 50 records under half of the
+context's memory limit, stored reductions used as cold checkpoints):
 
 * **warm**: after one full replay from the first record (which lays down the in-memory
   checkpoints), what an interactive user scrubbing through the history sees;
@@ -9,7 +10,12 @@ budget, stored reductions used as cold checkpoints):
   checkpoints laid down by earlier seeks help).
 
 "Events replayed" counts the app events a seek actually ran inside V8 (from the host's
-batched event path), the measure of how far the nearest known state was.
+batched event path), the measure of how far the nearest known state was. "V8 heap" is the heap
+in use by the session's processes after the seeks (held live states plus garbage not yet
+collected).
+
+``run(..., live_checkpoints=False)`` measures the serialized tier alone (the numbers before live
+checkpoints existed).
 """
 
 from __future__ import annotations
@@ -67,6 +73,10 @@ def _seeks(session: ReplaySession, targets: list[int]) -> dict[str, Any]:
         "checkpoint_mb": session.checkpoint_bytes / 2**20,
         "budget_mb": session.memory_budget / 2**20,
         "within_budget": session.checkpoint_bytes <= session.memory_budget,
+        "live_checkpoints": session.live_checkpoint_count,
+        "live_every": session.live_every,
+        "v8_heap_mb": session.live_heap_bytes / 2**20,
+        "live_budget_mb": session.live_memory_budget / 2**20,
     }
 
 
@@ -78,9 +88,11 @@ def run(
     seed: int = 7,
     session: ReplaySession | None = None,
     store: Store | None = None,
+    live_checkpoints: bool = True,
 ) -> dict[str, Any]:
     """Warm and cold random seeks. ``session``: an already replayed session to seek in (it is
-    closed here), instead of replaying the store once more; ``store``: the opened store."""
+    closed here), instead of replaying the store once more; ``store``: the opened store;
+    ``live_checkpoints``: for the sessions made here."""
     if session is not None:
         store = session.store
     store = store or Store(DirectoryFiles(bench.path), name=bench.name)
@@ -88,13 +100,39 @@ def run(
     rng = random.Random(seed)
     out: dict[str, Any] = {"store": bench.name, "records": n}
     if session is None:
-        session = ReplaySession(store, bench.resolver(), use_reductions=False)  # a full replay: checkpoints everywhere
+        # a full replay: checkpoints everywhere
+        session = ReplaySession(store, bench.resolver(), use_reductions=False, live_checkpoints=live_checkpoints)
         t0 = time.perf_counter()
         session.replay_all()
         out["replay_all_s"] = time.perf_counter() - t0
     with session:
         out["state_mb"] = session.snapshot_at(n - 1).size / 2**20
         out["warm"] = _seeks(session, [rng.randrange(n) for _ in range(seeks)])
-    with ReplaySession(store, bench.resolver()) as cold:
+    with ReplaySession(store, bench.resolver(), live_checkpoints=live_checkpoints) as cold:
         out["cold"] = _seeks(cold, [rng.randrange(n) for _ in range(cold_seeks)])
     return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m bench.seek_bench DIR``: seeks in an already generated store (``DIR/store`` and
+    ``DIR/runtimes``, as ``bench.run`` leaves them), with and without live checkpoints."""
+    import argparse
+    import json
+    from pathlib import Path
+
+    from elmreplay.store.writer import WriterEra
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("dir", type=Path)
+    parser.add_argument("--seeks", type=int, default=200)
+    parser.add_argument("--cold-seeks", type=int, default=50)
+    parser.add_argument("--compare", action="store_true", help="first run without live checkpoints")
+    args = parser.parse_args(argv)
+    bench = BenchStore(args.dir.name, args.dir / "store", args.dir / "runtimes", 0, WriterEra.E5)
+    for live in ([False, True] if args.compare else [True]):
+        result = run(bench, seeks=args.seeks, cold_seeks=args.cold_seeks, live_checkpoints=live)
+        print(json.dumps({"live_checkpoints": live, **result}, indent=1))
+
+
+if __name__ == "__main__":
+    main()
