@@ -1,7 +1,7 @@
 """The port library's persistent ``Dict`` / ``Set`` (elm_port_lib.js) against a reference model.
 
 Random operation sequences run inside V8 in one call; every observation (lookups, toList,
-keys, values, size, the order ``Dict.map`` calls its function in) is compared with a Python
+keys, values, size, the order ``Dict.map`` / ``Dict.foldl`` visit keys in) is compared with a Python
 model whose keys are sorted like Elm's ``compare`` (numbers numerically, strings by UTF-16
 code units).  After each sequence every earlier version is listed again: an update must
 never change a dict or set that an older state still references.  The tree's AVL
@@ -52,6 +52,7 @@ function runDictOps(ops) {
       case 'remove': d = D.remove(op[1], d); break;
       case 'get': seen = D.get(op[1], d); break;
       case 'member': seen = D.member(op[1], d); break;
+      case 'foldl': seen = D.foldl(function (k, v, acc) { return acc.concat([[k, v]]); }, [], d); break;
       case 'fromList': d = D.fromList(op[1]); break;
       case 'map':
         var calls = [];
@@ -118,6 +119,7 @@ def dict_ops(keys: st.SearchStrategy[Any]) -> st.SearchStrategy[list[list[Any]]]
         st.tuples(st.just("remove"), keys),
         st.tuples(st.just("get"), keys),
         st.tuples(st.just("member"), keys),
+        st.tuples(st.just("foldl")),
         st.tuples(st.just("fromList"), st.lists(st.tuples(keys, values).map(list), max_size=12)),
         st.tuples(st.just("map")),
     )
@@ -137,6 +139,8 @@ def expected_dict_trace(ops: list[list[Any]]) -> list[list[Any]]:
             seen = model.get(op[1])
         elif op[0] == "member":
             seen = op[1] in model
+        elif op[0] == "foldl":
+            seen = sorted_items(model)
         elif op[0] == "fromList":
             model = {k: v for k, v in op[1]}  # later pairs win
         elif op[0] == "map":
