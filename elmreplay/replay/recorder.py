@@ -71,7 +71,6 @@ class Recorder:
     def __post_init__(self) -> None:
         self.directory = Path(self.directory)
         self.writer = StoreWriter(DirectorySink(self.directory), self.era, tree_encoding=self.tree_encoding)
-        self.files = DirectoryFiles(self.directory)
         self.live: HostProcess | None = None
         self._last_reduction_ms: int | None = None
         self._events_since_reduction = 0
@@ -79,7 +78,8 @@ class Recorder:
     # --- helpers -------------------------------------------------------------------------
 
     def _store(self) -> Store:
-        return Store(self.files, name=os.fspath(self.directory))
+        # A fresh view each time: the store grows, and an opened view assumes it does not.
+        return Store(DirectoryFiles(self.directory), name=os.fspath(self.directory))
 
     def app_config_hash(self, files: Mapping[str, bytes]) -> str:
         """The hash this recorder's era gives an app config."""

@@ -7,6 +7,7 @@ directory of a store: :class:`DirectoryFiles` only ever opens files with mode ``
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
@@ -55,24 +56,29 @@ class DirectoryFiles:
         self._root_text = os.fspath(path)
         self._real_root_text = os.path.realpath(path)
         self._real_dirs: dict[str, str] = {}
+        # Directories found missing: component lookups try up to four directories per hash
+        # (§2.5), most of which a store of a given era never had; each miss then costs a set
+        # lookup instead of an lstat and an open. (The store is a copy being inspected: a
+        # directory that appears after it was opened is not looked for again.)
+        self._missing_dirs: set[str] = set()
         self.max_file_bytes = max_file_bytes
 
     def _path(self, segments: Segments) -> str:
         for s in segments:
             if not s or s in (".", "..") or "/" in s or "\\" in s or "\x00" in s:
                 raise StoreError(f"Invalid path segment {s!r}", path=join(segments))
-        return os.path.join(self._root_text, *segments)
+        return os.sep.join((self._root_text, *segments))
 
-    def _check_inside(self, path: str, segments: Segments) -> None:
+    def _check_inside(self, path: str, segments: Segments, *, is_link: bool | None = None) -> None:
         """Refuse a path that resolves outside the store. Directories are resolved once and
-        cached; a file costs one ``lstat`` unless it is itself a link."""
+        cached; a file costs one ``lstat`` unless it is itself a link (or ``is_link`` says)."""
         parent = os.path.dirname(path)
         real_parent = self._real_dirs.get(parent)
         if real_parent is None:
             real_parent = self._real_dirs[parent] = os.path.realpath(parent)
         real = real_parent
         try:
-            if stat.S_ISLNK(os.lstat(path).st_mode):
+            if is_link if is_link is not None else stat.S_ISLNK(os.lstat(path).st_mode):
                 real = os.path.realpath(path)
         except OSError:
             pass  # missing: nothing to disclose
@@ -81,20 +87,34 @@ class DirectoryFiles:
 
     def read(self, segments: Segments) -> bytes | None:
         path = self._path(segments)
-        self._check_inside(path, segments)
+        parent = path.rpartition(os.sep)[0]
+        if parent in self._missing_dirs:
+            return None
+        self._check_inside(path, segments, is_link=False)  # the directories; the file itself below
         try:
-            # O_NONBLOCK: a FIFO planted in a damaged copy must not hang the reader.
-            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-            st = os.fstat(fd)
-            if not stat.S_ISREG(st.st_mode):
+            # O_NONBLOCK: a FIFO planted in a damaged copy must not hang the reader. O_NOFOLLOW:
+            # a link fails (ELOOP) and is checked before it is followed, no lstat for the rest.
+            try:
+                fd = os.open(path, _READ_FLAGS | _NOFOLLOW)
+            except OSError as e:
+                if e.errno != errno.ELOOP or not _NOFOLLOW:
+                    raise
+                self._check_inside(path, segments, is_link=True)
+                fd = os.open(path, _READ_FLAGS)
+            try:
+                st = os.fstat(fd)
+                if not stat.S_ISREG(st.st_mode):
+                    # A directory, FIFO or device where the store has a file: damage, not absence.
+                    raise UnsafePath("Not a regular file", path=join(segments))
+                # Read what the file holds (up to the limit, plus one byte to notice growth).
+                data = _read_all(fd, min(st.st_size, self.max_file_bytes) + 1)
+            finally:
                 os.close(fd)
-                # A directory, FIFO or device where the store has a file: damage, not absence.
-                raise UnsafePath("Not a regular file", path=join(segments))
-            with os.fdopen(fd, "rb") as f:
-                # Read what the file holds (up to the limit, plus one byte to notice growth):
-                # read(limit) would allocate the whole limit up front.
-                data = f.read(min(st.st_size, self.max_file_bytes) + 1)
-        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+        except FileNotFoundError:
+            if not os.path.isdir(parent):
+                self._missing_dirs.add(parent)
+            return None
+        except (NotADirectoryError, IsADirectoryError):
             return None
         except OSError as e:
             raise StoreError(f"Cannot read file: {e.strerror}", path=join(segments)) from None
@@ -186,6 +206,22 @@ class OverlayFiles:
         listed = set(self.base.list_files(directory)) - self._hidden
         listed.update(s for s in self._files if s[:n] == directory and len(s) > n)
         return list(listed)
+
+
+_READ_FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+def _read_all(fd: int, limit: int) -> bytes:
+    """Up to ``limit`` bytes from ``fd`` (a file may grow or shrink while read)."""
+    chunks = []
+    while limit > 0:
+        chunk = os.read(fd, limit)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        limit -= len(chunk)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def iter_sorted_by_segments(paths: Iterable[Segments]) -> list[Segments]:
