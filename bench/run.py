@@ -167,6 +167,8 @@ def run(mode: str, root: Path, *, parallel: bool = True) -> dict[str, Any]:
         "checkpoint_mb_counter": round(seek_counter["warm"]["checkpoint_mb"], 3),
         "checkpoint_mb_tracker": round(seek_tracker["warm"]["checkpoint_mb"], 1),
         "checkpoint_budget_mb": round(seek_tracker["warm"]["budget_mb"]),
+        "seek_tracker_live_checkpoints": seek_tracker["warm"]["live_checkpoints"],
+        "seek_tracker_v8_heap_mb": round(seek_tracker["warm"]["v8_heap_mb"]),
         "load_literal_vs_limit": round(load_literal["load_vs_limit"], 3),
         "load_chain_vs_limit": round(load_chain["load_vs_limit"], 3),
         "load_literal_vs_verified_limit": round(load_literal["load_vs_verified_limit"], 3),
@@ -212,7 +214,8 @@ def _print_seek(r: dict[str, Any]) -> None:
             f"max {s['max_s'] * 1000:.1f} ms (goal p95 <= 200 ms); events replayed per seek: mean "
             f"{s['events_replayed_mean']:.0f}, p95 {s['events_replayed_p95']:.0f}, max {s['events_replayed_max']}; "
             f"checkpoints {s['checkpoints']} every {s['checkpoint_every']} = {s['checkpoint_mb']:.2f} MiB "
-            f"of the {s['budget_mb']:.0f} MiB budget"
+            f"of the {s['budget_mb']:.0f} MiB budget; live checkpoints {s['live_checkpoints']} every "
+            f"{s['live_every']}, V8 heap {s['v8_heap_mb']:.0f} of {s['live_budget_mb']:.0f} MiB"
         )
 
 
