@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping, Sequence, overload
 
 from ..errors import AppError, CorruptTree, RestoreError, RuntimeUnavailable, StoreError
-from ..runtime.engine import DEFAULT_MAX_MEMORY, DEFAULT_TIMEOUT_S, AppProcess
+from ..runtime.engine import DEFAULT_MAX_MEMORY, DEFAULT_TIMEOUT_S, AppProcess, EncodedEvents
 from ..runtime.sources import RuntimeResolver
 from ..store.records import CompositionEvent, Record, RecordKind
 from ..store.store import Store
@@ -104,7 +104,7 @@ class AppEvents(Sequence[tuple[Record, str]]):
     million events must not allocate a million pairs (the garbage collector would then scan
     every record of the store again and again)."""
 
-    def __init__(self, payloads: list[str], records: Sequence[Record]):
+    def __init__(self, payloads: list[str] | EncodedEvents, records: Sequence[Record]):
         if len(payloads) != len(records):
             raise ValueError("AppEvents needs one record per event")
         self.payloads = payloads

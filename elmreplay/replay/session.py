@@ -26,7 +26,7 @@ from typing import Callable, TypeVar
 import pandas as pd
 
 from ..errors import RestoreError
-from ..runtime.engine import DEFAULT_MAX_MEMORY, DEFAULT_TIMEOUT_S
+from ..runtime.engine import DEFAULT_MAX_MEMORY, DEFAULT_TIMEOUT_S, EncodedEvents
 from ..runtime.sources import RuntimeResolver
 from ..store.records import Record, RecordKind
 from ..store.store import Store
@@ -38,6 +38,8 @@ DEFAULT_LIVE_EVERY = 50
 #: Share of a V8 context's memory limit that live checkpoints may fill (the rest is headroom for
 #: the app's own work, serializing a state included).
 LIVE_BUDGET_SHARE = 0.5
+#: With live checkpoints, serialized ones are at least one state's size / this many records apart.
+SERIALIZED_BYTES_PER_RECORD = 100
 #: Longest run of app events handed to the host at once (it batches them further).
 RUN_CHUNK = 8192
 #: Where the session stands before any record has been applied.
@@ -368,6 +370,12 @@ class ReplaySession:
 
     def _keep_checkpoint(self, index: int, state: Snapshot) -> None:
         self._checkpoints[index] = state
+        if self.live_checkpoints:
+            # Seeks start from live states; serialized ones are the fallback across processes.
+            # Spaced by state size, their serialization stays a small part of a replay (a 7 MB
+            # state every 1,000 records of a 75 us/event app would cost as much as the events).
+            while self.checkpoint_every * SERIALIZED_BYTES_PER_RECORD < state.size:
+                self.checkpoint_every, self._checkpoints, _ = _thinned(self._checkpoints, self.checkpoint_every)
         while self.checkpoint_bytes > self.memory_budget and self._checkpoints:
             self.checkpoint_every, self._checkpoints, _ = _thinned(self._checkpoints, self.checkpoint_every)
             if len(self._checkpoints) <= 1 and self.checkpoint_bytes > self.memory_budget:
@@ -444,9 +452,9 @@ class ReplaySession:
         record index - first)."""
         # Fast path: one event per record, inline in the record (literal log files, E5+), read
         # from the log files without building the records (they are built only to name one).
-        inline = self.records.inline_events(first, last)
+        inline = self.records.inline_event_tokens(first, last)
         if inline is not None:
-            return AppEvents(inline, self.records.view(first, last)), None
+            return AppEvents(EncodedEvents(inline), self.records.view(first, last)), None
         records = self.records[first : last + 1]
         payloads: list[str] = []
         owners: list[Record] = []
@@ -520,17 +528,35 @@ class ReplaySession:
         every = self.live_every
         return [i for i in range(first + (every - 1 - first) % every, last + 1, every) if self._wants_live(i)]
 
+    def _reverted_to_outside(self, rec: Record, target: str) -> tuple[int, Snapshot]:
+        """The state a revert returns to when its target is not replayed in this session: the
+        target's usable reduction, as the host would restore it."""
+        red = self.store.usable_reduction(target)
+        t = self.store.index_of_hash.get(target)
+        if red is None or t is None:
+            raise RestoreError(
+                f"Record #{rec.index} reverts to record {target}, which precedes the records this session "
+                f"replays (from #{self.first_index}) and has no usable reduction",
+                event_index=rec.index,
+                record_hash=rec.hash,
+            )
+        snap = Snapshot(red.app_config_hash, red.state_json.decode("utf-8", errors="replace"))
+        self._pinned[t] = snap
+        return t, snap
+
     def _apply_one(self, index: int, collect: list[str | None] | None) -> None:
         rec = self.records[index]
         result: Result | None = None
         if rec.kind is RecordKind.REVERT:
             target = rec.revert_target
             assert target is not None
-            t = self.store.index_of_hash[target]
-            snap = self._pinned.get(t)
-            if snap is None:
+            t = self.store.index_of_hash.get(target)
+            snap = self._pinned.get(t) if t is not None else None
+            if snap is None and t is not None and t >= max(self.first_index, 0):
                 snap = self.snapshot_at(t)
                 self._pinned[t] = snap
+            if snap is None or t is None:  # before this session's start (or truncated away)
+                t, snap = self._reverted_to_outside(rec, target)
             self._restore((t, snap))
         else:
             for ev in rec.parsed.events:

@@ -103,8 +103,9 @@ def verify(
 ) -> VerifyReport:
     """Replay from the first record (or the oldest usable reduction when the log was truncated)
     without using any other reduction, and compare the state after every reduced record."""
-    # One forward pass: states held for later seeks would only cost V8 heap.
+    # One forward pass: checkpoints for later seeks would only cost time and memory.
     session_kw.setdefault("live_checkpoints", False)
+    session_kw.setdefault("checkpoint_every", len(store.records) + 1)
     session = ReplaySession(store, resolver, use_reductions=False, **session_kw)
     try:
         report = VerifyReport(store.name, len(store.records), max(session.first_index, 0))

@@ -39,6 +39,11 @@ UPDATE_CODE = KIND_CODE[RecordKind.UPDATE]
 assert UPDATE_CODE == 0, "a zeroed kinds column stands for plain app events"
 _UPDATE_NAME = RecordKind.UPDATE.value
 _HASH = 32
+#: The host's layout of a plain app-event record line (Newtonsoft, declaration order).
+_CANONICAL_PARENT = b'{"parentHashBase16":"'
+_CANONICAL_EVENT = b'","compositionEvent":{"UpdateElmAppStateForEvent":{"LiteralStringUtf8":'
+_CANONICAL_HEAD = len(_CANONICAL_PARENT) + 64 + len(_CANONICAL_EVENT)
+_CANONICAL_TAIL = b"}}}"
 #: Literal log files whose bytes are kept for building records on demand (the newest used).
 _CACHED_FILES = 4
 
@@ -88,7 +93,13 @@ def scan_literal_log(
                     obj = loads(line)
                     ((name, body),) = obj["compositionEvent"].items()
                     # (a body that is not an object raises TypeError; orjson builds exact types)
-                    if name == update and obj["parentHashBase16"] == previous and type(body["LiteralStringUtf8"]) is str and len(obj) == 2:
+                    if (
+                    name == update
+                    and obj["parentHashBase16"] == previous
+                    and type(body["LiteralStringUtf8"]) is str
+                    and len(obj) == 2
+                    and len(body) == 1
+                ):
                         append(h)
                         previous = h
                         continue
@@ -127,9 +138,10 @@ class HashIndex:
     """
 
     def __init__(self, digests: bytes | bytearray):
-        self._digests = bytes(digests)
+        # Not copied: the table drops its index whenever it changes its hash column.
+        self._digests = digests
         n = len(digests) // _HASH
-        prefixes = np.frombuffer(self._digests, dtype=">u8").reshape(n, _HASH // 8)[:, 0] if n else np.zeros(0, ">u8")
+        prefixes = np.frombuffer(memoryview(digests), dtype=">u8").reshape(n, _HASH // 8)[:, 0] if n else np.zeros(0, ">u8")
         self._order = np.argsort(prefixes, kind="stable")
         self._sorted = prefixes[self._order]
 
@@ -402,6 +414,24 @@ class RecordTable(Sequence[Record]):
                 lo = stop + 1 if stop <= hi else stop  # step over the kept record
                 k += 1
             f += 1
+
+    def inline_event_tokens(self, first: int, last: int) -> list[bytes] | None:
+        """Like :meth:`inline_events`, but each event as the JSON string token it is inside its
+        line (no parsing): the lines of plain app events were checked to have exactly one key
+        at each level when the store was opened, so a line in the host's key order is
+        ``{"parentHashBase16":"<64>","compositionEvent":{"UpdateElmAppStateForEvent":
+        {"LiteralStringUtf8":<token>}}}``. Lines written otherwise are parsed and re-encoded."""
+        if first < self.literal_start or self._kept_between(first, last):
+            return None
+        out: list[bytes] = []
+        start, end = _CANONICAL_HEAD, -len(_CANONICAL_TAIL)
+        for _, lines in self.plain_runs(first, last):
+            for line in lines:
+                if line.startswith(_CANONICAL_PARENT) and line.startswith(_CANONICAL_EVENT, 85) and line.endswith(_CANONICAL_TAIL):
+                    out.append(line[start:end])
+                else:
+                    out.append(orjson.dumps(inline_event_texts([line])[0]))
+        return out if len(out) == last - first + 1 else None
 
     def inline_events(self, first: int, last: int) -> list[str] | None:
         """The app event JSON of records ``first .. last`` when each is a plain inline app event

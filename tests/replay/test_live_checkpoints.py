@@ -191,3 +191,21 @@ def test_a_failed_process_loses_its_holds_and_the_session_recovers(tmp_path: Pat
         assert session.state_at(15) == str(sum(range(1, 16)))
         assert session.live_checkpoint_count >= 1 and session.host.process is not proc
 
+
+
+def test_a_revert_to_before_the_start_restores_the_targets_reduction_or_says_why() -> None:
+    """Replaying from a reduction, a later revert may name a record before it (counter_admin:
+    the revert to #18): its state is then the target's usable reduction, or a RestoreError."""
+    store = elmreplay.open_store(str(SAMPLES / "counter_admin" / "store"))
+    reverts = {i: store.index_of_hash[t] for i, t in store.records.revert_targets.items()}
+    reduced = sorted(store.index_of_hash[h] for h in store.reduction_hashes)
+    cases = [(r, i, t) for i, t in reverts.items() for r in reduced if t < r < i]
+    assert cases, "the sample has a revert to before one of its reductions"
+    with elmreplay.replay(store, use_reductions=False, live_checkpoints=False) as straight:
+        for start, revert, target in cases:
+            with elmreplay.replay(store, start=store.records[start].hash) as session:
+                if store.usable_reduction(store.records[target].hash) is None:
+                    with pytest.raises(elmreplay.errors.RestoreError, match=f"#{revert} reverts to record"):
+                        session.state_at(revert)
+                else:
+                    assert session.state_at(revert) == straight.state_at(revert)

@@ -124,3 +124,23 @@ def test_a_record_changed_after_opening_is_a_hash_mismatch(tmp_path: Path) -> No
     with pytest.raises(HashMismatch) as e:
         store.records[5]
     assert store.records.hash(5) in str(e.value) and e.value.line == 6  # the deploy is line 1
+
+
+def test_event_tokens_are_the_event_strings_in_json_also_for_lines_in_another_layout(tmp_path: Path) -> None:
+    _mixed_store(tmp_path)
+    last_file = sorted(p for p in (tmp_path / "composition-log" / "literal").rglob("*") if p.is_file())[-1]
+    lines = last_file.read_bytes().split(b"\n")
+    # The newest record written with spaces and its keys in another order: same JSON, other bytes.
+    obj = json.loads(lines[-2])
+    lines[-2] = json.dumps({"compositionEvent": obj["compositionEvent"], "parentHashBase16": obj["parentHashBase16"]}, indent=1).replace("\n", " ").encode()
+    os.chmod(last_file, 0o644)
+    last_file.write_bytes(b"\n".join(lines))
+    store = open_store(tmp_path)
+    table = store.records
+    last = len(table) - 1
+    first = table.indices_not_of_kind(RecordKind.UPDATE)[-1] + 1
+    tokens = table.inline_event_tokens(first, last)
+    assert tokens is not None and len(tokens) == last - first + 1
+    assert [json.loads(t) for t in tokens] == [store.event_json(i) for i in range(first, last + 1)] == table.inline_events(first, last)
+    assert tokens[-1] != lines[-2][-len(tokens[-1]) - 3 : -3] or b" " not in lines[-2]  # the re-encoded one
+    assert table.inline_event_tokens(0, last) is None  # the deploy is not an app event
