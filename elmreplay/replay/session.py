@@ -20,6 +20,7 @@ from); verification turns that off to replay everything.
 from __future__ import annotations
 
 import bisect
+import time
 from dataclasses import dataclass
 from typing import Callable, TypeVar
 
@@ -38,6 +39,11 @@ DEFAULT_LIVE_EVERY = 50
 #: Share of a V8 context's memory limit that live checkpoints may fill (the rest is headroom for
 #: the app's own work, serializing a state included).
 LIVE_BUDGET_SHARE = 0.5
+#: Replaying from the nearest live checkpoint should take about this long at most.
+LIVE_REPLAY_TARGET_S = 0.02
+#: Widest adaptive live spacing, and the fewest events a run needs to measure the app's speed.
+MAX_LIVE_EVERY = 1 << 16
+LIVE_ADAPT_MIN_EVENTS = 200
 #: With live checkpoints, serialized ones are at least one state's size / this many records apart.
 SERIALIZED_BYTES_PER_RECORD = 100
 #: Longest run of app events handed to the host at once (it batches them further).
@@ -99,7 +105,10 @@ class ReplaySession:
     live_checkpoints
         Also hold the live state inside V8 every ``live_every`` records and after every deploy.
     live_every
-        Initial spacing of live checkpoints, in records.
+        Spacing of live checkpoints, in records. By default (None) it starts at 50 and widens
+        (doubling) while replaying that many events takes under ``LIVE_REPLAY_TARGET_S`` at
+        the app's measured speed: holding states costs the V8 garbage collector, and a fast
+        app needs few of them for quick seeks.
     live_memory_budget
         Bytes of V8 heap (per process) above which live checkpoints are thinned out; by default
         half of ``max_memory``.
@@ -117,7 +126,7 @@ class ReplaySession:
         timeout_s: float = DEFAULT_TIMEOUT_S,
         max_memory: int = DEFAULT_MAX_MEMORY,
         live_checkpoints: bool = True,
-        live_every: int = DEFAULT_LIVE_EVERY,
+        live_every: int | None = None,
         live_memory_budget: int | None = None,
     ) -> None:
         self.store = store
@@ -126,7 +135,9 @@ class ReplaySession:
         self.memory_budget = memory_budget
         self.use_reductions = use_reductions
         self.live_checkpoints = live_checkpoints
-        self.live_every = max(1, live_every)
+        self.live_every = DEFAULT_LIVE_EVERY if live_every is None else max(1, live_every)
+        self._adapt_live_every = live_every is None
+        self._live_min_every = self.live_every  # raised when the heap budget thins them out
         self.live_memory_budget = int(max_memory * LIVE_BUDGET_SHARE) if live_memory_budget is None else live_memory_budget
         self._live: dict[int, LiveState] = {}  # the thinned grid
         self._live_deploys: dict[int, LiveState] = {}  # after deploy records (replaying one replaces a process)
@@ -382,6 +393,16 @@ class ReplaySession:
                 self._checkpoints.clear()
                 break
 
+    def _fit_live_every(self, seconds_per_event: float, events: int) -> None:
+        """Space live checkpoints as widely as a quick seek allows at the app's current speed
+        (see ``live_every``), never closer than the heap budget's thinning left them."""
+        if not self._adapt_live_every or events < LIVE_ADAPT_MIN_EVENTS:
+            return
+        every = self._live_min_every
+        while every < MAX_LIVE_EVERY and 2 * every * seconds_per_event <= LIVE_REPLAY_TARGET_S:
+            every *= 2
+        self.live_every = every
+
     def _wants_live(self, index: int) -> bool:
         if not self.live_checkpoints or (index + 1) % self.live_every:
             return False
@@ -398,6 +419,7 @@ class ReplaySession:
         proc.collect_garbage()
         while self._live and proc.heap_used() > self.live_memory_budget:
             self.live_every, self._live, dropped = _thinned(self._live, self.live_every)
+            self._live_min_every = self.live_every
             self.host.release(dropped)
             proc.collect_garbage()
 
@@ -500,9 +522,11 @@ class ReplaySession:
                 token = self.host.live_token() if offset(i) >= 0 else None
                 if token is not None:
                     held[i] = hold_after[offset(i)] = token
+            started = time.perf_counter()
             responses, states = self.host.run_app_events(
                 items, responses=collect is not None, states_after=offsets, hold_after=hold_after or None
             )
+            self._fit_live_every((time.perf_counter() - started) / len(items) if items else 0.0, len(items))
         if held:
             self._keep_live(held)
         for off, i in wanted.items():

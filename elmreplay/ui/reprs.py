@@ -65,6 +65,9 @@ def session_lines(session: ReplaySession) -> list[str]:
         f"  app config: {session.host.app_config_hash or '-'}",
         f"  checkpoints: {session.checkpoint_count} every {session.checkpoint_every} records "
         f"({session.checkpoint_bytes} bytes of {session.memory_budget})",
+        f"  live states held in V8: {session.live_checkpoint_count} every {session.live_every} records"
+        if session.live_checkpoints
+        else "  live states held in V8: off",
         f"  stored reductions as starting points: {'yes' if session.use_reductions else 'no'}",
     ]
     if session.first_index > 0:
