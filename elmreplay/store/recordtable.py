@@ -3,10 +3,11 @@
 A production store holds up to millions of records. Keeping a Python object per record (its
 bytes, parsed JSON and location) cost about 1.4 KB each and dominated the time to open a
 store. The table keeps per record only what the store layer checks and looks up: the 32-byte
-hash, the event kind, the reverted mark and, for records in literal log files, where the line
-starts. A :class:`Record` is rebuilt from the file when asked for (``table[i]``), so the table
-stays a ``Sequence[Record]`` for every consumer, while the hot paths (events table, replay
-payloads, seeks) read the columns directly.
+hash, the event kind and the reverted mark (34 bytes; the log file of each record follows from
+the index of each file's first record). A :class:`Record` is rebuilt from its line when asked
+for (``table[i]``, its hash checked again), so the table stays a ``Sequence[Record]`` for every
+consumer, while the hot paths (events table, replay batches, seeks) read the columns and the
+lines directly.
 
 Records outside literal log files (the E0 JSON-lines log and the E1-E4 head-hash chain) and
 literal records of unusual shapes are kept whole: they are few in stores of any size, because
