@@ -425,13 +425,14 @@ class RecordTable(Sequence[Record]):
         if first < self.literal_start or self._kept_between(first, last):
             return None
         out: list[bytes] = []
-        start, end = _CANONICAL_HEAD, -len(_CANONICAL_TAIL)
+        head, tail, parent, event = _CANONICAL_HEAD, -len(_CANONICAL_TAIL), _CANONICAL_PARENT, _CANONICAL_EVENT
         for _, lines in self.plain_runs(first, last):
-            for line in lines:
-                if line.startswith(_CANONICAL_PARENT) and line.startswith(_CANONICAL_EVENT, 85) and line.endswith(_CANONICAL_TAIL):
-                    out.append(line[start:end])
-                else:
-                    out.append(orjson.dumps(inline_event_texts([line])[0]))
+            out += [
+                line[head:tail]
+                if line.startswith(parent) and line.startswith(event, 85) and line.endswith(_CANONICAL_TAIL)
+                else orjson.dumps(inline_event_texts([line])[0])
+                for line in lines
+            ]
         return out if len(out) == last - first + 1 else None
 
     def inline_events(self, first: int, last: int) -> list[str] | None:
