@@ -94,7 +94,8 @@ class ReplaySession:
     resolver
         Where the apps' JavaScript comes from.
     checkpoint_every
-        Initial spacing of in-memory checkpoints, in records.
+        Initial spacing of serialized checkpoints, in records. By default (None) 1,000, widened
+        with live checkpoints on to at least a state's size / ``SERIALIZED_BYTES_PER_RECORD``.
     memory_budget
         Bytes of serialized states the checkpoints may hold.
     use_reductions
@@ -119,7 +120,7 @@ class ReplaySession:
         store: Store,
         resolver: RuntimeResolver,
         *,
-        checkpoint_every: int = DEFAULT_CHECKPOINT_EVERY,
+        checkpoint_every: int | None = None,
         memory_budget: int = DEFAULT_MEMORY_BUDGET,
         use_reductions: bool = True,
         start: str | None = None,
@@ -131,7 +132,8 @@ class ReplaySession:
     ) -> None:
         self.store = store
         self.resolver = resolver
-        self.checkpoint_every = max(1, checkpoint_every)
+        self.checkpoint_every = DEFAULT_CHECKPOINT_EVERY if checkpoint_every is None else max(1, checkpoint_every)
+        self._space_by_size = checkpoint_every is None and live_checkpoints
         self.memory_budget = memory_budget
         self.use_reductions = use_reductions
         self.live_checkpoints = live_checkpoints
@@ -381,7 +383,7 @@ class ReplaySession:
 
     def _keep_checkpoint(self, index: int, state: Snapshot) -> None:
         self._checkpoints[index] = state
-        if self.live_checkpoints:
+        if self._space_by_size:
             # Seeks start from live states; serialized ones are the fallback across processes.
             # Spaced by state size, their serialization stays a small part of a replay (a 7 MB
             # state every 1,000 records of a 75 us/event app would cost as much as the events).
