@@ -20,7 +20,7 @@ import bisect
 import hashlib
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Iterator, Sequence, overload
+from typing import Iterator, Mapping, Sequence, overload
 
 import numpy as np
 import orjson
@@ -131,8 +131,8 @@ def _slow_line(scan: LiteralScan, segs: Segments, line: bytes, h: str, previous:
         scan.first_parent = parsed.parent_hash
 
 
-class HashIndex:
-    """Record hash (hex) -> index, over the table's hash column (``dict``-like, read-only).
+class HashIndex(Mapping[str, int]):
+    """Record hash (hex) -> index, over the table's hash column (a read-only mapping).
 
     A dict of a million hex strings costs ~150 MB; this keeps the first 8 bytes of each hash
     sorted (16 bytes a record) and confirms a match on the whole hash.
@@ -146,31 +146,36 @@ class HashIndex:
         self._order = np.argsort(prefixes, kind="stable")
         self._sorted = prefixes[self._order]
 
-    def get(self, record_hash: object, default: int | None = None) -> int | None:
+    def _find(self, record_hash: object) -> int | None:
         if not isinstance(record_hash, str) or len(record_hash) != 2 * _HASH:
-            return default
+            return None
         try:
             digest = bytes.fromhex(record_hash)
         except ValueError:
-            return default
+            return None
         prefix = np.array([int.from_bytes(digest[:8], "big")], dtype=">u8")
         lo = int(np.searchsorted(self._sorted, prefix, side="left")[0])
         hi = int(np.searchsorted(self._sorted, prefix, side="right")[0])
-        found = default
+        found = -1
         for k in range(lo, hi):  # the last occurrence wins, as in a dict built in order
             i = int(self._order[k])
             if self._digests[i * _HASH : (i + 1) * _HASH] == digest:
-                found = i if found is None or found == default else max(found, i)
-        return found
+                found = max(found, i)
+        return found if found >= 0 else None
 
     def __getitem__(self, record_hash: str) -> int:
-        i = self.get(record_hash)
+        i = self._find(record_hash)
         if i is None:
             raise KeyError(record_hash)
         return i
 
     def __contains__(self, record_hash: object) -> bool:
-        return self.get(record_hash) is not None
+        return self._find(record_hash) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        """The record hashes in append order."""
+        d = self._digests
+        return (bytes(d[k : k + _HASH]).hex() for k in range(0, len(d), _HASH))
 
     def __len__(self) -> int:
         return len(self._digests) // _HASH

@@ -144,3 +144,12 @@ def test_event_tokens_are_the_event_strings_in_json_also_for_lines_in_another_la
     assert [json.loads(t) for t in tokens] == [store.event_json(i) for i in range(first, last + 1)] == table.inline_events(first, last)
     assert tokens[-1] != lines[-2][-len(tokens[-1]) - 3 : -3] or b" " not in lines[-2]  # the re-encoded one
     assert table.inline_event_tokens(0, last) is None  # the deploy is not an app event
+
+
+def test_hash_index_is_a_mapping_in_append_order(tmp_path: Path) -> None:
+    hashes = _mixed_store(tmp_path)
+    store = open_store(tmp_path)
+    index = store.index_of_hash
+    assert list(index) == store.records.hashes() and len(index) == len(store.records)
+    assert dict(index.items()) == {h: i for i, h in enumerate(store.records.hashes())}
+    assert index.get(hashes[0]) == store.records.hashes().index(hashes[0]) and index.get("x", -1) == -1
