@@ -453,12 +453,22 @@ class RecordTable(Sequence[Record]):
 
 def inline_event_texts(lines: list[bytes]) -> list[str]:
     """The app event JSON of plain inline app-event lines (read and checked when the store was
-    opened; a line that no longer has that shape means the file changed since)."""
+    opened; a line that no longer has that shape means the file changed since). A line in the
+    host's layout needs only its string token decoded, not the whole record parsed."""
     loads, update = orjson.loads, _UPDATE_NAME
+    head, tail, parent, event = _CANONICAL_HEAD, -len(_CANONICAL_TAIL), _CANONICAL_PARENT, _CANONICAL_EVENT
     try:
-        return [loads(line)["compositionEvent"][update]["LiteralStringUtf8"] for line in lines]
+        texts = [
+            loads(line[head:tail])
+            if line.startswith(parent) and line.startswith(event, 85) and line.endswith(_CANONICAL_TAIL)
+            else loads(line)["compositionEvent"][update]["LiteralStringUtf8"]
+            for line in lines
+        ]
     except (orjson.JSONDecodeError, KeyError, TypeError) as e:
         raise CorruptRecord(f"A composition log file changed since the store was opened ({e})") from None
+    if not all(type(t) is str for t in texts):
+        raise CorruptRecord("A composition log file changed since the store was opened (an event is not a string)")
+    return texts
 
 
 class RecordView(Sequence[Record]):
