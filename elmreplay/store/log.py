@@ -348,13 +348,7 @@ def _first_broken_parent(table: RecordTable, *, first_checked: int, allow_missin
             continue
         parent, previous = table.parent_hash(i), table.hash(i - 1)
         if parent != previous:
-            location = table.location(i)
-            return i, BrokenParentChain(
-                f"parentHashBase16 is {parent}, but the record before it is {previous}",
-                path=location.path,
-                line=location.line,
-                record_hash=table.hash(i),
-            )
+            return i, table.error_at(BrokenParentChain, i, f"parentHashBase16 is {parent}, but the record before it is {previous}")
     return None
 
 
@@ -367,13 +361,8 @@ def _first_unknown_revert_target(
     for i, target in sorted(table.revert_targets.items()):
         at = index.get(target)
         if (at is None and not allow_missing) or (at is not None and at >= i):
-            location = table.location(i)
-            return i, RevertTargetUnknown(
-                f"RevertProcessTo names record {target}, which is not earlier in the history",
-                path=location.path,
-                line=location.line,
-                record_hash=table.hash(i),
-            )
+            message = f"RevertProcessTo names record {target}, which is not earlier in the history"
+            return i, table.error_at(RevertTargetUnknown, i, message)
     return None
 
 

@@ -20,12 +20,13 @@ import bisect
 import hashlib
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Iterator, Mapping, Sequence, overload
+from typing import Iterator, Mapping, Sequence, TypeVar, overload
 
 import numpy as np
 import orjson
 
 from ..errors import CorruptRecord, HashMismatch, StoreError
+from .components import blob_hash
 from .files import FileSource, Segments, join
 from .records import Record, RecordKind, RecordLocation, parse_record
 
@@ -39,6 +40,8 @@ KIND_CODE: dict[RecordKind, int] = {k: i for i, k in enumerate(KIND_ORDER)}
 UPDATE_CODE = KIND_CODE[RecordKind.UPDATE]
 assert UPDATE_CODE == 0, "a zeroed kinds column stands for plain app events"
 _UPDATE_NAME = RecordKind.UPDATE.value
+_NO_PREVIOUS = object()
+E = TypeVar("E", bound=StoreError)
 _HASH = 32
 #: The host's layout of a plain app-event record line (Newtonsoft, declaration order).
 _CANONICAL_PARENT = b'{"parentHashBase16":"'
@@ -60,7 +63,6 @@ class LiteralScan:
     kept: dict[int, Record] = field(default_factory=dict)  # records of unusual shape
     # (every other record is a plain inline app event: kind UPDATE)
     revert_targets: dict[int, str] = field(default_factory=dict)
-    first_parent: str | None = None  # parent named by the first record
 
 
 def scan_literal_log(
@@ -75,7 +77,9 @@ def scan_literal_log(
     """
     sha256, loads, update = hashlib.sha256, orjson.loads, _UPDATE_NAME
     tail, tail_file = b"", None
-    previous: str | None = scan.digests[-_HASH:].hex() if scan.count else None
+    # Equal to no parent a line can name: the first line always takes the full parse (and is
+    # kept), so the first literal record's parent is checked against what comes before it.
+    previous: object = _NO_PREVIOUS
     for n, segs in enumerate(paths):
         data = files.read(segs)
         if data is None:
@@ -95,18 +99,18 @@ def scan_literal_log(
                     ((name, body),) = obj["compositionEvent"].items()
                     # (a body that is not an object raises TypeError; orjson builds exact types)
                     if (
-                    name == update
-                    and obj["parentHashBase16"] == previous
-                    and type(body["LiteralStringUtf8"]) is str
-                    and len(obj) == 2
-                    and len(body) == 1
-                ):
+                        name == update
+                        and obj["parentHashBase16"] == previous
+                        and type(body["LiteralStringUtf8"]) is str
+                        and len(obj) == 2
+                        and len(body) == 1
+                    ):
                         append(h)
                         previous = h
                         continue
                 except (orjson.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError):
                     pass
-                _slow_line(scan, segs, line, h, previous, scan.count + len(hashes))
+                _slow_line(scan, segs, line, h, previous if isinstance(previous, str) else None, scan.count + len(hashes))
                 append(h)
                 previous = h
         finally:
@@ -127,8 +131,6 @@ def _slow_line(scan: LiteralScan, segs: Segments, line: bytes, h: str, previous:
     scan.kept[index] = record  # rare (deploys, reverts, the first line...): kept, not parsed again
     if record.revert_target is not None:
         scan.revert_targets[index] = record.revert_target
-    if index == 0:
-        scan.first_parent = parsed.parent_hash
 
 
 class HashIndex(Mapping[str, int]):
@@ -205,7 +207,6 @@ class RecordTable(Sequence[Record]):
         self._file_starts = [n_kept + s for s in scan.file_starts]
         self.revert_targets: dict[int, str] = {i: r.revert_target for i, r in enumerate(kept_records) if r.revert_target}
         self.revert_targets.update({n_kept + i: t for i, t in scan.revert_targets.items()})
-        self._first_literal_parent = scan.first_parent
         self._file_cache: OrderedDict[int, list[bytes]] = OrderedDict()
         self._index: HashIndex | None = None
         self.cut(len(self.kinds))  # a file whose first line was damaged holds no record
@@ -229,9 +230,7 @@ class RecordTable(Sequence[Record]):
         kept = self._kept.get(i)
         if kept is not None:
             return kept.parent_hash
-        if i == self.literal_start:
-            return self._first_literal_parent
-        return self.hash(i - 1)  # checked while reading: a literal record names the one before
+        return self.hash(i - 1)  # checked while reading: a plain literal record names the one before
 
     def parent_hashes(self, hexes: list[str] | None = None) -> list[str | None]:
         """Every record's parent; ``hexes``: :meth:`hashes`, when already at hand."""
@@ -242,11 +241,9 @@ class RecordTable(Sequence[Record]):
         return out
 
     def irregular_parents(self) -> dict[int, str | None]:
-        """The parents that may not be the record before: of the first record, the first literal
-        record and every record kept whole (all others were checked to be the one before)."""
-        n = len(self)
-        firsts = {i: self.parent_hash(i) for i in range(min(self.literal_start + 1, n))}
-        return firsts | {i: r.parent_hash for i, r in self._kept.items()}
+        """The parents of the records kept whole, which may not be the record before. (The first
+        record, and the first of the literal files, are always kept whole.)"""
+        return {i: r.parent_hash for i, r in self._kept.items()}
 
     def digest_bytes(self) -> bytes:
         """The hash column: 32 bytes a record, in append order."""
@@ -308,9 +305,10 @@ class RecordTable(Sequence[Record]):
         """Indices of the literal-file records kept whole (unusual shapes), ascending."""
         return list(self._kept_literal)
 
-    def kept(self, i: int) -> Record | None:
-        """The record if it is kept whole (not a plain inline app event of a literal file)."""
-        return self._kept.get(i)
+    def error_at(self, error: type[E], i: int, message: str) -> E:
+        """A store error about record ``i``, naming its file, line and hash."""
+        location = self.location(i)
+        return error(message, path=location.path, line=location.line, record_hash=self.hash(i))
 
     @property
     def index_of_hash(self) -> HashIndex:
@@ -364,16 +362,10 @@ class RecordTable(Sequence[Record]):
             return Record(i, kept.hash, kept.raw, kept.parsed, kept.location, kept.layout, reverted)
         raw = self.raw(i)
         h = self.hash(i)
+        if blob_hash(raw) != h:
+            raise self.error_at(HashMismatch, i, f"The record changed since the store was opened: its bytes no longer hash to {h}")
         location = self.location(i)
-        if hashlib.sha256(b"blob %d\x00%b" % (len(raw), raw)).hexdigest() != h:
-            raise HashMismatch(
-                f"The record changed since the store was opened: its bytes no longer hash to {h}",
-                path=location.path,
-                line=location.line,
-                record_hash=h,
-            )
-        parent = self.parent_hash(i)
-        parsed = parse_record(raw, location=location, record_hash=h, previous_hash=parent)
+        parsed = parse_record(raw, location=location, record_hash=h, previous_hash=self.parent_hash(i))
         return Record(i, h, raw, parsed, location, LAYOUT_LITERAL, bool(self.reverted[i]))
 
     def raw(self, i: int) -> bytes:

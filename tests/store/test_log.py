@@ -267,6 +267,24 @@ def test_e0_files_are_ignored_once_a_later_layout_exists(tmp_path: Path) -> None
 # --- mixed store: E4 chain continued by E5 literal files --------------------------------------------
 
 
+def test_first_literal_record_naming_no_parent_after_a_chain_is_a_broken_chain(tmp_path: Path) -> None:
+    """The first literal line must name the chain's head; ``"parentHashBase16":null`` does not
+    (the fast path for plain lines must not take it for 'no record before')."""
+    w = StoreWriter.new_store(tmp_path, WriterEra.E4)
+    w.append_deploy({"a.txt": b"a"}, migrate=False, time_ms=T0)
+    w.append_app_event(time_event(1), T0)
+    w.era = WriterEra.E5
+    w.append_app_event(time_event(2), T0 + MINUTE)
+    log = next(p for p in (tmp_path / "composition-log" / "literal").rglob("*") if p.is_file())
+    obj = json.loads(log.read_bytes())
+    log.write_bytes(json.dumps({"parentHashBase16": None, "compositionEvent": obj["compositionEvent"]}, separators=(",", ":")).encode() + b"\n")
+    from elmreplay.errors import BrokenParentChain
+
+    with pytest.raises(BrokenParentChain) as e:
+        open_store(tmp_path)
+    assert e.value.line == 1 and "parentHashBase16 is None" in str(e.value)
+
+
 def test_mixed_chain_then_literal_files(tmp_path: Path) -> None:
     w = StoreWriter.new_store(tmp_path, WriterEra.E4)
     _, config = w.append_deploy({"a.txt": b"a"}, migrate=False, time_ms=T0)
