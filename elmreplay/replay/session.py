@@ -150,11 +150,10 @@ class ReplaySession:
         )
         self._checkpoints: dict[int, Snapshot] = {}
         # From the store's columns: revert targets, and the records that end runs of app events.
-        self._revert_targets: set[str] = set(self.records.revert_targets.values())
         self._breaks: list[int] = self.records.indices_not_of_kind(RecordKind.UPDATE)
-        self._revert_target_indices = sorted(
-            store.index_of_hash[h] for h in self._revert_targets if h in store.index_of_hash
-        )
+        targets = {store.index_of_hash.get(h) for h in self.records.revert_targets.values()}
+        self._revert_target_indices = sorted(i for i in targets if i is not None)
+        self._is_revert_target = set(self._revert_target_indices)
         self._pinned: dict[int, Snapshot] = {}  # states of revert targets (few; outside the budget)
         self.step_results: dict[int, StepInfo] = {}
         self.first_index = BEFORE_FIRST
@@ -427,11 +426,11 @@ class ReplaySession:
 
     def _wants_snapshot(self, index: int) -> bool:
         return (index + 1) % self.checkpoint_every == 0 and index not in self._checkpoints or (
-            self.records.hash(index) in self._revert_targets and index not in self._pinned
+            index in self._is_revert_target and index not in self._pinned
         )
 
     def _store_snapshot(self, index: int, snap: Snapshot) -> None:
-        if self.records.hash(index) in self._revert_targets:
+        if index in self._is_revert_target:
             self._pinned[index] = snap
         if (index + 1) % self.checkpoint_every == 0:
             self._keep_checkpoint(index, snap)
