@@ -14,6 +14,12 @@ import numpy as np
 import orjson
 import pandas as pd
 
+try:  # (an optional dependency: without it pandas builds the string columns itself)
+    import pyarrow as pa
+    import pyarrow.compute as pc
+except ImportError:  # pragma: no cover
+    pa = pc = None
+
 from ..errors import CorruptReduction, CorruptTree, StoreError, StoreNotFound
 from .appconfig import AppConfig
 from .componentstore import DEFLATED_DIRS, LITERAL_DIRS, PINE_VALUE_DIRS, ComponentReader
@@ -242,21 +248,6 @@ class Store:
 
     # --- pandas views ---------------------------------------------------------------------
 
-    def iter_event_rows(self) -> Iterator[dict[str, Any]]:
-        """The rows of :meth:`events` as dicts (without ``time``), one record at a time."""
-        names = [c for c in self.EVENT_COLUMNS if c != "time"]
-        for i in range(len(self.log.records)):
-            yield dict(zip(names, self._event_row(i)))
-
-    def _event_row(self, i: int) -> tuple[Any, ...]:
-        """One record's row, in the order of ``EVENT_COLUMNS`` without ``time``."""
-        rec = self.log.records[i]
-        info, size, config = self._event_info(rec)
-        return (
-            rec.index, rec.hash, rec.parent_hash, rec.kind.value, rec.reverted, rec.hash in set(self._reduction_hashes),
-            config, *info, size, rec.revert_target, len(rec.parsed.events), str(rec.location),
-        )  # fmt: skip
-
     def _event_info(self, rec: Record) -> tuple[tuple[Any, ...], int | None, str | None]:
         """Event fields, payload size and deployed app config of one record."""
         ev = rec.parsed.events[0]
@@ -270,44 +261,57 @@ class Store:
             return _NO_EVENT_INFO, len(value.literal_utf8.encode()), None
         return _NO_EVENT_INFO, None, None
 
-    def _event_columns(self, stopped_at: list[int]) -> dict[str, Any]:
+    def _event_columns(self, lenient: bool) -> tuple[dict[str, Any], StoreError | None]:
         """The events table as columns. The plain inline app events of literal log files (nearly
         every record of a big store) are read straight from the files; other records are built.
-        A :class:`StoreError` of an event component is raised with the rows before it in
-        ``stopped_at``."""
+        ``lenient``: damage (an event component, or a log file changed since the store was
+        opened) ends the table at the record it is about, and is returned; else it is raised."""
         table = self.log.records
         n = len(table)
         info: list[tuple[Any, ...]] = [_NO_EVENT_INFO] * n
         sizes: list[int | None] = [None] * n
         configs: list[str | None] = [None] * n
         counts = [1] * n
-        for i, lines in table.plain_runs(table.literal_start, n - 1):
-            texts = inline_event_texts(lines)
-            info[i : i + len(texts)] = [_event_fields(t) for t in texts]
-            sizes[i : i + len(texts)] = [len(t) if t.isascii() else len(t.encode("utf-8")) for t in texts]
+        damage: StoreError | None = None
+        run_start = n
+        try:
+            for run_start, lines in table.plain_runs(table.literal_start, n - 1):
+                texts = inline_event_texts(lines)
+                end = run_start + len(texts)
+                info[run_start:end] = [_event_fields(t) for t in texts]
+                sizes[run_start:end] = [len(t) if t.isascii() else len(t.encode("utf-8")) for t in texts]
+        except StoreError as e:
+            if not lenient:
+                raise
+            damage, n = e, run_start
         for i in sorted(table.kept_indices()):
+            if i >= n:
+                break
             rec = table[i]
             try:
                 info[i], sizes[i], configs[i] = self._event_info(rec)
-            except StoreError:
-                stopped_at.append(i)
-                raise
+            except StoreError as e:
+                if not lenient:
+                    raise
+                damage, n = e, i
+                break
             counts[i] = len(rec.parsed.events)
-        hashes, parents = _hash_columns(table)
+        del info[n:], sizes[n:], configs[n:], counts[n:]
+        hashes, parents = _hash_columns(table, n)
         has_reduction = np.zeros(n, dtype=bool)
         for h in self._reduction_hashes:
             at = table.index_of_hash.get(h)
-            if at is not None:
+            if at is not None and at < n:
                 has_reduction[at] = True
         reverts = table.revert_targets
         # (one list per field: transposing with zip(*info) would pass a million arguments)
         event_type, times, methods, uris, request_ids = (list(map(itemgetter(k), info)) for k in range(5))
-        return {
+        columns = {
             "index": np.arange(n, dtype=np.int64),
             "record_hash": hashes,
             "parent_hash": parents,
-            "kind": _kind_names(table.kinds),
-            "reverted": np.frombuffer(bytes(table.reverted), dtype=np.uint8).astype(bool),
+            "kind": _kind_names(table.kinds[:n]),
+            "reverted": np.frombuffer(bytes(table.reverted[:n]), dtype=np.uint8).astype(bool),
             "has_reduction": has_reduction,
             "app_config_hash": _strings(configs),
             "event_type": _strings(event_type),
@@ -318,8 +322,9 @@ class Store:
             "payload_size": _int64_column(sizes),
             "revert_target": _strings([reverts.get(i) for i in range(n)] if reverts else [None] * n),
             "event_count": np.array(counts, dtype=np.int64),
-            "location": _strings(table.locations()),
+            "location": _strings(table.locations()[:n]),
         }
+        return columns, damage
 
     EVENT_COLUMNS = (
         "index", "record_hash", "parent_hash", "kind", "reverted", "has_reduction", "app_config_hash",
@@ -342,17 +347,11 @@ class Store:
         whole log was read): ``error`` (class name), ``message``, ``path``, ``line``,
         ``record_hash`` and ``after`` (rows listed).
         """
-        stopped = self.log.stopped
-        stopped_at: list[int] = []
         with paused_gc():  # every value lives on in the table: no collections to rescan them
-            try:
-                columns = self._event_columns(stopped_at)
-            except StoreError as e:
-                if not (self.lenient if lenient is None else lenient):
-                    raise
-                stopped = e  # an event component: earlier than any damage found in the log
-                columns = self._rows_before(stopped_at[0])
+            columns, damage = self._event_columns(self.lenient if lenient is None else lenient)
             df = pd.DataFrame(columns)
+        # Damage met here comes before any the log reader stopped at (it read further).
+        stopped = damage if damage is not None else self.log.stopped
         df.insert(
             list(df.columns).index("posix_time_milli") + 1,
             "time",
@@ -362,18 +361,6 @@ class Store:
         df = df.set_index("index", drop=False).rename_axis(None)
         df.attrs["stopped"] = None if stopped is None else _stop_info(stopped, len(df))
         return df
-
-    def _rows_before(self, stop: int) -> dict[str, Any]:
-        """The events table's columns for records ``0 .. stop-1``, built record by record (a
-        lenient table that stopped at a damaged event component)."""
-        names = [c for c in self.EVENT_COLUMNS if c != "time"]
-        rows = [self._event_row(i) for i in range(stop)]
-        columns: dict[str, Any] = {name: list(col) for name, col in zip(names, zip(*rows))} if rows else {n: [] for n in names}
-        columns["posix_time_milli"] = _int64_column(columns["posix_time_milli"])
-        columns["payload_size"] = _int64_column(columns["payload_size"])
-        columns["reverted"] = np.array(columns["reverted"], dtype=bool)
-        columns["has_reduction"] = np.array(columns["has_reduction"], dtype=bool)
-        return columns
 
     def deployments(self) -> pd.DataFrame:
         """One row per deploy record: index, hash, mode (init/migrate), app config, reverted."""
@@ -485,27 +472,22 @@ class Store:
 def _strings(values: Sequence[str | None]) -> Any:
     """A string column (pandas' default ``str`` dtype), built through Arrow directly: half
     the time of letting pandas infer it from a million Python strings."""
-    try:
-        import pyarrow as pa
-    except ImportError:  # pragma: no cover - pandas infers the column itself
+    if pa is None:  # pragma: no cover - pandas infers the column itself
         return values
     return _from_arrow(pa.array(values, type=pa.large_string()))
 
 
-def _hash_columns(table: RecordTable) -> tuple[Any, Any]:
-    """The ``record_hash`` and ``parent_hash`` columns, hex-encoded in one call into Arrow
-    buffers (no Python string per row); a parent is the record before unless irregular."""
-    try:
-        import pyarrow as pa
-        import pyarrow.compute as pc
-    except ImportError:  # pragma: no cover
-        hexes = table.hashes()
-        return hexes, table.parent_hashes(hexes)
-    n = len(table)
+def _hash_columns(table: RecordTable, n: int) -> tuple[Any, Any]:
+    """The ``record_hash`` and ``parent_hash`` columns of the first ``n`` records, hex-encoded in
+    one call into Arrow buffers (no Python string per row); a parent is the record before
+    unless irregular."""
+    if pa is None:  # pragma: no cover
+        hexes = table.hashes()[:n]
+        return hexes, table.parent_hashes()[:n]
     offsets = np.arange(0, 64 * (n + 1), 64, dtype=np.int64)
-    hashes = pa.LargeStringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(binascii.hexlify(table.digest_bytes())))
+    hashes = pa.LargeStringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(binascii.hexlify(table.digest_bytes()[: 32 * n])))
     parents = pa.concat_arrays([pa.nulls(1, pa.large_string()), hashes.slice(0, n - 1)]) if n else hashes
-    irregular = sorted(table.irregular_parents().items())
+    irregular = sorted((i, p) for i, p in table.irregular_parents().items() if i < n)
     if irregular:
         mask = np.zeros(n, dtype=bool)
         mask[[i for i, _ in irregular]] = True
@@ -515,9 +497,7 @@ def _hash_columns(table: RecordTable) -> tuple[Any, Any]:
 
 def _kind_names(codes: bytearray) -> Any:
     """The ``kind`` column from the table's kind codes (a lookup, no string per row)."""
-    try:
-        import pyarrow as pa
-    except ImportError:  # pragma: no cover
+    if pa is None:  # pragma: no cover
         return [KIND_ORDER[k].value for k in codes]
     names = pa.array([k.value for k in KIND_ORDER], type=pa.large_string())
     return _from_arrow(names.take(pa.array(np.frombuffer(bytes(codes), dtype=np.uint8))))

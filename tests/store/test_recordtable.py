@@ -153,3 +153,22 @@ def test_hash_index_is_a_mapping_in_append_order(tmp_path: Path) -> None:
     assert list(index) == store.records.hashes() and len(index) == len(store.records)
     assert dict(index.items()) == {h: i for i, h in enumerate(store.records.hashes())}
     assert index.get(hashes[0]) == store.records.hashes().index(hashes[0]) and index.get("x", -1) == -1
+
+
+def test_events_of_a_log_file_changed_after_opening_stop_at_it_or_raise(tmp_path: Path) -> None:
+    """A plain line that no longer parses: strict events() names it, lenient lists the rows of the
+    files before it (an IndexError from an empty list of stops used to surface here)."""
+    from elmreplay.errors import CorruptRecord
+
+    _mixed_store(tmp_path)
+    store = open_store(tmp_path, lenient=True)
+    table = store.records
+    last_file = tmp_path / table.location(len(table) - 1).path
+    os.chmod(last_file, 0o644)
+    last_file.write_bytes(b"garbage\n" * last_file.read_bytes().count(b"\n"))
+    with pytest.raises(CorruptRecord, match="changed since the store was opened"):
+        store.events(lenient=False)
+    df = store.events()
+    first_of_last_file = len(table) - last_file.read_bytes().count(b"\n")
+    assert 0 < len(df) <= first_of_last_file
+    assert df.attrs["stopped"]["error"] == "CorruptRecord"
