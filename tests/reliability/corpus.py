@@ -535,6 +535,15 @@ def _big_deflated(ctx: Ctx) -> Path:
     return sorted(files)[0]
 
 
+def _config_file_damage(ctx: Ctx, p: Path, error: type[Exception], *texts: str) -> Expect:
+    """Damage in file ``p`` of the deployed app config: met when the config loads and by a
+    replay, both naming the file."""
+    return Expect(
+        error, (ctx.rel(p), *texts), stage="app_config", config_hash=_config(ctx),
+        replay_error=error, replay_where=(ctx.rel(p),),
+    )  # fmt: skip
+
+
 @kind("flipped-byte-in-component", "literal")
 def component_flip(ctx: Ctx) -> Expect:
     h = _config(ctx)
@@ -542,7 +551,7 @@ def component_flip(ctx: Ctx) -> Expect:
     data = bytearray(p.read_bytes())
     data[-1] ^= 0x01
     p.write_bytes(bytes(data))
-    return Expect(HashMismatch, (ctx.rel(p),), stage="app_config", config_hash=h, replay_error=HashMismatch, replay_where=(ctx.rel(p),))
+    return _config_file_damage(ctx, p, HashMismatch)
 
 
 @kind("truncated-component", "literal")
@@ -550,7 +559,7 @@ def component_truncated(ctx: Ctx) -> Expect:
     h = _config(ctx)
     p = ctx.component_file(h)
     p.write_bytes(p.read_bytes()[:-5])
-    return Expect(HashMismatch, (ctx.rel(p),), stage="app_config", config_hash=h, replay_error=HashMismatch, replay_where=(ctx.rel(p),))
+    return _config_file_damage(ctx, p, HashMismatch)
 
 
 @kind("zero-length-component", "literal")
@@ -558,7 +567,7 @@ def component_empty(ctx: Ctx) -> Expect:
     h = _config(ctx)
     p = ctx.component_file(h)
     p.write_bytes(b"")
-    return Expect(HashMismatch, (ctx.rel(p),), stage="app_config", config_hash=h, replay_error=HashMismatch, replay_where=(ctx.rel(p),))
+    return _config_file_damage(ctx, p, HashMismatch)
 
 
 @kind("flipped-byte-in-deflated-component", "literal", "counter")
@@ -567,20 +576,14 @@ def deflated_flip(ctx: Ctx) -> Expect:
     data = bytearray(p.read_bytes())
     data[0] |= 0x06  # BTYPE 11: a reserved block type, so inflating fails
     p.write_bytes(bytes(data))
-    return Expect(
-        CorruptComponent, (ctx.rel(p), "does not inflate"), stage="app_config", config_hash=_config(ctx),
-        replay_error=CorruptComponent, replay_where=(ctx.rel(p),),
-    )  # fmt: skip
+    return _config_file_damage(ctx, p, CorruptComponent, "does not inflate")
 
 
 @kind("truncated-deflated-component", "literal")
 def deflated_truncated(ctx: Ctx) -> Expect:
     p = _big_deflated(ctx)
     p.write_bytes(p.read_bytes()[:-10])
-    return Expect(
-        CorruptComponent, (ctx.rel(p), "truncated"), stage="app_config", config_hash=_config(ctx),
-        replay_error=CorruptComponent, replay_where=(ctx.rel(p),),
-    )  # fmt: skip
+    return _config_file_damage(ctx, p, CorruptComponent, "truncated")
 
 
 @kind("deflate-bomb-declared-size", "literal")
@@ -588,10 +591,7 @@ def bomb_declared(ctx: Ctx) -> Expect:
     """A deflated file whose header declares a blob far beyond the cap."""
     p = _big_deflated(ctx)
     p.write_bytes(deflate(b"blob 99999999999999\x00" + bytes(1 << 20)))
-    return Expect(
-        InflatedSizeExceeded, (ctx.rel(p),), stage="app_config", config_hash=_config(ctx),
-        replay_error=InflatedSizeExceeded, replay_where=(ctx.rel(p),),
-    )  # fmt: skip
+    return _config_file_damage(ctx, p, InflatedSizeExceeded)
 
 
 @kind("deflate-bomb-beyond-declared-size", "literal")
@@ -599,10 +599,7 @@ def bomb_undeclared(ctx: Ctx) -> Expect:
     """A deflated file of 50 KB that inflates to 64 MB behind a small declared size."""
     p = _big_deflated(ctx)
     p.write_bytes(deflate(b"blob 10\x00" + bytes(64 << 20)))
-    return Expect(
-        InflatedSizeExceeded, (ctx.rel(p),), stage="app_config", config_hash=_config(ctx),
-        replay_error=InflatedSizeExceeded, replay_where=(ctx.rel(p),),
-    )  # fmt: skip
+    return _config_file_damage(ctx, p, InflatedSizeExceeded)
 
 
 @kind("symlinked-component-outside", "literal")
@@ -612,10 +609,7 @@ def symlink_component(ctx: Ctx) -> Expect:
     outside = ctx.root.parent / "outside-component"
     p.rename(outside)
     p.symlink_to(outside)
-    return Expect(
-        UnsafePath, (ctx.rel(p), "outside the store"), stage="app_config", config_hash=h,
-        replay_error=UnsafePath, replay_where=(ctx.rel(p),),
-    )  # fmt: skip
+    return _config_file_damage(ctx, p, UnsafePath, "outside the store")
 
 
 def _deploy_config(ctx: Ctx, serial_or_tree: Component | bytes, *, raw_serial: bool = False) -> tuple[str, str]:
