@@ -415,32 +415,35 @@ class RecordTable(Sequence[Record]):
 
     def inline_event_tokens(self, first: int, last: int) -> list[bytes] | None:
         """Like :meth:`inline_events`, but each event as the JSON string token it is inside its
-        line (no parsing): the lines of plain app events were checked to have exactly one key
-        at each level when the store was opened, so a line in the host's key order is
-        ``{"parentHashBase16":"<64>","compositionEvent":{"UpdateElmAppStateForEvent":
-        {"LiteralStringUtf8":<token>}}}``. Lines written otherwise are parsed and re-encoded."""
-        if first < self.literal_start or self._kept_between(first, last):
+        line, not decoded (see :func:`event_token`); lines written otherwise are parsed and the
+        event re-encoded."""
+        lines = self._plain_lines(first, last)
+        if lines is None:
             return None
-        out: list[bytes] = []
-        head, tail, parent, event = _CANONICAL_HEAD, -len(_CANONICAL_TAIL), _CANONICAL_PARENT, _CANONICAL_EVENT
-        for _, lines in self.plain_runs(first, last):
-            out += [
-                line[head:tail]
-                if line.startswith(parent) and line.startswith(event, 85) and line.endswith(_CANONICAL_TAIL)
-                else orjson.dumps(inline_event_texts([line])[0])
-                for line in lines
-            ]
-        return out if len(out) == last - first + 1 else None
+        return [t if (t := event_token(line)) is not None else orjson.dumps(inline_event_texts([line])[0]) for line in lines]
 
     def inline_events(self, first: int, last: int) -> list[str] | None:
         """The app event JSON of records ``first .. last`` when each is a plain inline app event
         of a literal file (the usual case), else None. Reads the files, builds no records."""
+        lines = self._plain_lines(first, last)
+        return None if lines is None else inline_event_texts(lines)
+
+    def _plain_lines(self, first: int, last: int) -> list[bytes] | None:
+        """The lines of records ``first .. last`` when each is a plain inline app event, else None."""
         if first < self.literal_start or self._kept_between(first, last):
             return None
-        out: list[str] = []
-        for _, lines in self.plain_runs(first, last):
-            out.extend(inline_event_texts(lines))
-        return out if len(out) == last - first + 1 else None
+        lines = [line for _, run in self.plain_runs(first, last) for line in run]
+        return lines if len(lines) == last - first + 1 else None
+
+
+def event_token(line: bytes) -> bytes | None:
+    """The app event's JSON string token inside a plain app-event line in the host's layout,
+    ``{"parentHashBase16":"<64>","compositionEvent":{"UpdateElmAppStateForEvent":
+    {"LiteralStringUtf8":<token>}}}``, else None. (Plain lines were checked to have exactly one
+    key at each level when the store was opened, so the slice is the whole string value.)"""
+    if line.startswith(_CANONICAL_PARENT) and line.startswith(_CANONICAL_EVENT, 85) and line.endswith(_CANONICAL_TAIL):
+        return line[_CANONICAL_HEAD : -len(_CANONICAL_TAIL)]
+    return None
 
 
 def inline_event_texts(lines: list[bytes]) -> list[str]:
@@ -448,12 +451,9 @@ def inline_event_texts(lines: list[bytes]) -> list[str]:
     opened; a line that no longer has that shape means the file changed since). A line in the
     host's layout needs only its string token decoded, not the whole record parsed."""
     loads, update = orjson.loads, _UPDATE_NAME
-    head, tail, parent, event = _CANONICAL_HEAD, -len(_CANONICAL_TAIL), _CANONICAL_PARENT, _CANONICAL_EVENT
     try:
         texts = [
-            loads(line[head:tail])
-            if line.startswith(parent) and line.startswith(event, 85) and line.endswith(_CANONICAL_TAIL)
-            else loads(line)["compositionEvent"][update]["LiteralStringUtf8"]
+            loads(t) if (t := event_token(line)) is not None else loads(line)["compositionEvent"][update]["LiteralStringUtf8"]
             for line in lines
         ]
     except (orjson.JSONDecodeError, KeyError, TypeError) as e:
