@@ -321,7 +321,7 @@ def _json_entry(
             raise CorruptComponent(f"{where}: BlobBytesBase64 is not a string", path=path)
         try:
             blob = base64.b64decode(_BASE64_WHITESPACE.sub("", blob_text), validate=True)
-        except binascii.Error as e:
+        except (binascii.Error, ValueError) as e:  # (ValueError: a character beyond ASCII)
             raise CorruptComponent(f"{where}: invalid base64: {e}", path=path) from e
         return key, blob, None
     if item_keys is not None:

@@ -387,3 +387,9 @@ def test_component_hash_helper_agrees_with_the_store_layer() -> None:
     value = ((b"", b"\x00\x01\x02"), b"", ())
     assert deep_hash(value) == component_hash(value)
     assert deep_hash(b"") == "473a0f4c3be8a93681a267e3b1e9a7dcda1185436fe141f7749120a303721813"
+
+
+def test_json_blob_with_a_character_beyond_ascii_is_a_corrupt_component() -> None:
+    # (found by the structured fuzz: base64 raises a bare ValueError for non-ASCII text)
+    with pytest.raises(CorruptComponent, match="invalid base64"):
+        dec_json(b'[{"Key":"","Value":{"BlobBytesBase64":"\\u0080"}}]')
