@@ -127,6 +127,13 @@ class DirectoryFiles:
     def exists(self, segments: Segments) -> bool:
         return os.path.isfile(self._path(segments))
 
+    def local_path(self, segments: Segments) -> str:
+        """The file's path on disk, for a worker process that reads it itself: its directories
+        are checked here; the worker refuses a file that is itself a link (``O_NOFOLLOW``)."""
+        path = self._path(segments)
+        self._check_inside(path, segments, is_link=False)
+        return path
+
     def list_files(self, directory: Segments) -> list[Segments]:
         base = self._path(directory) if directory else self._root_text
         if not os.path.isdir(base):

@@ -17,17 +17,19 @@ the host wrote literal log files from 2021-07-14 on.
 from __future__ import annotations
 
 import bisect
-import hashlib
 from collections import OrderedDict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Iterator, Mapping, Sequence, TypeVar, overload
+from typing import Any, Callable, Iterator, Mapping, Sequence, TypeVar, overload
 
 import numpy as np
 import orjson
 
 from ..errors import CorruptRecord, HashMismatch, StoreError
+from . import linescan, workers
 from .components import blob_hash
 from .files import FileSource, Segments, join
+from .linescan import event_token
 from .records import Record, RecordKind, RecordLocation, parse_record
 
 LAYOUT_E0 = "jsonl-2020-04"
@@ -39,15 +41,12 @@ KIND_ORDER: tuple[RecordKind, ...] = tuple(RecordKind)
 KIND_CODE: dict[RecordKind, int] = {k: i for i, k in enumerate(KIND_ORDER)}
 UPDATE_CODE = KIND_CODE[RecordKind.UPDATE]
 assert UPDATE_CODE == 0, "a zeroed kinds column stands for plain app events"
-_UPDATE_NAME = RecordKind.UPDATE.value
+assert linescan.UPDATE == RecordKind.UPDATE.value
 _NO_PREVIOUS = object()
 E = TypeVar("E", bound=StoreError)
 _HASH = 32
-#: The host's layout of a plain app-event record line (Newtonsoft, declaration order).
-_CANONICAL_PARENT = b'{"parentHashBase16":"'
-_CANONICAL_EVENT = b'","compositionEvent":{"UpdateElmAppStateForEvent":{"LiteralStringUtf8":'
-_CANONICAL_HEAD = len(_CANONICAL_PARENT) + 64 + len(_CANONICAL_EVENT)
-_CANONICAL_TAIL = b"}}}"
+#: This process's share of a shared scan, relative to a worker's: a worker starts later (~0.1 s).
+SCAN_OWN_WEIGHT = 0.8
 #: Literal log files whose bytes are kept for building records on demand (the newest used).
 _CACHED_FILES = 4
 
@@ -72,55 +71,89 @@ def scan_literal_log(
 
     Lines of the usual shape (an app event inline, naming the line before it as parent) take a
     fast path that builds nothing; any other line goes through :func:`parse_record`, which also
-    names the file and line of any damage. Fills ``scan``; returns the newest file's torn
-    tail. Raises the first :class:`StoreError`; ``scan`` then holds the records before it.
+    names the file and line of any damage. A big log is shared with worker processes, file by
+    file (see :mod:`.workers`). Fills ``scan``; returns the newest file's torn tail. Raises the
+    first :class:`StoreError`; ``scan`` then holds the records before it.
     """
-    sha256, loads, update = hashlib.sha256, orjson.loads, _UPDATE_NAME
+    local = workers.local_paths(files, paths, workers.MIN_BYTES)
+    rests: dict[int, bytes | int] = {}
+    with workers.SharedWork(
+        range(len(paths)),
+        local[1] if local else [],
+        workers.worker_count() + 1 if local else 1,
+        lambda group: {"task": "scan", "files": [local[0][n] for n in group], "max_file_bytes": local[2]} if local else {},
+        own_weight=SCAN_OWN_WEIGHT,
+    ) as work:
+        for n in work.own:
+            rests[n] = _scan_file(files, paths[n], scan)
+        for group, reply in work.replies():
+            done = reply[0]["files"] if reply is not None else [None] * len(group)
+            digests, at = reply[1] if reply is not None else b"", 0
+            for n, found in zip(group, done):
+                if found is None:  # the worker could not read it: read it here
+                    rests[n] = _scan_file(files, paths[n], scan)
+                    continue
+                size = _HASH * found["lines"]
+                rests[n] = _take_worker_file(files, paths[n], scan, digests[at : at + size], found["slow"], found["rest"])
+                at += size
     tail, tail_file = b"", None
-    # Equal to no parent a line can name: the first line always takes the full parse (and is
-    # kept), so the first literal record's parent is checked against what comes before it.
-    previous: object = _NO_PREVIOUS
-    for n, segs in enumerate(paths):
-        data = files.read(segs)
-        if data is None:
-            continue
-        lines = data.split(b"\n")
-        rest = lines.pop()
-        if lines:
-            scan.paths.append(segs)
-            scan.file_starts.append(scan.count)
-        hashes: list[str] = []  # this file's, in hex (packed into ``digests`` after it)
-        append = hashes.append
-        try:
-            for line in lines:
-                h = sha256(b"blob %d\x00" % len(line) + line).hexdigest()
-                try:
-                    obj = loads(line)
-                    ((name, body),) = obj["compositionEvent"].items()
-                    # (a body that is not an object raises TypeError; orjson builds exact types)
-                    if (
-                        name == update
-                        and obj["parentHashBase16"] == previous
-                        and type(body["LiteralStringUtf8"]) is str
-                        and len(obj) == 2
-                        and len(body) == 1
-                    ):
-                        append(h)
-                        previous = h
-                        continue
-                except (orjson.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError):
-                    pass
-                _slow_line(scan, segs, line, h, previous if isinstance(previous, str) else None, scan.count + len(hashes))
-                append(h)
-                previous = h
-        finally:
-            scan.digests += bytes.fromhex("".join(hashes))
-            scan.count += len(hashes)
+    for n, rest in sorted(rests.items()):
         if rest and n != len(paths) - 1:
-            older_tails.append((join(segs), len(rest)))
+            older_tails.append((join(paths[n]), rest if isinstance(rest, int) else len(rest)))
         elif rest:
-            tail, tail_file = rest, join(segs)
+            tail_file = join(paths[n])
+            tail = rest if isinstance(rest, bytes) else (files.read(paths[n]) or b"").rpartition(b"\n")[2]
     return tail, tail_file
+
+
+def _scan_file(files: FileSource, segs: Segments, scan: LiteralScan) -> bytes:
+    """Read, hash and check one literal log file here; returns what follows its last line feed."""
+    data = files.read(segs)
+    if data is None:
+        return b""
+    lines = data.split(b"\n")
+    rest = lines.pop()
+    # Before the first literal line, a value no line can name: the first line always takes the
+    # full parse (and is kept), so its parent is checked against what comes before it.
+    previous = scan.digests[-_HASH:].hex() if scan.count else _NO_PREVIOUS
+    digests, slow = linescan.scan_lines(lines, previous)
+    _add_file(scan, segs, digests, slow, lines.__getitem__)
+    return rest
+
+
+def _take_worker_file(files: FileSource, segs: Segments, scan: LiteralScan, digests: bytes, slow: list[int], rest: int) -> int:
+    """Add a file a worker hashed and checked; its unusual lines are read again here."""
+    lines: list[bytes] = []
+
+    def line_at(k: int) -> bytes:
+        if not lines:
+            lines.extend((files.read(segs) or b"").split(b"\n")[:-1])
+        line = lines[k] if k < len(lines) else b""
+        if blob_hash(line) != digests[k * _HASH : (k + 1) * _HASH].hex():
+            location = RecordLocation(join(segs), k + 1)
+            raise CorruptRecord("The log file changed while the store was being opened", path=location.path, line=location.line)
+        return line
+
+    _add_file(scan, segs, digests, slow, line_at)
+    return rest
+
+
+def _add_file(scan: LiteralScan, segs: Segments, digests: bytes, slow: list[int], line_at: Callable[[int], bytes]) -> None:
+    """Append a file's records to ``scan``: the hashes, and each unusual line parsed fully."""
+    n = len(digests) // _HASH
+    if n:
+        scan.paths.append(segs)
+        scan.file_starts.append(scan.count)
+    k = 0
+    try:
+        for k in slow:
+            h = digests[k * _HASH : (k + 1) * _HASH].hex()
+            previous = digests[(k - 1) * _HASH : k * _HASH].hex() if k else (scan.digests[-_HASH:].hex() if scan.count else None)
+            _slow_line(scan, segs, line_at(k), h, previous, scan.count + k)
+        k = n
+    finally:  # (on damage, the records before it)
+        scan.digests += digests[: k * _HASH]
+        scan.count += k
 
 
 def _slow_line(scan: LiteralScan, segs: Segments, line: bytes, h: str, previous: str | None, index: int) -> None:
@@ -374,11 +407,7 @@ class RecordTable(Sequence[Record]):
         if kept is not None:
             return kept.raw
         f = bisect.bisect_right(self._file_starts, i) - 1
-        lines = self._file_lines(f)
-        k = i - self._file_starts[f]
-        if k >= len(lines) - 1:  # the last item is what follows the last line feed
-            raise StoreError("Log file changed since the store was opened", path=join(self._paths[f]))
-        return lines[k]
+        return self.span_lines(f, i - self._file_starts[f], 1)[0]
 
     def _file_lines(self, f: int) -> list[bytes]:
         """The lines of literal log file ``f`` (and what follows its last line feed)."""
@@ -397,21 +426,43 @@ class RecordTable(Sequence[Record]):
     def plain_runs(self, first: int, last: int) -> Iterator[tuple[int, list[bytes]]]:
         """``(index of the first, lines)`` of each run of plain inline app events in
         ``first .. last`` (literal-file records not kept whole), file by file."""
+        for start, f, line, count in self.plain_spans(first, last):
+            yield start, self.span_lines(f, line, count)
+
+    def plain_spans(self, first: int, last: int) -> Iterator[tuple[int, int, int, int]]:
+        """Where the runs of :meth:`plain_runs` are: ``(index of the first record, file, its
+        line (0-based), records)``, without reading the files."""
         first = max(first, self.literal_start)
         bounds = [*self._file_starts, len(self)]
         kept = self._kept_literal
         f = bisect.bisect_right(self._file_starts, first) - 1
         while 0 <= f < len(self._paths) and bounds[f] <= last and first <= last:
             lo, hi = max(first, bounds[f]), min(last, bounds[f + 1] - 1)
-            lines, base = self._file_lines(f), bounds[f]
             k = bisect.bisect_left(kept, lo)
             while lo <= hi:
                 stop = min(hi + 1, kept[k] if k < len(kept) else hi + 1)
                 if stop > lo:
-                    yield lo, lines[lo - base : stop - base]
+                    yield lo, f, lo - bounds[f], stop - lo
                 lo = stop + 1 if stop <= hi else stop  # step over the kept record
                 k += 1
             f += 1
+
+    def span_lines(self, f: int, line: int, count: int) -> list[bytes]:
+        """Lines ``line .. line+count-1`` (0-based) of literal log file ``f``."""
+        lines = self._file_lines(f)
+        if line + count > len(lines) - 1:  # the last item is what follows the last line feed
+            raise StoreError("Log file changed since the store was opened", path=join(self._paths[f]))
+        return lines[line : line + count]
+
+    @property
+    def file_starts(self) -> list[int]:
+        """The index of each literal log file's first record (file ``f`` of :meth:`plain_spans`)."""
+        return list(self._file_starts)
+
+    @property
+    def literal_files(self) -> list[Segments]:
+        """The literal log files that hold records, in order (file ``f`` of :meth:`plain_spans`)."""
+        return list(self._paths)
 
     def inline_event_tokens(self, first: int, last: int) -> list[bytes] | None:
         """Like :meth:`inline_events`, but each event as the JSON string token it is inside its
@@ -436,31 +487,25 @@ class RecordTable(Sequence[Record]):
         return lines if len(lines) == last - first + 1 else None
 
 
-def event_token(line: bytes) -> bytes | None:
-    """The app event's JSON string token inside a plain app-event line in the host's layout,
-    ``{"parentHashBase16":"<64>","compositionEvent":{"UpdateElmAppStateForEvent":
-    {"LiteralStringUtf8":<token>}}}``, else None. (Plain lines were checked to have exactly one
-    key at each level when the store was opened, so the slice is the whole string value.)"""
-    if line.startswith(_CANONICAL_PARENT) and line.startswith(_CANONICAL_EVENT, 85) and line.endswith(_CANONICAL_TAIL):
-        return line[_CANONICAL_HEAD : -len(_CANONICAL_TAIL)]
-    return None
-
-
 def inline_event_texts(lines: list[bytes]) -> list[str]:
     """The app event JSON of plain inline app-event lines (read and checked when the store was
-    opened; a line that no longer has that shape means the file changed since). A line in the
-    host's layout needs only its string token decoded, not the whole record parsed."""
-    loads, update = orjson.loads, _UPDATE_NAME
+    opened; a line that no longer has that shape means the file changed since)."""
+    with _changed_lines_corrupt():
+        return linescan.event_texts(lines)
+
+
+def inline_event_columns(lines: list[bytes]) -> list[Sequence[Any]]:
+    """The events table's :data:`linescan.EVENT_COLUMNS` of plain inline app-event lines."""
+    with _changed_lines_corrupt():
+        return linescan.event_columns(lines)
+
+
+@contextmanager
+def _changed_lines_corrupt() -> Iterator[None]:
     try:
-        texts = [
-            loads(t) if (t := event_token(line)) is not None else loads(line)["compositionEvent"][update]["LiteralStringUtf8"]
-            for line in lines
-        ]
-    except (orjson.JSONDecodeError, KeyError, TypeError) as e:
+        yield
+    except linescan.LineChanged as e:
         raise CorruptRecord(f"A composition log file changed since the store was opened ({e})") from None
-    if not all(type(t) is str for t in texts):
-        raise CorruptRecord("A composition log file changed since the store was opened (an event is not a string)")
-    return texts
 
 
 class RecordView(Sequence[Record]):

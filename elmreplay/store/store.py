@@ -23,10 +23,11 @@ except ImportError:  # pragma: no cover
 from ..errors import CorruptReduction, CorruptTree, StoreError, StoreNotFound
 from .appconfig import AppConfig
 from .componentstore import DEFLATED_DIRS, LITERAL_DIRS, PINE_VALUE_DIRS, ComponentReader
-from .files import DirectoryFiles, FileSource
+from .files import DirectoryFiles, FileSource, join
 from .log import LAYOUT_CHAIN, LAYOUT_E0, LAYOUT_LITERAL, CompositionLog, paused_gc, read_composition_log
 from .records import DEPLOY_KINDS, Record, RecordKind, ValueRef
-from .recordtable import KIND_ORDER, HashIndex, RecordTable, inline_event_texts
+from . import linescan, workers
+from .recordtable import KIND_ORDER, HashIndex, RecordTable, inline_event_columns
 from .reductions import Reduction, UsableReduction, list_reduction_hashes, load_usable, read_reduction
 from .trees import flatten_tree, name_encoding_of
 
@@ -40,8 +41,10 @@ STORE_MARKERS = (
     "value",
 )
 
-#: Event types the host sent, by interface era (§7).
-HTTP_EVENT_TYPES = ("HttpRequestEvent", "httpRequest")
+HTTP_EVENT_TYPES = linescan.HTTP_EVENT_TYPES
+#: This process's share of a shared events table, relative to a worker's: it also builds the
+#: columns that need no event meanwhile (measured best on a 1M-record log, 2 cores).
+EVENTS_OWN_WEIGHT = 0.85
 
 
 @dataclass(frozen=True)
@@ -57,39 +60,15 @@ class EventInfo:
 
 def describe_event_json(text: str | bytes) -> EventInfo:
     """Pick type, time and HTTP request line out of an app event's JSON (any interface era)."""
-    return EventInfo(*_event_fields(text))
+    return EventInfo(*linescan.event_fields(text))
 
 
-_NO_EVENT_INFO: tuple[None, None, None, None, None] = (None, None, None, None, None)
+class _RunDamage(Exception):
+    """Damage met in a run of plain app events, with the index of the run's first record."""
 
-
-def _event_fields(text: str | bytes) -> tuple[str | None, int | None, str | None, str | None, str | None]:
-    """:func:`describe_event_json` as a plain tuple (the events table's hot path: exact type
-    checks, since orjson builds only plain dicts, lists, strs and ints)."""
-    try:
-        obj = orjson.loads(text)
-    except orjson.JSONDecodeError:
-        return _NO_EVENT_INFO
-    if type(obj) is not dict or len(obj) != 1:
-        return _NO_EVENT_INFO
-    ((event_type, body),) = obj.items()
-    if type(body) is list and len(body) == 1:  # 2023+ tagged form {"Tag":[{…}]}
-        body = body[0]
-    if type(body) is not dict:
-        return (event_type, None, None, None, None)
-    t = body.get("posixTimeMilli")
-    if t is None:
-        t = body.get("currentPosixTimeMilli")
-    if type(t) is not int:  # (bool is not int here)
-        t = 0 if event_type in HTTP_EVENT_TYPES else None
-    request = body.get("request")
-    method = uri = None
-    if type(request) is dict:
-        method, uri = request.get("method"), request.get("uri")
-        method = method if type(method) is str else None
-        uri = uri if type(uri) is str else None
-    req_id = body.get("httpRequestId")
-    return (event_type, t, method, uri, req_id if type(req_id) is str else None)
+    def __init__(self, error: StoreError, first_record: int):
+        super().__init__(str(error))
+        self.error, self.first_record = error, first_record
 
 
 class Store:
@@ -254,65 +233,60 @@ class Store:
         kind, value = ev.kind, ev.value
         if kind is RecordKind.UPDATE and value is not None:
             payload = value.literal_utf8.encode("utf-8") if value.literal_utf8 is not None else self.value_bytes(value, record=rec)
-            return _event_fields(payload), len(payload), None
+            return linescan.event_fields(payload), len(payload), None
         if kind in DEPLOY_KINDS and value is not None:
-            return _NO_EVENT_INFO, None, value.hash_base16
+            return linescan.NO_EVENT_FIELDS, None, value.hash_base16
         if kind is RecordKind.SET_STATE and value is not None and value.literal_utf8 is not None:
-            return _NO_EVENT_INFO, len(value.literal_utf8.encode()), None
-        return _NO_EVENT_INFO, None, None
+            return linescan.NO_EVENT_FIELDS, len(value.literal_utf8.encode()), None
+        return linescan.NO_EVENT_FIELDS, None, None
 
     def _event_columns(self, lenient: bool) -> tuple[dict[str, Any], StoreError | None]:
         """The events table as columns. The plain inline app events of literal log files (nearly
-        every record of a big store) are read straight from the files; other records are built.
+        every record of a big store) are read straight from the files, shared with worker
+        processes in a big store; other records are built.
         ``lenient``: damage (an event component, or a log file changed since the store was
         opened) ends the table at the record it is about, and is returned; else it is raised."""
         table = self.log.records
         n = len(table)
-        info: list[tuple[Any, ...]] = [_NO_EVENT_INFO] * n
-        sizes: list[int | None] = [None] * n
+        # The columns of linescan.EVENT_COLUMNS, then the app config and event count.
+        columns: list[list[Any]] = [[None] * n for _ in linescan.EVENT_COLUMNS]
         configs: list[str | None] = [None] * n
         counts = [1] * n
         damage: StoreError | None = None
-        run_start = n
-        try:
-            for run_start, lines in table.plain_runs(table.literal_start, n - 1):
-                texts = inline_event_texts(lines)
-                end = run_start + len(texts)
-                info[run_start:end] = [_event_fields(t) for t in texts]
-                sizes[run_start:end] = [len(t) if t.isascii() else len(t.encode("utf-8")) for t in texts]
-        except StoreError as e:
-            if not lenient:
-                raise
-            damage, n = e, run_start
+        with self._plain_event_work() as work:
+            try:
+                for span in work.own:
+                    self._fill_span(columns, *span)
+                # Columns that need no event, built while the workers finish their share.
+                record_columns = self._record_columns()
+                for group, reply in work.replies():
+                    self._take_event_reply(columns, group, reply)
+            except _RunDamage as e:
+                if not lenient:
+                    raise e.error from None
+                damage, n = e.error, e.first_record
+                record_columns = self._record_columns()
         for i in sorted(table.kept_indices()):
             if i >= n:
                 break
             rec = table[i]
             try:
-                info[i], sizes[i], configs[i] = self._event_info(rec)
+                fields, size, configs[i] = self._event_info(rec)
             except StoreError as e:
                 if not lenient:
                     raise
                 damage, n = e, i
                 break
+            for column, value in zip(columns, (*fields, size)):
+                column[i] = value
             counts[i] = len(rec.parsed.events)
-        del info[n:], sizes[n:], configs[n:], counts[n:]
-        hashes, parents = _hash_columns(table, n)
-        has_reduction = np.zeros(n, dtype=bool)
-        for h in self._reduction_hashes:
-            at = table.index_of_hash.get(h)
-            if at is not None and at < n:
-                has_reduction[at] = True
-        reverts = table.revert_targets
-        # (one list per field: transposing with zip(*info) would pass a million arguments)
-        event_type, times, methods, uris, request_ids = (list(map(itemgetter(k), info)) for k in range(5))
-        columns = {
+        for column in (*columns, configs, counts):
+            del column[n:]
+        event_type, times, methods, uris, request_ids, sizes = columns
+        record_columns = {name: values[:n] for name, values in record_columns.items()}
+        return {
             "index": np.arange(n, dtype=np.int64),
-            "record_hash": hashes,
-            "parent_hash": parents,
-            "kind": _kind_names(table.kinds[:n]),
-            "reverted": np.frombuffer(bytes(table.reverted[:n]), dtype=np.uint8).astype(bool),
-            "has_reduction": has_reduction,
+            **{k: record_columns[k] for k in ("record_hash", "parent_hash", "kind", "reverted", "has_reduction")},
             "app_config_hash": _strings(configs),
             "event_type": _strings(event_type),
             "posix_time_milli": _int64_column(times),
@@ -320,11 +294,66 @@ class Store:
             "http_uri": _strings(uris),
             "http_request_id": _strings(request_ids),
             "payload_size": _int64_column(sizes),
-            "revert_target": _strings([reverts.get(i) for i in range(n)] if reverts else [None] * n),
+            "revert_target": record_columns["revert_target"],
             "event_count": np.array(counts, dtype=np.int64),
-            "location": _strings(table.locations()[:n]),
+            "location": record_columns["location"],
+        }, damage
+
+    def _record_columns(self) -> dict[str, Any]:
+        """The events table's columns that come from the record table alone (every record)."""
+        table = self.log.records
+        n = len(table)
+        hashes, parents = _hash_columns(table, n)
+        has_reduction = np.zeros(n, dtype=bool)
+        for h in self._reduction_hashes:
+            at = table.index_of_hash.get(h)
+            if at is not None:
+                has_reduction[at] = True
+        reverts = table.revert_targets
+        return {
+            "record_hash": hashes,
+            "parent_hash": parents,
+            "kind": _kind_names(table.kinds),
+            "reverted": np.frombuffer(bytes(table.reverted), dtype=np.uint8).astype(bool),
+            "has_reduction": has_reduction,
+            "revert_target": _strings([reverts.get(i) for i in range(n)] if reverts else [None] * n),
+            "location": _location_column(table, n),
         }
-        return columns, damage
+
+    def _plain_event_work(self) -> workers.SharedWork[tuple[int, int, int, int]]:
+        """The runs of plain inline app events (:meth:`RecordTable.plain_spans`), shared with
+        worker processes when the log is big and on disk."""
+        table = self.log.records
+        spans = list(table.plain_spans(table.literal_start, len(table) - 1))
+        local = workers.local_paths(self.files, table.literal_files, workers.MIN_BYTES) if spans else None
+        return workers.SharedWork(
+            spans,
+            [count for *_, count in spans],
+            workers.worker_count() + 1 if local else 1,
+            lambda group: {"task": "events", "runs": [[local[0][f], line, count] for _, f, line, count in group], "max_file_bytes": local[2]} if local else {},
+            own_weight=EVENTS_OWN_WEIGHT,
+        )  # fmt: skip
+
+    def _take_event_reply(self, columns: list[list[Any]], group: list[tuple[int, int, int, int]], reply: tuple[dict[str, Any], bytes] | None) -> None:
+        """Put a worker's event columns in place; do here what it could not (or all, if it failed)."""
+        done: list[bool] = reply[0]["ok"] if reply is not None else [False] * len(group)
+        values = [linescan.decode_column(c) for c in reply[0]["columns"]] if reply is not None else []
+        at = 0
+        for (start, f, line, count), ok in zip(group, done):
+            if not ok:  # the worker could not read the run, or found it changed
+                self._fill_span(columns, start, f, line, count)
+                continue
+            for column, computed in zip(columns, values):
+                column[start : start + count] = computed[at : at + count]
+            at += count
+
+    def _fill_span(self, columns: list[list[Any]], start: int, f: int, line: int, count: int) -> None:
+        try:
+            computed = inline_event_columns(self.log.records.span_lines(f, line, count))
+        except StoreError as e:
+            raise _RunDamage(e, start) from None
+        for column, values in zip(columns, computed):
+            column[start : start + count] = values
 
     EVENT_COLUMNS = (
         "index", "record_hash", "parent_hash", "kind", "reverted", "has_reduction", "app_config_hash",
@@ -487,12 +516,30 @@ def _hash_columns(table: RecordTable, n: int) -> tuple[Any, Any]:
     offsets = np.arange(0, 64 * (n + 1), 64, dtype=np.int64)
     hashes = pa.LargeStringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(binascii.hexlify(table.digest_bytes()[: 32 * n])))
     parents = pa.concat_arrays([pa.nulls(1, pa.large_string()), hashes.slice(0, n - 1)]) if n else hashes
-    irregular = sorted((i, p) for i, p in table.irregular_parents().items() if i < n)
+    # (a record kept whole mostly names the record before it all the same)
+    irregular = sorted((i, p) for i, p in table.irregular_parents().items() if i < n and (i == 0 or p != table.hash(i - 1)))
     if irregular:
         mask = np.zeros(n, dtype=bool)
         mask[[i for i, _ in irregular]] = True
         parents = pc.replace_with_mask(parents, pa.array(mask), pa.array([p for _, p in irregular], type=pa.large_string()))
     return _from_arrow(hashes), _from_arrow(parents)
+
+
+def _location_column(table: RecordTable, n: int) -> Any:
+    """The ``location`` column of the first ``n`` records, ``file:line`` built in Arrow (a
+    million f-strings took a third of a second)."""
+    if pa is None:  # pragma: no cover
+        return table.locations()[:n]
+    starts = table.file_starts
+    head = pa.array([str(table.location(i)) for i in range(min(n, table.literal_start))], type=pa.large_string())
+    if not starts:
+        return _from_arrow(head)
+    counts = np.diff([*starts, len(table)])
+    prefixes = pa.array([join(p) + ":" for p in table.literal_files], type=pa.large_string())
+    files = prefixes.take(pa.array(np.repeat(np.arange(len(starts)), counts)))
+    lines = np.arange(starts[0], len(table), dtype=np.int64) - np.repeat(np.asarray(starts, dtype=np.int64), counts) + 1
+    literal = pc.binary_join_element_wise(files, pc.cast(pa.array(lines), pa.large_string()), pa.scalar("", pa.large_string()))
+    return _from_arrow(pa.concat_arrays([head, literal]).slice(0, n))
 
 
 def _kind_names(codes: bytearray) -> Any:
@@ -515,6 +562,10 @@ def _from_arrow(strings: Any) -> Any:
 def _int64_column(values: list[Any]) -> Any:
     """A nullable Int64 column; a value beyond 64 bits has none (NA)."""
     try:
+        if pa is not None:  # (through Arrow: a third of the time pandas takes from a list)
+            arrow = pa.array(values, type=pa.int64())
+            mask = arrow.is_null().to_numpy(zero_copy_only=False)
+            return pd.arrays.IntegerArray(pc.fill_null(arrow, 0).to_numpy(), mask)
         return pd.array(values, dtype="Int64")
     except (OverflowError, TypeError, ValueError):
         return pd.array([_int64_or_none(v) for v in values], dtype="Int64")

@@ -1,0 +1,288 @@
+"""The per-line hot paths over literal log files, and a worker process that runs them.
+
+Opening a big store hashes and parses a million lines; its events table parses each app event.
+Both are pure Python loops over independent lines, so they can share the machine's cores. This
+module needs nothing but the standard library and orjson, so the same functions run in the
+store's process and in a worker started as ``python linescan.py``: the worker reads a request
+(JSON) on stdin, reads the files it names, and writes its result on stdout (see
+:mod:`elmreplay.store.workers` for the side that starts it). A worker only ever opens files
+read-only, and leaves every line it cannot take on its fast path to the store's process,
+which parses it fully and names any damage.
+"""
+
+from __future__ import annotations
+
+import binascii
+import gc
+import hashlib
+import os
+import stat
+import sys
+from typing import Any, Iterable, Optional, Sequence, Tuple
+
+import orjson
+
+UPDATE = "UpdateElmAppStateForEvent"
+#: The host's layout of a plain app-event record line (Newtonsoft, declaration order).
+_CANONICAL_PARENT = b'{"parentHashBase16":"'
+_CANONICAL_EVENT = b'","compositionEvent":{"UpdateElmAppStateForEvent":{"LiteralStringUtf8":'
+_CANONICAL_HEAD = len(_CANONICAL_PARENT) + 64 + len(_CANONICAL_EVENT)
+_CANONICAL_TAIL = b"}}}"
+#: Event types the host sent, by interface era (store-format §7).
+HTTP_EVENT_TYPES = ("HttpRequestEvent", "httpRequest")
+INT64_MIN, INT64_MAX = -(1 << 63), (1 << 63) - 1
+
+EventFields = Tuple[Optional[str], Optional[int], Optional[str], Optional[str], Optional[str]]
+NO_EVENT_FIELDS: EventFields = (None, None, None, None, None)
+
+
+class LineChanged(ValueError):
+    """A line read as a plain app event when the store was opened no longer is one."""
+
+
+def scan_lines(lines: list[bytes], previous: object) -> tuple[bytes, list[int]]:
+    """Each line's record hash (SHA-256 of its blob serial; 32 bytes a line), and the positions
+    of the lines that are not a plain inline app event naming the line before as parent: those
+    need the full parse. ``previous``: the hash (hex) of the record before the first line, or an
+    object no line can name (then the first line is among those returned)."""
+    sha256, loads, hexlify, update = hashlib.sha256, orjson.loads, binascii.hexlify, UPDATE
+    digests: list[bytes] = []
+    slow: list[int] = []
+    append = digests.append
+    parent = previous.encode() if isinstance(previous, str) else None  # (hex, as in the line)
+    for k, line in enumerate(lines):
+        digest = sha256(b"blob %d\x00" % len(line) + line).digest()
+        append(digest)
+        try:
+            # The host's layout: the parent in place and the event one JSON string (checked
+            # without parsing the line; a line written otherwise is parsed below).
+            if (
+                line.startswith(_CANONICAL_PARENT)
+                and line.startswith(_CANONICAL_EVENT, 85)
+                and line.endswith(_CANONICAL_TAIL)
+                and line[21:85] == parent
+                and type(loads(line[_CANONICAL_HEAD:-3])) is str
+            ):
+                parent = hexlify(digest)
+                continue
+            obj = loads(line)
+            ((name, body),) = obj["compositionEvent"].items()
+            # (a body that is not an object raises TypeError; orjson builds exact types)
+            if (
+                name == update
+                and parent is not None
+                and obj["parentHashBase16"] == parent.decode()
+                and type(body["LiteralStringUtf8"]) is str
+                and len(obj) == 2
+                and len(body) == 1
+            ):
+                parent = hexlify(digest)
+                continue
+        except (orjson.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError):
+            pass
+        slow.append(k)
+        parent = hexlify(digest)
+    return b"".join(digests), slow
+
+
+def event_token(line: bytes) -> bytes | None:
+    """The app event's JSON string token inside a plain app-event line in the host's layout,
+    ``{"parentHashBase16":"<64>","compositionEvent":{"UpdateElmAppStateForEvent":
+    {"LiteralStringUtf8":<token>}}}``, else None. (Plain lines were checked to have exactly one
+    key at each level when the store was opened, so the slice is the whole string value.)"""
+    if line.startswith(_CANONICAL_PARENT) and line.startswith(_CANONICAL_EVENT, 85) and line.endswith(_CANONICAL_TAIL):
+        return line[_CANONICAL_HEAD : -len(_CANONICAL_TAIL)]
+    return None
+
+
+def event_texts(lines: Iterable[bytes]) -> list[str]:
+    """The app event JSON of plain inline app-event lines. A line in the host's layout needs
+    only its string token decoded, not the whole record parsed. Raises :class:`LineChanged`
+    for a line that is not a plain app event (its file changed since it was read)."""
+    loads, update, head = orjson.loads, UPDATE, _CANONICAL_HEAD
+    try:
+        texts = [
+            loads(line[head:-3])
+            if line.startswith(_CANONICAL_PARENT) and line.startswith(_CANONICAL_EVENT, 85) and line.endswith(_CANONICAL_TAIL)
+            else loads(line)["compositionEvent"][update]["LiteralStringUtf8"]
+            for line in lines
+        ]
+    except (orjson.JSONDecodeError, KeyError, TypeError) as e:
+        raise LineChanged(str(e)) from None
+    if not all(type(t) is str for t in texts):
+        raise LineChanged("an event is not a string")
+    return texts
+
+
+def event_fields(text: str | bytes) -> EventFields:
+    """Type, time, HTTP method, URI and request id of an app event's JSON (any interface era;
+    exact type checks, since orjson builds only plain dicts, lists, strs and ints)."""
+    try:
+        obj = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return NO_EVENT_FIELDS
+    if type(obj) is not dict or len(obj) != 1:
+        return NO_EVENT_FIELDS
+    ((event_type, body),) = obj.items()
+    if type(body) is list and len(body) == 1:  # 2023+ tagged form {"Tag":[{…}]}
+        body = body[0]
+    if type(body) is not dict:
+        return (event_type, None, None, None, None)
+    t = body.get("posixTimeMilli")
+    if t is None:
+        t = body.get("currentPosixTimeMilli")
+    if type(t) is not int:  # (bool is not int here)
+        t = 0 if event_type in HTTP_EVENT_TYPES else None
+    request = body.get("request")
+    method = uri = None
+    if type(request) is dict:
+        method, uri = request.get("method"), request.get("uri")
+        method = method if type(method) is str else None
+        uri = uri if type(uri) is str else None
+    req_id = body.get("httpRequestId")
+    return (event_type, t, method, uri, req_id if type(req_id) is str else None)
+
+
+#: The events table's columns that come from each app event's line, in this order.
+EVENT_COLUMNS = ("event_type", "posix_time_milli", "http_method", "http_uri", "http_request_id", "payload_size")
+
+
+def event_columns(lines: list[bytes]) -> list[Sequence[Any]]:
+    """The :data:`EVENT_COLUMNS` of plain inline app-event lines, one list per column (a time
+    beyond 64 bits is None, as the table holds it). Raises :class:`LineChanged`."""
+    texts = event_texts(lines)
+    columns: list[Sequence[Any]] = list(zip(*map(event_fields, texts))) or [()] * 5
+    times = columns[1]
+    if not all(INT64_MIN <= t <= INT64_MAX for t in times if t is not None):
+        columns[1] = [t if t is None or INT64_MIN <= t <= INT64_MAX else None for t in times]
+    columns.append([len(t) if t.isascii() else len(t.encode("utf-8")) for t in texts])
+    return columns
+
+
+# --- the worker ---------------------------------------------------------------------------
+
+_READ_FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
+
+
+def read_lines(path: str, max_bytes: int) -> list[bytes] | None:
+    """A regular file's lines (the last item is what follows the last line feed), or None for
+    anything the store's process must look at itself: a link, a missing or unreadable file, a
+    FIFO, a file over the reader's limit."""
+    try:
+        fd = os.open(path, _READ_FLAGS)
+    except OSError:
+        return None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > max_bytes:
+            return None
+        chunks = []
+        while chunk := os.read(fd, max(st.st_size, 1 << 16)):
+            chunks.append(chunk)
+        data = b"".join(chunks)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    return None if len(data) > max_bytes else data.split(b"\n")
+
+
+def _scan_task(request: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
+    """Hash and check every line of the files, carrying the parent across them; a file the
+    worker cannot read is left to the caller, and the line after it is checked there too."""
+    results: list[dict[str, Any] | None] = []
+    digests: list[bytes] = []
+    no_previous = object()
+    previous: object = no_previous
+    for path in request["files"]:
+        lines = read_lines(path, request["max_file_bytes"])
+        if lines is None:
+            results.append(None)
+            previous = no_previous
+            continue
+        rest = lines.pop()
+        found, slow = scan_lines(lines, previous)
+        if found:
+            previous = found[-32:].hex()
+        digests.append(found)
+        results.append({"lines": len(lines), "slow": slow, "rest": len(rest)})
+    return {"files": results}, b"".join(digests)
+
+
+def _events_task(request: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
+    """The event columns of runs ``[path, first line, count]`` (all runs' values concatenated,
+    in order); a run that cannot be read, or whose lines changed, is left to the caller."""
+    ok: list[bool] = []
+    columns: list[list[Any]] = [[] for _ in EVENT_COLUMNS]  # (all runs')
+    cached: tuple[str, list[bytes] | None] = ("", None)
+    for path, first, count in request["runs"]:
+        if cached[0] != path:
+            cached = (path, read_lines(path, request["max_file_bytes"]))
+        lines = cached[1]
+        run = lines[first : first + count] if lines is not None and first + count < len(lines) else None
+        try:
+            if run is None:
+                raise LineChanged("not readable")
+            for column, values in zip(columns, event_columns(run)):
+                column.extend(values)
+            ok.append(True)
+        except LineChanged:
+            ok.append(False)
+    coded = [encode_column(c) if name in REPEATING_COLUMNS else c for name, c in zip(EVENT_COLUMNS, columns)]
+    return {"ok": ok, "columns": coded}, b""
+
+
+#: Event columns whose values mostly repeat.
+REPEATING_COLUMNS = ("event_type", "http_method", "http_uri")
+
+
+def encode_column(values: list[Any]) -> list[Any] | dict[str, list[Any]]:
+    """A column as sent in a reply: its distinct values and a code per row when they repeat
+    (event types, methods, often URIs: decoding a code is cheaper than building a string)."""
+    codes: dict[Any, int] = {}
+    coded = [codes.setdefault(v, len(codes)) for v in values]
+    if len(codes) * 2 > len(values):
+        return values
+    return {"values": list(codes), "codes": coded}
+
+
+def decode_column(column: list[Any] | dict[str, list[Any]]) -> list[Any]:
+    """The values of :func:`encode_column`'s column."""
+    if type(column) is list:
+        return column
+    values = column["values"]  # type: ignore[call-overload]
+    return [values[c] for c in column["codes"]]  # type: ignore[call-overload]
+
+
+TASKS = {"scan": _scan_task, "events": _events_task}
+
+
+def encode_reply(header: dict[str, Any], payload: bytes) -> bytes:
+    """A worker's reply: the header's length (8 bytes), the header (JSON), the payload."""
+    head = orjson.dumps(header)
+    return len(head).to_bytes(8, "big") + head + payload
+
+
+def decode_reply(reply: bytes) -> tuple[dict[str, Any], bytes]:
+    """Header and payload of :func:`encode_reply`'s bytes (ValueError when malformed)."""
+    n = int.from_bytes(reply[:8], "big")
+    if len(reply) < 8 + n:
+        raise ValueError("truncated worker reply")
+    header = orjson.loads(reply[8 : 8 + n])
+    if type(header) is not dict:
+        raise ValueError("malformed worker reply")
+    return header, reply[8 + n :]
+
+
+def main() -> int:
+    # Nothing a worker builds is cyclic garbage; collections would only rescan what it keeps.
+    gc.disable()
+    request = orjson.loads(sys.stdin.buffer.read())
+    header, payload = TASKS[request["task"]](request)
+    sys.stdout.buffer.write(encode_reply(header, payload))
+    sys.stdout.buffer.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,180 @@
+"""Worker processes that share the line work of a big load (see :mod:`.linescan`).
+
+Opening a store of a million records and building its events table are CPU-bound Python loops;
+threads would not help (the work holds the GIL), so the files are split between this process
+and ``workers`` others. A worker is a fresh interpreter running ``linescan.py`` (not
+``multiprocessing``, which would re-import a user's ``__main__`` script), reading only the
+files it is given, read-only. Everything a worker returns is an optimization: whatever it
+could not do, or if it fails altogether, this process does itself, with the same functions.
+
+``ELMREPLAY_WORKERS`` sets how many workers a load may start (0: none); by default one fewer
+than the CPUs this process may use, at most 3.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from typing import Any, Callable, Generic, Iterator, Sequence, TypeVar
+
+import orjson
+
+from . import linescan
+from .files import DirectoryFiles, FileSource, Segments
+
+#: Below this many bytes of log a worker's start (~0.1 s) costs more than it saves.
+MIN_BYTES = 32 << 20
+MAX_WORKERS = 3
+T = TypeVar("T")
+
+
+def worker_count() -> int:
+    """How many worker processes a load may start."""
+    configured = os.environ.get("ELMREPLAY_WORKERS")
+    if configured is not None:
+        try:
+            return max(0, int(configured))
+        except ValueError:
+            return 0
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        cpus = os.cpu_count() or 1
+    return max(0, min(MAX_WORKERS, cpus - 1))
+
+
+def local_paths(files: FileSource, paths: Sequence[Segments], min_bytes: int) -> tuple[list[str], list[int], int] | None:
+    """Where ``paths`` are on disk, their sizes and the reader's file size limit, when workers
+    can share reading them: a store directory on disk (not an in-memory projection), workers
+    allowed, and at least ``min_bytes`` to read."""
+    if not isinstance(files, DirectoryFiles) or worker_count() == 0:
+        return None
+    local = [files.local_path(p) for p in paths]
+    sizes = [_size(p) for p in local]
+    return (local, sizes, files.max_file_bytes) if sum(sizes) >= min_bytes else None
+
+
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
+
+
+def split_by_weight(items: Sequence[T], weights: Sequence[int], parts: int, first_share: float | None = None) -> list[list[T]]:
+    """``items`` in order, cut into at most ``parts`` contiguous groups (none empty): the first
+    with about ``first_share`` of the total weight (default: an equal share), the others with
+    equal shares of the rest."""
+    total = sum(weights)
+    first = 1 / parts if first_share is None else first_share
+    # Where each group after the first starts, as a fraction of the total weight.
+    cuts = [first + (1 - first) * k / max(parts - 1, 1) for k in range(parts - 1)]
+    groups: list[list[T]] = [[]]
+    done = 0
+    for item, weight in zip(items, weights):
+        if groups[-1] and len(groups) < parts and done >= total * cuts[len(groups) - 1]:
+            groups.append([])
+        groups[-1].append(item)
+        done += weight
+    return groups if groups[0] else []
+
+
+class SharedWork(Generic[T]):
+    """Items cut into contiguous groups: the first is this process's (:attr:`own`), each other
+    goes to a worker at once (``request(group)``). This process's share weighs ``own_weight``
+    times a worker's (less than 1 when it has other work to do meanwhile). :meth:`replies`
+    then gives each worker's group with its reply, or None where the worker failed. Use as a
+    context manager, so that leaving early stops the workers."""
+
+    def __init__(
+        self,
+        items: Sequence[T],
+        weights: Sequence[int],
+        parts: int,
+        request: Callable[[list[T]], dict[str, Any]],
+        own_weight: float = 1.0,
+    ):
+        own_share = own_weight / (own_weight + parts - 1)
+        groups = split_by_weight(items, weights, parts, own_share) if parts > 1 else [list(items)]
+        self.own: list[T] = groups[0] if groups else []
+        self._shared = [(group, WorkerCall(request(group))) for group in groups[1:]]
+
+    def replies(self) -> Iterator[tuple[list[T], tuple[dict[str, Any], bytes] | None]]:
+        for group, call in self._shared:
+            yield group, call.result()
+
+    def stop(self) -> None:
+        for _, call in self._shared:
+            call.stop()
+
+    def __enter__(self) -> SharedWork[T]:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+class WorkerCall:
+    """One request to a worker process, running while this process does its own share.
+
+    A thread feeds the request and collects the reply, so neither side waits on a full pipe.
+    :meth:`result` returns the decoded reply, or None when the worker could not run or failed
+    (the caller then does the work itself). Use as a context manager: leaving it early (an
+    error in this process) stops the worker.
+    """
+
+    def __init__(self, request: dict[str, Any]):
+        self._reply: tuple[bytes, int] | None = None
+        self._process: subprocess.Popen[bytes] | None = None
+        self._thread: threading.Thread | None = None
+        try:
+            self._process = subprocess.Popen(
+                _worker_command(),
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                close_fds=True,
+            )
+        except OSError:
+            return
+        self._thread = threading.Thread(target=self._communicate, args=(orjson.dumps(request),), daemon=True)
+        self._thread.start()
+
+    def _communicate(self, request: bytes) -> None:
+        assert self._process is not None
+        try:
+            out, _ = self._process.communicate(request)
+            self._reply = (out, self._process.returncode)
+        except (OSError, ValueError):
+            self._reply = None
+
+    def result(self) -> tuple[dict[str, Any], bytes] | None:
+        if self._thread is None:
+            return None
+        self._thread.join()
+        if self._reply is None or self._reply[1] != 0:
+            return None
+        try:
+            return linescan.decode_reply(self._reply[0])
+        except (ValueError, orjson.JSONDecodeError):
+            return None
+
+    def stop(self) -> None:
+        if self._process is not None and self._process.poll() is None:
+            self._process.kill()
+        if self._thread is not None:
+            self._thread.join()
+
+    def __enter__(self) -> WorkerCall:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def _worker_command() -> list[str]:
+    # -P (3.11+): the worker's own directory must not come first on its module path.
+    flags = ["-P"] if sys.version_info >= (3, 11) else []
+    return [sys.executable or "python3", *flags, linescan.__file__]
