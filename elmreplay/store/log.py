@@ -357,9 +357,8 @@ def _first_unknown_revert_target(
 ) -> tuple[int, StoreError] | None:
     """A revert must name an earlier record; in a truncated history it may name a deleted one
     (but never a later one)."""
-    index = table.index_of_hash
     for i, target in sorted(table.revert_targets.items()):
-        at = index.get(target)
+        at = table.index_of_hash.get(target)  # (built only when there is a revert)
         if (at is None and not allow_missing) or (at is not None and at >= i):
             message = f"RevertProcessTo names record {target}, which is not earlier in the history"
             return i, table.error_at(RevertTargetUnknown, i, message)

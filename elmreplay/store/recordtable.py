@@ -46,7 +46,7 @@ _NO_PREVIOUS = object()
 E = TypeVar("E", bound=StoreError)
 _HASH = 32
 #: This process's share of a shared scan, relative to a worker's: a worker starts later (~0.1 s).
-SCAN_OWN_WEIGHT = 0.8
+SCAN_OWN_WEIGHT = 1.15
 #: Literal log files whose bytes are kept for building records on demand (the newest used).
 _CACHED_FILES = 4
 
@@ -182,21 +182,30 @@ class HashIndex(Mapping[str, int]):
         self._sorted = prefixes[self._order]
 
     def _find(self, record_hash: object) -> int | None:
-        if not isinstance(record_hash, str) or len(record_hash) != 2 * _HASH:
+        if not isinstance(record_hash, str):
             return None
-        try:
-            digest = bytes.fromhex(record_hash)
-        except ValueError:
-            return None
-        prefix = np.array([int.from_bytes(digest[:8], "big")], dtype=">u8")
-        lo = int(np.searchsorted(self._sorted, prefix, side="left")[0])
-        hi = int(np.searchsorted(self._sorted, prefix, side="right")[0])
-        found = -1
-        for k in range(lo, hi):  # the last occurrence wins, as in a dict built in order
-            i = int(self._order[k])
-            if self._digests[i * _HASH : (i + 1) * _HASH] == digest:
-                found = max(found, i)
-        return found if found >= 0 else None
+        i = int(self.find_all([record_hash])[0])
+        return i if i >= 0 else None
+
+    def find_all(self, record_hashes: Sequence[str]) -> np.ndarray:
+        """The index of each hash (-1 where none), looked up together: one search over the
+        sorted prefixes for all of them (a store may have thousands of reductions)."""
+        out = np.full(len(record_hashes), -1, dtype=np.int64)
+        digests = []
+        for h in record_hashes:
+            try:
+                digests.append(bytes.fromhex(h) if len(h) == 2 * _HASH else b"")
+            except ValueError:
+                digests.append(b"")
+        prefixes = np.array([int.from_bytes(d[:8], "big") if d else 0 for d in digests], dtype=">u8")
+        lows = np.searchsorted(self._sorted, prefixes, side="left")
+        highs = np.searchsorted(self._sorted, prefixes, side="right")
+        for q, (digest, lo, hi) in enumerate(zip(digests, lows.tolist(), highs.tolist())):
+            for k in range(lo, hi) if digest else ():  # the last occurrence wins, as in __getitem__
+                i = int(self._order[k])
+                if self._digests[i * _HASH : (i + 1) * _HASH] == digest:
+                    out[q] = max(out[q], i)
+        return out
 
     def __getitem__(self, record_hash: str) -> int:
         i = self._find(record_hash)

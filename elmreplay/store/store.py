@@ -44,7 +44,7 @@ STORE_MARKERS = (
 HTTP_EVENT_TYPES = linescan.HTTP_EVENT_TYPES
 #: This process's share of a shared events table, relative to a worker's: it also builds the
 #: columns that need no event meanwhile (measured best on a 1M-record log, 2 cores).
-EVENTS_OWN_WEIGHT = 0.85
+EVENTS_OWN_WEIGHT = 0.9
 
 
 @dataclass(frozen=True)
@@ -305,10 +305,8 @@ class Store:
         n = len(table)
         hashes, parents = _hash_columns(table, n)
         has_reduction = np.zeros(n, dtype=bool)
-        for h in self._reduction_hashes:
-            at = table.index_of_hash.get(h)
-            if at is not None:
-                has_reduction[at] = True
+        found = table.index_of_hash.find_all(self._reduction_hashes)
+        has_reduction[found[found >= 0]] = True
         reverts = table.revert_targets
         return {
             "record_hash": hashes,
@@ -508,16 +506,25 @@ def _strings(values: Sequence[str | None]) -> Any:
 
 def _hash_columns(table: RecordTable, n: int) -> tuple[Any, Any]:
     """The ``record_hash`` and ``parent_hash`` columns of the first ``n`` records, hex-encoded in
-    one call into Arrow buffers (no Python string per row); a parent is the record before
-    unless irregular."""
+    one call into Arrow buffers (no Python string per row). A parent is the record before
+    unless irregular, so the parent column shares the hash column's characters, its offsets
+    shifted by one record (no copy)."""
     if pa is None:  # pragma: no cover
         hexes = table.hashes()[:n]
         return hexes, table.parent_hashes()[:n]
     offsets = np.arange(0, 64 * (n + 1), 64, dtype=np.int64)
-    hashes = pa.LargeStringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(binascii.hexlify(table.digest_bytes()[: 32 * n])))
-    parents = pa.concat_arrays([pa.nulls(1, pa.large_string()), hashes.slice(0, n - 1)]) if n else hashes
+    characters = pa.py_buffer(binascii.hexlify(table.digest_bytes()[: 32 * n]))
+    hashes = pa.LargeStringArray.from_buffers(n, pa.py_buffer(offsets), characters)
+    if not n:
+        return _from_arrow(hashes), _from_arrow(hashes)
+    valid = bytearray(b"\xff" * ((n + 7) // 8))
+    valid[0] &= 0xFE  # the first record's parent is given below if it has one
+    parent_offsets = np.concatenate([offsets[:1], offsets[:-1]])
+    parents = pa.LargeStringArray.from_buffers(n, pa.py_buffer(parent_offsets), characters, pa.py_buffer(valid), null_count=1)
     # (a record kept whole mostly names the record before it all the same)
-    irregular = sorted((i, p) for i, p in table.irregular_parents().items() if i < n and (i == 0 or p != table.hash(i - 1)))
+    irregular = sorted(
+        (i, p) for i, p in table.irregular_parents().items() if i < n and p != (table.hash(i - 1) if i else None)
+    )  # fmt: skip
     if irregular:
         mask = np.zeros(n, dtype=bool)
         mask[[i for i, _ in irregular]] = True
@@ -526,20 +533,24 @@ def _hash_columns(table: RecordTable, n: int) -> tuple[Any, Any]:
 
 
 def _location_column(table: RecordTable, n: int) -> Any:
-    """The ``location`` column of the first ``n`` records, ``file:line`` built in Arrow (a
-    million f-strings took a third of a second)."""
+    """The ``location`` column of the first ``n`` records. For the lines of a literal log file,
+    ``file:1file:2…`` is one ``str.join`` and the offsets follow from the digits of each line
+    number: no string per row (a million f-strings took a third of a second)."""
     if pa is None:  # pragma: no cover
         return table.locations()[:n]
-    starts = table.file_starts
-    head = pa.array([str(table.location(i)) for i in range(min(n, table.literal_start))], type=pa.large_string())
-    if not starts:
-        return _from_arrow(head)
-    counts = np.diff([*starts, len(table)])
-    prefixes = pa.array([join(p) + ":" for p in table.literal_files], type=pa.large_string())
-    files = prefixes.take(pa.array(np.repeat(np.arange(len(starts)), counts)))
-    lines = np.arange(starts[0], len(table), dtype=np.int64) - np.repeat(np.asarray(starts, dtype=np.int64), counts) + 1
-    literal = pc.binary_join_element_wise(files, pc.cast(pa.array(lines), pa.large_string()), pa.scalar("", pa.large_string()))
-    return _from_arrow(pa.concat_arrays([head, literal]).slice(0, n))
+    head = [str(table.location(i)) for i in range(min(n, table.literal_start))]
+    bounds = [*table.file_starts, len(table)]
+    counts = np.diff(bounds).astype(np.int64)
+    numbers = [b"%d" % k for k in range(1, int(counts.max(initial=0)) + 1)]
+    prefixes = [(join(segs) + ":").encode() for segs in table.literal_files]
+    characters = "".join(head).encode() + b"".join(p.join([b"", *numbers[:m]]) for p, m in zip(prefixes, counts.tolist()))
+    lines = np.arange(bounds[0], bounds[-1], dtype=np.int64) - np.repeat(np.asarray(bounds[:-1], dtype=np.int64), counts) + 1
+    digits = np.searchsorted(10 ** np.arange(1, 19, dtype=np.int64), lines, side="right") + 1
+    lengths = np.concatenate([[len(h.encode()) for h in head], np.repeat([len(p) for p in prefixes], counts) + digits]).astype(np.int64)
+    offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    column = pa.LargeStringArray.from_buffers(len(lengths), pa.py_buffer(offsets), pa.py_buffer(characters))
+    return _from_arrow(column.slice(0, n))
 
 
 def _kind_names(codes: bytearray) -> Any:

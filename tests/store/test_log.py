@@ -6,6 +6,7 @@ import hashlib
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -306,6 +307,12 @@ def test_mixed_chain_then_literal_files(tmp_path: Path) -> None:
     assert store.records[4].parsed.event.value.literal_utf8 == time_event(3)  # type: ignore[union-attr]
     assert [store.event_json(i) for i in (1, 2, 4, 5)] == [time_event(i) for i in (1, 2, 3, 4)]
     assert l1.record_hash == store.records[4].hash and store.app_config(config).files == {"a.txt": b"a"}
+    # The events table's columns built in bulk agree with the records, across both layouts.
+    df = store.events()
+    assert df["location"].tolist() == [str(r.location) for r in store.records]
+    assert df["location"].tolist()[4:] == [f"{store.records[4].location.path}:{n}" for n in (1, 2)]
+    assert df["parent_hash"].tolist() == [r.parent_hash if r.parent_hash else np.nan for r in store.records]
+    assert df["record_hash"].tolist() == [r.hash for r in store.records]
 
 
 def test_literal_revert_into_the_chain_does_not_carry_over(tmp_path: Path) -> None:
