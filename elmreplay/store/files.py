@@ -127,6 +127,14 @@ class DirectoryFiles:
     def exists(self, segments: Segments) -> bool:
         return os.path.isfile(self._path(segments))
 
+    def stamp(self, segments: Segments) -> tuple[int, int] | None:
+        """The file's size and modification time (ns), to notice a change since it was read."""
+        try:
+            st = os.stat(self._path(segments))
+        except OSError:
+            return None
+        return (st.st_size, st.st_mtime_ns)
+
     def local_path(self, segments: Segments) -> str:
         """The file's path on disk, for a worker process that reads it itself: its directories
         are checked here; the worker refuses a file that is itself a link (``O_NOFOLLOW``)."""
@@ -155,6 +163,11 @@ class DirectoryFiles:
                     else:
                         found.append(segs)
         return found
+
+
+def file_stamp(files: FileSource, segments: Segments) -> tuple[int, int] | None:
+    """A file's size and modification time where it is on disk (else None: no stamp)."""
+    return files.stamp(segments) if isinstance(files, DirectoryFiles) else None
 
 
 class OverlayFiles:

@@ -40,16 +40,18 @@ class LineChanged(ValueError):
     """A line read as a plain app event when the store was opened no longer is one."""
 
 
-def scan_lines(lines: list[bytes], previous: object) -> tuple[bytes, list[int]]:
-    """Each line's record hash (SHA-256 of its blob serial; 32 bytes a line), and the positions
-    of the lines that are not a plain inline app event naming the line before as parent: those
-    need the full parse. ``previous``: the hash (hex) of the record before the first line, or an
-    object no line can name (then the first line is among those returned)."""
+def scan_lines(lines: list[bytes], previous: object) -> tuple[bytes, list[int], bool]:
+    """Each line's record hash (SHA-256 of its blob serial; 32 bytes a line), the positions of
+    the lines that are not a plain inline app event naming the line before as parent (those need
+    the full parse), and whether every other line is in the host's layout (see
+    :func:`event_columns`). ``previous``: the hash (hex) of the record before the first line, or
+    an object no line can name (then the first line is among those returned)."""
     sha256, loads, hexlify, update = hashlib.sha256, orjson.loads, binascii.hexlify, UPDATE
     digests: list[bytes] = []
     slow: list[int] = []
     append = digests.append
     parent = previous.encode() if isinstance(previous, str) else None  # (hex, as in the line)
+    host_layout = True
     for k, line in enumerate(lines):
         digest = sha256(b"blob %d\x00" % len(line) + line).digest()
         append(digest)
@@ -77,12 +79,13 @@ def scan_lines(lines: list[bytes], previous: object) -> tuple[bytes, list[int]]:
                 and len(body) == 1
             ):
                 parent = hexlify(digest)
+                host_layout = False
                 continue
         except (orjson.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError):
             pass
         slow.append(k)
         parent = hexlify(digest)
-    return b"".join(digests), slow
+    return b"".join(digests), slow, host_layout
 
 
 def event_token(line: bytes) -> bytes | None:
@@ -112,6 +115,16 @@ def event_texts(lines: Iterable[bytes]) -> list[str]:
     if not all(type(t) is str for t in texts):
         raise LineChanged("an event is not a string")
     return texts
+
+
+def _host_layout_texts(lines: list[bytes]) -> list[str] | None:
+    """:func:`event_texts` of lines known to be in the host's layout; None if one is not."""
+    loads, head = orjson.loads, _CANONICAL_HEAD
+    try:
+        texts = [loads(line[head:-3]) for line in lines]
+    except orjson.JSONDecodeError:
+        return None
+    return texts if all(type(t) is str for t in texts) else None
 
 
 def event_fields(text: str | bytes) -> EventFields:
@@ -147,10 +160,15 @@ def event_fields(text: str | bytes) -> EventFields:
 EVENT_COLUMNS = ("event_type", "posix_time_milli", "http_method", "http_uri", "http_request_id", "payload_size")
 
 
-def event_columns(lines: list[bytes]) -> list[Sequence[Any]]:
+def event_columns(lines: list[bytes], host_layout: bool = False) -> list[Sequence[Any]]:
     """The :data:`EVENT_COLUMNS` of plain inline app-event lines, one list per column (a time
-    beyond 64 bits is None, as the table holds it). Raises :class:`LineChanged`."""
-    texts = event_texts(lines)
+    beyond 64 bits is None, as the table holds it). ``host_layout``: every line was found in the
+    host's layout, each event one JSON string, when the store was opened, and its file has not
+    changed since (same size and modification time): then each event is sliced out of its line
+    without checking the layout again. Raises :class:`LineChanged`."""
+    texts = _host_layout_texts(lines) if host_layout else None
+    if texts is None:
+        texts = event_texts(lines)
     columns: list[Sequence[Any]] = list(zip(*map(event_fields, texts))) or [()] * 5
     times = columns[1]
     if not all(INT64_MIN <= t <= INT64_MAX for t in times if t is not None):
@@ -164,10 +182,13 @@ def event_columns(lines: list[bytes]) -> list[Sequence[Any]]:
 _READ_FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
 
 
-def read_lines(path: str, max_bytes: int) -> list[bytes] | None:
-    """A regular file's lines (the last item is what follows the last line feed), or None for
-    anything the store's process must look at itself: a link, a missing or unreadable file, a
-    FIFO, a file over the reader's limit."""
+Stamp = Tuple[int, int]
+
+
+def read_lines(path: str, max_bytes: int) -> tuple[list[bytes], Stamp] | None:
+    """A regular file's lines (the last item is what follows the last line feed) and its stamp
+    (size and modification time before reading), or None for anything the store's process must
+    look at itself: a link, a missing or unreadable file, a FIFO, a file over the reader's limit."""
     try:
         fd = os.open(path, _READ_FLAGS)
     except OSError:
@@ -184,7 +205,7 @@ def read_lines(path: str, max_bytes: int) -> list[bytes] | None:
         return None
     finally:
         os.close(fd)
-    return None if len(data) > max_bytes else data.split(b"\n")
+    return None if len(data) > max_bytes else (data.split(b"\n"), (st.st_size, st.st_mtime_ns))
 
 
 def _scan_task(request: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
@@ -195,35 +216,37 @@ def _scan_task(request: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
     no_previous = object()
     previous: object = no_previous
     for path in request["files"]:
-        lines = read_lines(path, request["max_file_bytes"])
-        if lines is None:
+        read = read_lines(path, request["max_file_bytes"])
+        if read is None:
             results.append(None)
             previous = no_previous
             continue
+        lines, stamp = read
         rest = lines.pop()
-        found, slow = scan_lines(lines, previous)
+        found, slow, host_layout = scan_lines(lines, previous)
         if found:
             previous = found[-32:].hex()
         digests.append(found)
-        results.append({"lines": len(lines), "slow": slow, "rest": len(rest)})
+        results.append({"lines": len(lines), "slow": slow, "rest": len(rest), "stamp": stamp if host_layout else None})
     return {"files": results}, b"".join(digests)
 
 
 def _events_task(request: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
-    """The event columns of runs ``[path, first line, count]`` (all runs' values concatenated,
-    in order); a run that cannot be read, or whose lines changed, is left to the caller."""
+    """The event columns of runs ``[path, first line, count, stamp]`` (all runs' values
+    concatenated, in order; ``stamp``: the file's when it was found in the host's layout, or
+    None); a run that cannot be read, or whose lines changed, is left to the caller."""
     ok: list[bool] = []
     columns: list[list[Any]] = [[] for _ in EVENT_COLUMNS]  # (all runs')
-    cached: tuple[str, list[bytes] | None] = ("", None)
-    for path, first, count in request["runs"]:
+    cached: tuple[str, tuple[list[bytes], Stamp] | None] = ("", None)
+    for path, first, count, stamp in request["runs"]:
         if cached[0] != path:
             cached = (path, read_lines(path, request["max_file_bytes"]))
-        lines = cached[1]
-        run = lines[first : first + count] if lines is not None and first + count < len(lines) else None
+        read = cached[1]
         try:
-            if run is None:
+            if read is None or first + count >= len(read[0]):
                 raise LineChanged("not readable")
-            for column, values in zip(columns, event_columns(run)):
+            host_layout = stamp is not None and tuple(stamp) == read[1]
+            for column, values in zip(columns, event_columns(read[0][first : first + count], host_layout)):
                 column.extend(values)
             ok.append(True)
         except LineChanged:

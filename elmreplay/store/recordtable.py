@@ -28,8 +28,8 @@ import orjson
 from ..errors import CorruptRecord, HashMismatch, StoreError
 from . import linescan, workers
 from .components import blob_hash
-from .files import FileSource, Segments, join
-from .linescan import event_token
+from .files import FileSource, Segments, file_stamp, join
+from .linescan import Stamp, event_token
 from .records import Record, RecordKind, RecordLocation, parse_record
 
 LAYOUT_E0 = "jsonl-2020-04"
@@ -62,6 +62,8 @@ class LiteralScan:
     kept: dict[int, Record] = field(default_factory=dict)  # records of unusual shape
     # (every other record is a plain inline app event: kind UPDATE)
     revert_targets: dict[int, str] = field(default_factory=dict)
+    # Per file in ``paths``: its stamp when read, if every plain line is in the host's layout.
+    stamps: list[Stamp | None] = field(default_factory=list)
 
 
 def scan_literal_log(
@@ -88,13 +90,13 @@ def scan_literal_log(
             rests[n] = _scan_file(files, paths[n], scan)
         for group, reply in work.replies():
             done = reply[0]["files"] if reply is not None else [None] * len(group)
-            digests, at = reply[1] if reply is not None else b"", 0
+            digests, at = memoryview(reply[1] if reply is not None else b""), 0  # (sliced without copies)
             for n, found in zip(group, done):
                 if found is None:  # the worker could not read it: read it here
                     rests[n] = _scan_file(files, paths[n], scan)
                     continue
                 size = _HASH * found["lines"]
-                rests[n] = _take_worker_file(files, paths[n], scan, digests[at : at + size], found["slow"], found["rest"])
+                rests[n] = _take_worker_file(files, paths[n], scan, digests[at : at + size], found)
                 at += size
     tail, tail_file = b"", None
     for n, rest in sorted(rests.items()):
@@ -108,6 +110,7 @@ def scan_literal_log(
 
 def _scan_file(files: FileSource, segs: Segments, scan: LiteralScan) -> bytes:
     """Read, hash and check one literal log file here; returns what follows its last line feed."""
+    stamp = file_stamp(files, segs)  # (before reading: a change while it is read shows later)
     data = files.read(segs)
     if data is None:
         return b""
@@ -116,13 +119,15 @@ def _scan_file(files: FileSource, segs: Segments, scan: LiteralScan) -> bytes:
     # Before the first literal line, a value no line can name: the first line always takes the
     # full parse (and is kept), so its parent is checked against what comes before it.
     previous = scan.digests[-_HASH:].hex() if scan.count else _NO_PREVIOUS
-    digests, slow = linescan.scan_lines(lines, previous)
-    _add_file(scan, segs, digests, slow, lines.__getitem__)
+    digests, slow, host_layout = linescan.scan_lines(lines, previous)
+    _add_file(scan, segs, digests, slow, lines.__getitem__, stamp if host_layout else None)
     return rest
 
 
-def _take_worker_file(files: FileSource, segs: Segments, scan: LiteralScan, digests: bytes, slow: list[int], rest: int) -> int:
-    """Add a file a worker hashed and checked; its unusual lines are read again here."""
+def _take_worker_file(files: FileSource, segs: Segments, scan: LiteralScan, digests: bytes | memoryview, found: dict[str, Any]) -> int:
+    """Add a file a worker hashed and checked (``found``: its reply about the file); its unusual
+    lines are read again here. Returns the length of what follows its last line feed."""
+    slow: list[int] = found["slow"]
     lines: list[bytes] = []
 
     def line_at(k: int) -> bytes:
@@ -134,16 +139,21 @@ def _take_worker_file(files: FileSource, segs: Segments, scan: LiteralScan, dige
             raise CorruptRecord("The log file changed while the store was being opened", path=location.path, line=location.line)
         return line
 
-    _add_file(scan, segs, digests, slow, line_at)
+    stamp = found["stamp"]
+    _add_file(scan, segs, digests, slow, line_at, (stamp[0], stamp[1]) if stamp else None)
+    rest: int = found["rest"]
     return rest
 
 
-def _add_file(scan: LiteralScan, segs: Segments, digests: bytes, slow: list[int], line_at: Callable[[int], bytes]) -> None:
+def _add_file(
+    scan: LiteralScan, segs: Segments, digests: bytes | memoryview, slow: list[int], line_at: Callable[[int], bytes], stamp: Stamp | None
+) -> None:
     """Append a file's records to ``scan``: the hashes, and each unusual line parsed fully."""
     n = len(digests) // _HASH
     if n:
         scan.paths.append(segs)
         scan.file_starts.append(scan.count)
+        scan.stamps.append(stamp)
     k = 0
     try:
         for k in slow:
@@ -246,6 +256,7 @@ class RecordTable(Sequence[Record]):
         self._digests = bytearray(b"".join(bytes.fromhex(r.hash) for r in kept_records))
         self._digests += scan.digests
         self._paths = scan.paths
+        self._stamps = scan.stamps
         self._file_starts = [n_kept + s for s in scan.file_starts]
         self.revert_targets: dict[int, str] = {i: r.revert_target for i, r in enumerate(kept_records) if r.revert_target}
         self.revert_targets.update({n_kept + i: t for i, t in scan.revert_targets.items()})
@@ -366,6 +377,7 @@ class RecordTable(Sequence[Record]):
         while self._file_starts and self._file_starts[-1] >= n:
             self._file_starts.pop()
             self._paths.pop()
+            self._stamps.pop()
         self._kept = {i: r for i, r in self._kept.items() if i < n}
         self._kept_literal = [i for i in self._kept_literal if i < n]
         self.revert_targets = {i: t for i, t in self.revert_targets.items() if i < n}
@@ -463,6 +475,16 @@ class RecordTable(Sequence[Record]):
             raise StoreError("Log file changed since the store was opened", path=join(self._paths[f]))
         return lines[line : line + count]
 
+    def host_layout_stamp(self, f: int) -> Stamp | None:
+        """Literal log file ``f``'s stamp when it was read, if every plain line in it was in the
+        host's layout then (see :func:`linescan.event_columns`)."""
+        return self._stamps[f]
+
+    def host_layout_unchanged(self, f: int) -> bool:
+        """Whether file ``f``'s plain lines were all in the host's layout and it has not changed."""
+        stamp = self._stamps[f]
+        return stamp is not None and file_stamp(self._files, self._paths[f]) == stamp
+
     @property
     def file_starts(self) -> list[int]:
         """The index of each literal log file's first record (file ``f`` of :meth:`plain_spans`)."""
@@ -503,10 +525,10 @@ def inline_event_texts(lines: list[bytes]) -> list[str]:
         return linescan.event_texts(lines)
 
 
-def inline_event_columns(lines: list[bytes]) -> list[Sequence[Any]]:
+def inline_event_columns(lines: list[bytes], host_layout: bool = False) -> list[Sequence[Any]]:
     """The events table's :data:`linescan.EVENT_COLUMNS` of plain inline app-event lines."""
     with _changed_lines_corrupt():
-        return linescan.event_columns(lines)
+        return linescan.event_columns(lines, host_layout)
 
 
 @contextmanager

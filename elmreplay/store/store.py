@@ -328,7 +328,7 @@ class Store:
             spans,
             [count for *_, count in spans],
             workers.worker_count() + 1 if local else 1,
-            lambda group: {"task": "events", "runs": [[local[0][f], line, count] for _, f, line, count in group], "max_file_bytes": local[2]} if local else {},
+            lambda group: {"task": "events", "runs": [[local[0][f], line, count, table.host_layout_stamp(f)] for _, f, line, count in group], "max_file_bytes": local[2]} if local else {},
             own_weight=EVENTS_OWN_WEIGHT,
         )  # fmt: skip
 
@@ -347,7 +347,8 @@ class Store:
 
     def _fill_span(self, columns: list[list[Any]], start: int, f: int, line: int, count: int) -> None:
         try:
-            computed = inline_event_columns(self.log.records.span_lines(f, line, count))
+            table = self.log.records
+            computed = inline_event_columns(table.span_lines(f, line, count), table.host_layout_unchanged(f))
         except StoreError as e:
             raise _RunDamage(e, start) from None
         for column, values in zip(columns, computed):

@@ -6,6 +6,7 @@ against the same store read with workers turned off (``ELMREPLAY_WORKERS=0``).
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -222,7 +223,7 @@ def test_a_line_changed_before_this_process_reads_it_again_is_corrupt(tmp_path: 
     files = DirectoryFiles(tmp_path)
     segs = tuple(_log_files(tmp_path)[0].relative_to(tmp_path).parts)
     with pytest.raises(CorruptRecord, match="changed while the store was being opened"):
-        recordtable._take_worker_file(files, segs, scan, b"\x00" * 64, [0], 0)
+        recordtable._take_worker_file(files, segs, scan, b"\x00" * 64, {"slow": [0], "rest": 0, "stamp": None})
     assert scan.count == 0
 
 
@@ -255,3 +256,41 @@ def test_a_worker_reply_survives_the_round_trip() -> None:
     with pytest.raises(ValueError):
         linescan.decode_reply(linescan.encode_reply({"a": 1}, b"")[:-2])
 
+
+
+def test_a_file_with_a_line_in_another_layout_is_read_with_checks(tmp_path: Path, shared: Callable[[int], None]) -> None:
+    """Files whose plain lines are all in the host's layout have their events sliced out
+    without checks later; a file with one line written otherwise never is."""
+    _big_mixed_store(tmp_path)
+    last = _log_files(tmp_path)[-1]
+    lines = last.read_bytes().split(b"\n")
+    lines[-2] = json.dumps(json.loads(lines[-2])).encode()  # ", " and ": " (the last record: no child)
+    last.write_bytes(b"\n".join(lines))
+    _compare(tmp_path, shared, 1)
+    table = Store(DirectoryFiles(tmp_path)).records
+    stamps = [table.host_layout_stamp(f) for f in range(len(table.literal_files))]
+    assert stamps[-1] is None and all(s is not None for s in stamps[:-1])
+
+
+def test_a_file_touched_after_opening_is_read_with_checks_again(tmp_path: Path) -> None:
+    _big_mixed_store(tmp_path)
+    store = Store(DirectoryFiles(tmp_path))
+    before = store.events()
+    assert store.records.host_layout_unchanged(3)
+    path = tmp_path.joinpath(*store.records.literal_files[3])
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+    assert not store.records.host_layout_unchanged(3)
+    pd.testing.assert_frame_equal(store.events(), before)
+
+
+def test_event_columns_in_the_host_layout_equal_the_checked_ones(tmp_path: Path) -> None:
+    _big_mixed_store(tmp_path)
+    table = Store(DirectoryFiles(tmp_path)).records
+    for start, f, line, count in table.plain_spans(0, len(table) - 1):
+        lines = table.span_lines(f, line, count)
+        assert linescan.event_columns(lines, host_layout=True) == linescan.event_columns(lines)
+    # A line not in that layout after all: the checked reading takes over.
+    odd = json.dumps({"parentHashBase16": "0" * 64, "compositionEvent": {"UpdateElmAppStateForEvent": {"LiteralStringUtf8": "{}"}}})
+    columns = linescan.event_columns([odd.encode()], host_layout=True)
+    assert [list(c) for c in columns] == [[None], [None], [None], [None], [None], [2]]
