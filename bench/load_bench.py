@@ -2,7 +2,8 @@
 
 * **elmreplay**: ``Store(DirectoryFiles(path)).events()`` (reads every record, checks the
   parent chain and reverts, verifies hashes, builds the pandas table with each event's type,
-  time and HTTP request line).
+  time and HTTP request line), with its worker processes as configured (a big literal log is
+  shared between the cores), and once more kept in one process for contrast.
 * **limit**: read the same files and ``orjson.loads`` every record and every app event's JSON
   (the two parses ``events()`` needs), building nothing: literal log files split at LF
   (E5), or the head-hash chain walked component by component (E2/E3: record component,
@@ -15,13 +16,16 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import time
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import orjson
 import pandas as pd
 
+from elmreplay.store import workers
 from elmreplay.store.files import DirectoryFiles
 from elmreplay.store.store import Store
 
@@ -111,6 +115,9 @@ def run(bench: BenchStore, *, repeat: int = 2) -> dict[str, Any]:
         if t2 - t0 < open_s + events_s:
             open_s, events_s = t1 - t0, t2 - t1
     load_s = open_s + events_s
+    # The same load kept in this one process (no worker processes), for contrast.
+    with _workers_off():
+        one_process_s = _best(lambda: Store(DirectoryFiles(bench.path), name=bench.name).events(), repeat)
     return {
         "store": bench.name,
         "layout": "head-hash chain" if chain else "literal log",
@@ -129,7 +136,28 @@ def run(bench: BenchStore, *, repeat: int = 2) -> dict[str, Any]:
         # ... and building the table itself: the best any such loader in Python can reach.
         "table_build_s": table_s,
         "best_possible_vs_limit": limit_s / (limit_s + hash_s + (table_s or 0.0)),
+        # (worker processes share only literal log files, and only a big log)
+        "workers": workers.worker_count() if not chain and _log_bytes(bench.path) >= workers.MIN_BYTES else 0,
+        "one_process_load_s": one_process_s,
+        "one_process_vs_limit": limit_s / one_process_s,
     }
+
+
+def _log_bytes(root: Path) -> int:
+    return sum(p.stat().st_size for p in _literal_lines(root))
+
+
+@contextmanager
+def _workers_off() -> Iterator[None]:
+    saved = os.environ.get("ELMREPLAY_WORKERS")
+    os.environ["ELMREPLAY_WORKERS"] = "0"
+    try:
+        yield
+    finally:
+        if saved is None:
+            del os.environ["ELMREPLAY_WORKERS"]
+        else:
+            os.environ["ELMREPLAY_WORKERS"] = saved
 
 
 def _table_build_s(df: pd.DataFrame) -> float:
