@@ -17,6 +17,7 @@ import os
 import subprocess
 import sys
 import threading
+import warnings
 from typing import Any, Callable, Generic, Iterator, Sequence, TypeVar
 
 import orjson
@@ -152,13 +153,16 @@ class WorkerCall:
 
     def result(self) -> tuple[dict[str, Any], bytes] | None:
         if self._thread is None:
+            _warn_once("could not be started")
             return None
         self._thread.join()
         if self._reply is None or self._reply[1] != 0:
+            _warn_once(f"failed (exit status {self._reply[1] if self._reply else 'unknown'})")
             return None
         try:
             return linescan.decode_reply(self._reply[0])
         except (ValueError, orjson.JSONDecodeError):
+            _warn_once("gave a malformed reply")
             return None
 
     def stop(self) -> None:
@@ -172,6 +176,22 @@ class WorkerCall:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+_warned = False
+
+
+def _warn_once(what: str) -> None:
+    """Say once per process that workers do not work here (the load itself goes on, slower)."""
+    global _warned
+    if not _warned:
+        _warned = True
+        warnings.warn(
+            f"elmreplay: a worker process {what} ({' '.join(_worker_command())}); big loads continue in "
+            "this process alone (set ELMREPLAY_WORKERS=0 to stop trying)",
+            RuntimeWarning,
+            stacklevel=4,
+        )
 
 
 def _worker_command() -> list[str]:

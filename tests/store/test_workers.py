@@ -185,8 +185,10 @@ def test_a_failing_worker_leaves_its_share_to_this_process(
 ) -> None:
     _big_mixed_store(tmp_path)
     monkeypatch.setattr(workers, "_worker_command", lambda: command)
-    _compare(tmp_path, shared, 1)
-    assert replies == [None, None]
+    monkeypatch.setattr(workers, "_warned", False)
+    with pytest.warns(RuntimeWarning, match="worker process") as warned:
+        _compare(tmp_path, shared, 1)
+    assert replies == [None, None] and len(warned) == 1  # (once per process)
 
 
 def test_a_log_file_that_is_a_link_inside_the_store_is_read_by_this_process(
