@@ -281,20 +281,22 @@ TASKS = {"scan": _scan_task, "events": _events_task}
 
 
 def encode_reply(header: dict[str, Any], payload: bytes) -> bytes:
-    """A worker's reply: the header's length (8 bytes), the header (JSON), the payload."""
+    """A worker's reply: the length of what follows and the header's (8 bytes each), the header
+    (JSON), the payload."""
     head = orjson.dumps(header)
-    return len(head).to_bytes(8, "big") + head + payload
+    return (8 + len(head) + len(payload)).to_bytes(8, "big") + len(head).to_bytes(8, "big") + head + payload
 
 
-def decode_reply(reply: bytes) -> tuple[dict[str, Any], bytes]:
-    """Header and payload of :func:`encode_reply`'s bytes (ValueError when malformed)."""
+def decode_reply(reply: bytes | bytearray) -> tuple[dict[str, Any], memoryview]:
+    """Header and payload of :func:`encode_reply`'s bytes after their first 8 (the length,
+    which the reader used); ValueError when malformed."""
     n = int.from_bytes(reply[:8], "big")
     if len(reply) < 8 + n:
         raise ValueError("truncated worker reply")
     header = orjson.loads(reply[8 : 8 + n])
     if type(header) is not dict:
         raise ValueError("malformed worker reply")
-    return header, reply[8 + n :]
+    return header, memoryview(reply)[8 + n :]
 
 
 def main() -> int:

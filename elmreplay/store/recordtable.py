@@ -90,7 +90,7 @@ def scan_literal_log(
             rests[n] = _scan_file(files, paths[n], scan)
         for group, reply in work.replies():
             done = reply[0]["files"] if reply is not None else [None] * len(group)
-            digests, at = memoryview(reply[1] if reply is not None else b""), 0  # (sliced without copies)
+            digests, at = reply[1] if reply is not None else memoryview(b""), 0  # (sliced without copies)
             for n, found in zip(group, done):
                 if found is None:  # the worker could not read it: read it here
                     rests[n] = _scan_file(files, paths[n], scan)

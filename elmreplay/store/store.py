@@ -332,7 +332,7 @@ class Store:
             own_weight=EVENTS_OWN_WEIGHT,
         )  # fmt: skip
 
-    def _take_event_reply(self, columns: list[list[Any]], group: list[tuple[int, int, int, int]], reply: tuple[dict[str, Any], bytes] | None) -> None:
+    def _take_event_reply(self, columns: list[list[Any]], group: list[tuple[int, int, int, int]], reply: tuple[dict[str, Any], memoryview] | None) -> None:
         """Put a worker's event columns in place; do here what it could not (or all, if it failed)."""
         done: list[bool] = reply[0]["ok"] if reply is not None else [False] * len(group)
         values = [linescan.decode_column(c) for c in reply[0]["columns"]] if reply is not None else []

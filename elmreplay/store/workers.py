@@ -18,7 +18,7 @@ import subprocess
 import sys
 import threading
 import warnings
-from typing import Any, Callable, Generic, Iterator, Sequence, TypeVar
+from typing import IO, Any, Callable, Generic, Iterator, Sequence, TypeVar
 
 import orjson
 
@@ -102,7 +102,7 @@ class SharedWork(Generic[T]):
         self.own: list[T] = groups[0] if groups else []
         self._shared = [(group, WorkerCall(request(group))) for group in groups[1:]]
 
-    def replies(self) -> Iterator[tuple[list[T], tuple[dict[str, Any], bytes] | None]]:
+    def replies(self) -> Iterator[tuple[list[T], tuple[dict[str, Any], memoryview] | None]]:
         for group, call in self._shared:
             yield group, call.result()
 
@@ -127,7 +127,7 @@ class WorkerCall:
     """
 
     def __init__(self, request: dict[str, Any]):
-        self._reply: tuple[bytes, int] | None = None
+        self._reply: tuple[bytes | bytearray, int] | None = None
         self._process: subprocess.Popen[bytes] | None = None
         self._thread: threading.Thread | None = None
         try:
@@ -144,14 +144,23 @@ class WorkerCall:
         self._thread.start()
 
     def _communicate(self, request: bytes) -> None:
-        assert self._process is not None
+        # The worker reads the whole request before it writes: write it, then read the reply
+        # into one buffer of the size it announces (chunks joined afterwards would leave their
+        # memory behind in this process's heap: a million records' hashes are 32 MB).
+        process = self._process
+        assert process is not None and process.stdin is not None and process.stdout is not None
         try:
-            out, _ = self._process.communicate(request)
-            self._reply = (out, self._process.returncode)
-        except (OSError, ValueError):
+            with process.stdin:
+                process.stdin.write(request)
+            size = int.from_bytes(_read_into(process.stdout, bytearray(8)), "big")
+            reply = _read_into(process.stdout, bytearray(size)) if size <= MAX_REPLY_BYTES else b""
+            self._reply = (reply if len(reply) == size else b"", process.wait())
+        except (OSError, ValueError, MemoryError):  # (a worker that died early: a broken pipe)
             self._reply = None
+        finally:
+            process.stdout.close()
 
-    def result(self) -> tuple[dict[str, Any], bytes] | None:
+    def result(self) -> tuple[dict[str, Any], memoryview] | None:
         if self._thread is None:
             _warn_once("could not be started")
             return None
@@ -176,6 +185,23 @@ class WorkerCall:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+#: A reply larger than this is not read (a worker gone wrong must not exhaust memory).
+MAX_REPLY_BYTES = 1 << 32
+
+
+def _read_into(stream: IO[bytes], buffer: bytearray) -> bytearray:
+    """Fill ``buffer`` from ``stream``; shorter if the stream ends first."""
+    view, got = memoryview(buffer), 0
+    while got < len(buffer):
+        n = stream.readinto(view[got:])  # type: ignore[attr-defined]
+        if not n:
+            del view
+            del buffer[got:]
+            break
+        got += n
+    return buffer
 
 
 _warned = False

@@ -253,10 +253,12 @@ def test_a_column_sent_by_a_worker_decodes_to_its_values(values: list[str | None
 
 
 def test_a_worker_reply_survives_the_round_trip() -> None:
-    header, payload = linescan.decode_reply(linescan.encode_reply({"files": [None, {"lines": 2}]}, b"\x01\x02"))
-    assert header == {"files": [None, {"lines": 2}]} and payload == b"\x01\x02"
+    reply = linescan.encode_reply({"files": [None, {"lines": 2}]}, b"\x01\x02")
+    assert int.from_bytes(reply[:8], "big") == len(reply) - 8
+    header, payload = linescan.decode_reply(reply[8:])
+    assert header == {"files": [None, {"lines": 2}]} and bytes(payload) == b"\x01\x02"
     with pytest.raises(ValueError):
-        linescan.decode_reply(linescan.encode_reply({"a": 1}, b"")[:-2])
+        linescan.decode_reply(linescan.encode_reply({"a": 1}, b"")[8:-2])
 
 
 
