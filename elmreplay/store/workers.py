@@ -39,11 +39,17 @@ def worker_count() -> int:
             return max(0, int(configured))
         except ValueError:
             return 0
+    if not _runs_python(sys.executable):
+        return 0  # (embedded: the executable is some host program, not an interpreter)
     try:
         cpus = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):  # pragma: no cover - not Linux
         cpus = os.cpu_count() or 1
     return max(0, min(MAX_WORKERS, cpus - 1))
+
+
+def _runs_python(executable: str | None) -> bool:
+    return bool(executable) and os.path.basename(executable or "").lower().startswith(("python", "pypy"))
 
 
 def local_paths(files: FileSource, paths: Sequence[Segments], min_bytes: int) -> tuple[list[str], list[int], int] | None:
@@ -100,7 +106,8 @@ class SharedWork(Generic[T]):
         own_share = own_weight / (own_weight + parts - 1)
         groups = split_by_weight(items, weights, parts, own_share) if parts > 1 else [list(items)]
         self.own: list[T] = groups[0] if groups else []
-        self._shared = [(group, WorkerCall(request(group))) for group in groups[1:]]
+        requests = [request(group) for group in groups[1:]]  # (all built before any worker starts)
+        self._shared = [(group, WorkerCall(r)) for group, r in zip(groups[1:], requests)]
 
     def replies(self) -> Iterator[tuple[list[T], tuple[dict[str, Any], memoryview] | None]]:
         for group, call in self._shared:
@@ -122,8 +129,7 @@ class WorkerCall:
 
     A thread feeds the request and collects the reply, so neither side waits on a full pipe.
     :meth:`result` returns the decoded reply, or None when the worker could not run or failed
-    (the caller then does the work itself). Use as a context manager: leaving it early (an
-    error in this process) stops the worker.
+    (the caller then does the work itself); :meth:`stop` ends it early.
     """
 
     def __init__(self, request: dict[str, Any]):
@@ -153,10 +159,14 @@ class WorkerCall:
             with process.stdin:
                 process.stdin.write(request)
             size = int.from_bytes(_read_into(process.stdout, bytearray(8)), "big")
-            reply = _read_into(process.stdout, bytearray(size)) if size <= MAX_REPLY_BYTES else b""
+            if size > MAX_REPLY_BYTES:
+                raise ValueError("not a worker's reply")
+            reply = _read_into(process.stdout, bytearray(size))
             self._reply = (reply if len(reply) == size else b"", process.wait())
-        except (OSError, ValueError, MemoryError):  # (a worker that died early: a broken pipe)
+        except (OSError, ValueError, MemoryError):  # (a broken pipe: the worker died early)
             self._reply = None
+            process.kill()  # (whatever it is doing: this process does the work itself)
+            process.wait()
         finally:
             process.stdout.close()
 
@@ -180,12 +190,6 @@ class WorkerCall:
         if self._thread is not None:
             self._thread.join()
 
-    def __enter__(self) -> WorkerCall:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
 
 #: A reply larger than this is not read (a worker gone wrong must not exhaust memory).
 MAX_REPLY_BYTES = 1 << 32
@@ -197,7 +201,7 @@ def _read_into(stream: IO[bytes], buffer: bytearray) -> bytearray:
     while got < len(buffer):
         n = stream.readinto(view[got:])  # type: ignore[attr-defined]
         if not n:
-            del view
+            view.release()  # (a bytearray with a view on it cannot shrink)
             del buffer[got:]
             break
         got += n

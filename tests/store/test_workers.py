@@ -178,7 +178,10 @@ def test_a_parent_that_skips_a_record_in_a_worker_share_is_a_broken_chain(tmp_pa
         [sys.executable, "-c", "import sys; sys.exit(3)"],  # fails
         [sys.executable, "-c", "print('not a reply')"],  # answers nonsense
         ["/nonexistent/python"],  # cannot start
+        # is not a worker at all: writes without reading, never ends (stopped, not waited for)
+        [sys.executable, "-c", "import sys, time; sys.stdout.write('x' * 100); sys.stdout.flush(); time.sleep(600)"],
     ],
+    ids=["fails", "nonsense", "missing", "never-ends"],
 )
 def test_a_failing_worker_leaves_its_share_to_this_process(
     tmp_path: Path, shared: Callable[[int], None], monkeypatch: pytest.MonkeyPatch, replies: list[object], command: list[str]
@@ -236,6 +239,9 @@ def test_worker_count_follows_the_environment(monkeypatch: pytest.MonkeyPatch) -
     assert workers.worker_count() == 0
     monkeypatch.delenv("ELMREPLAY_WORKERS")
     assert 0 <= workers.worker_count() <= workers.MAX_WORKERS
+    # Embedded in another program, there is no interpreter to start: no workers.
+    monkeypatch.setattr(sys, "executable", "/usr/bin/uwsgi")
+    assert workers.worker_count() == 0
 
 
 @given(st.lists(st.integers(0, 50), max_size=40), st.integers(1, 5), st.floats(0.05, 0.95))
