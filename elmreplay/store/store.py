@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import binascii
 import html
-from operator import itemgetter
 import os
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Iterator, Sequence
+from typing import Any, Sequence
 
 import numpy as np
-import orjson
 import pandas as pd
 
 try:  # (an optional dependency: without it pandas builds the string columns itself)

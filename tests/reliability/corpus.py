@@ -33,7 +33,6 @@ from elmreplay.errors import (
     MissingComponent,
     RestoreError,
     RevertTargetUnknown,
-    StoreError,
     UnsafePath,
 )
 from elmreplay.store import open_store

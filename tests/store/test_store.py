@@ -13,7 +13,7 @@ from elmreplay.store import open_store
 from elmreplay.store.appconfig import AppConfig
 from elmreplay.store.records import RecordKind
 from elmreplay.store.store import Store, describe_event_json
-from elmreplay.store.trees import TreeEncoding, build_tree
+from elmreplay.store.trees import TreeEncoding
 from elmreplay.store.writer import StoreWriter, WriterEra
 
 from .helpers import (
