@@ -89,6 +89,8 @@ def scan_literal_log(
         for n in work.own:
             rests[n] = _scan_file(files, paths[n], scan)
         for group, reply in work.replies():
+            if reply is not None and not _scan_reply_fits(reply, len(group)):
+                reply = None  # (a worker gone wrong: this process reads the group itself)
             done = reply[0]["files"] if reply is not None else [None] * len(group)
             digests, at = reply[1] if reply is not None else memoryview(b""), 0  # (sliced without copies)
             for n, found in zip(group, done):
@@ -106,6 +108,16 @@ def scan_literal_log(
             tail_file = join(paths[n])
             tail = rest if isinstance(rest, bytes) else (files.read(paths[n]) or b"").rpartition(b"\n")[2]
     return tail, tail_file
+
+
+def _scan_reply_fits(reply: tuple[dict[str, Any], memoryview], files: int) -> bool:
+    """Whether a worker's scan reply answers for each of its ``files`` and brings a hash for
+    each line it counted."""
+    found = reply[0].get("files")
+    if not isinstance(found, list) or len(found) != files:
+        return False
+    lines = [f["lines"] for f in found if f is not None]
+    return all(type(n) is int and n >= 0 for n in lines) and len(reply[1]) == _HASH * sum(lines)
 
 
 def _scan_file(files: FileSource, segs: Segments, scan: LiteralScan) -> bytes:

@@ -69,6 +69,20 @@ class _RunDamage(Exception):
         self.error, self.first_record = error, first_record
 
 
+def _event_reply_values(reply: tuple[dict[str, Any], memoryview], group: list[tuple[int, int, int, int]]) -> tuple[list[bool], list[list[Any]]] | None:
+    """A worker's events reply as (done per run, the columns' values), if it answers for each
+    run of ``group`` and brings a value of each column for each row of the runs it did."""
+    try:
+        done = reply[0]["ok"]
+        values = [linescan.decode_column(c) for c in reply[0]["columns"]]
+    except (KeyError, TypeError, IndexError):
+        return None
+    if not isinstance(done, list) or len(done) != len(group) or len(values) != len(linescan.EVENT_COLUMNS):
+        return None
+    rows = sum(count for (*_, count), ok in zip(group, done) if ok)
+    return (done, values) if all(len(v) == rows for v in values) else None
+
+
 class Store:
     """A process store, opened read-only.
 
@@ -332,8 +346,9 @@ class Store:
 
     def _take_event_reply(self, columns: list[list[Any]], group: list[tuple[int, int, int, int]], reply: tuple[dict[str, Any], memoryview] | None) -> None:
         """Put a worker's event columns in place; do here what it could not (or all, if it failed)."""
-        done: list[bool] = reply[0]["ok"] if reply is not None else [False] * len(group)
-        values = [linescan.decode_column(c) for c in reply[0]["columns"]] if reply is not None else []
+        fitting = _event_reply_values(reply, group) if reply is not None else None
+        # (no reply, or one from a worker gone wrong: this process does the whole group itself)
+        done, values = fitting if fitting is not None else ([False] * len(group), [])
         at = 0
         for (start, f, line, count), ok in zip(group, done):
             if not ok:  # the worker could not read the run, or found it changed

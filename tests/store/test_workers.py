@@ -194,6 +194,28 @@ def test_a_failing_worker_leaves_its_share_to_this_process(
     assert replies == [None, None] and len(warned) == 1  # (once per process)
 
 
+_WRONG_REPLY = """
+import json, sys
+request = json.loads(sys.stdin.buffer.read())
+if request["task"] == "scan":  # one file's answer for a group of several, hashes missing
+    header = {"files": [{"lines": 5, "slow": [], "rest": 0, "stamp": None}]}
+else:  # one run's answer, and too few values
+    header = {"ok": [True], "columns": [[1]] * 6}
+head = json.dumps(header).encode()
+body = len(head).to_bytes(8, "big") + head
+sys.stdout.buffer.write(len(body).to_bytes(8, "big") + body)
+"""
+
+
+def test_a_well_formed_but_wrong_reply_is_not_used(
+    tmp_path: Path, shared: Callable[[int], None], monkeypatch: pytest.MonkeyPatch, replies: list[object]
+) -> None:
+    _big_mixed_store(tmp_path)
+    monkeypatch.setattr(workers, "_worker_command", lambda: [sys.executable, "-c", _WRONG_REPLY])
+    _compare(tmp_path, shared, 1)
+    assert len(replies) == 2 and all(r is not None for r in replies)  # (decoded, then refused)
+
+
 def test_a_log_file_that_is_a_link_inside_the_store_is_read_by_this_process(
     tmp_path: Path, shared: Callable[[int], None], replies: list[object]
 ) -> None:
