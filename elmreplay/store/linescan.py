@@ -57,7 +57,8 @@ def scan_lines(lines: list[bytes], previous: object) -> tuple[bytes, list[int], 
         append(digest)
         try:
             # The host's layout: the parent in place and the event one JSON string (checked
-            # without parsing the line; a line written otherwise is parsed below).
+            # without parsing the line; a line written otherwise is parsed below). This is
+            # event_token's test inlined: a call per line would cost the hot loop 8%.
             if (
                 line.startswith(_CANONICAL_PARENT)
                 and line.startswith(_CANONICAL_EVENT, 85)
@@ -102,12 +103,10 @@ def event_texts(lines: Iterable[bytes]) -> list[str]:
     """The app event JSON of plain inline app-event lines. A line in the host's layout needs
     only its string token decoded, not the whole record parsed. Raises :class:`LineChanged`
     for a line that is not a plain app event (its file changed since it was read)."""
-    loads, update, head = orjson.loads, UPDATE, _CANONICAL_HEAD
+    loads, update = orjson.loads, UPDATE
     try:
         texts = [
-            loads(line[head:-3])
-            if line.startswith(_CANONICAL_PARENT) and line.startswith(_CANONICAL_EVENT, 85) and line.endswith(_CANONICAL_TAIL)
-            else loads(line)["compositionEvent"][update]["LiteralStringUtf8"]
+            loads(t) if (t := event_token(line)) is not None else loads(line)["compositionEvent"][update]["LiteralStringUtf8"]
             for line in lines
         ]
     except (orjson.JSONDecodeError, KeyError, TypeError) as e:

@@ -77,13 +77,13 @@ def scan_literal_log(
     file (see :mod:`.workers`). Fills ``scan``; returns the newest file's torn tail. Raises the
     first :class:`StoreError`; ``scan`` then holds the records before it.
     """
-    local = workers.local_paths(files, paths, workers.MIN_BYTES)
     rests: dict[int, bytes | int] = {}
-    with workers.SharedWork(
+    with workers.share(
+        files,
+        paths,
         range(len(paths)),
-        local[1] if local else [],
-        workers.worker_count() + 1 if local else 1,
-        lambda group: {"task": "scan", "files": [local[0][n] for n in group], "max_file_bytes": local[2]} if local else {},
+        None,
+        lambda group, local: {"task": "scan", "files": [local.paths[n] for n in group]},
         own_weight=SCAN_OWN_WEIGHT,
     ) as work:
         for n in work.own:

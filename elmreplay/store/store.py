@@ -266,18 +266,17 @@ class Store:
         counts = [1] * n
         damage: StoreError | None = None
         with self._plain_event_work() as work:
+            # Columns that need no event, built while the workers do their share.
+            record_columns = self._record_columns()
             try:
                 for span in work.own:
                     self._fill_span(columns, *span)
-                # Columns that need no event, built while the workers finish their share.
-                record_columns = self._record_columns()
                 for group, reply in work.replies():
                     self._take_event_reply(columns, group, reply)
             except _RunDamage as e:
                 if not lenient:
                     raise e.error from None
                 damage, n = e.error, e.first_record
-                record_columns = self._record_columns()
         for i in sorted(table.kept_indices()):
             if i >= n:
                 break
@@ -335,12 +334,12 @@ class Store:
         worker processes when the log is big and on disk."""
         table = self.log.records
         spans = list(table.plain_spans(table.literal_start, len(table) - 1))
-        local = workers.local_paths(self.files, table.literal_files, workers.MIN_BYTES) if spans else None
-        return workers.SharedWork(
+        return workers.share(
+            self.files,
+            table.literal_files,
             spans,
             [count for *_, count in spans],
-            workers.worker_count() + 1 if local else 1,
-            lambda group: {"task": "events", "runs": [[local[0][f], line, count, table.host_layout_stamp(f)] for _, f, line, count in group], "max_file_bytes": local[2]} if local else {},
+            lambda group, local: {"task": "events", "runs": [[local.paths[f], line, count, table.host_layout_stamp(f)] for _, f, line, count in group]},
             own_weight=EVENTS_OWN_WEIGHT,
         )  # fmt: skip
 

@@ -18,6 +18,7 @@ import subprocess
 import sys
 import threading
 import warnings
+from dataclasses import dataclass
 from typing import IO, Any, Callable, Generic, Iterator, Sequence, TypeVar
 
 import orjson
@@ -52,15 +53,48 @@ def _runs_python(executable: str | None) -> bool:
     return bool(executable) and os.path.basename(executable or "").lower().startswith(("python", "pypy"))
 
 
-def local_paths(files: FileSource, paths: Sequence[Segments], min_bytes: int) -> tuple[list[str], list[int], int] | None:
-    """Where ``paths`` are on disk, their sizes and the reader's file size limit, when workers
-    can share reading them: a store directory on disk (not an in-memory projection), workers
-    allowed, and at least ``min_bytes`` to read."""
+@dataclass(frozen=True)
+class LocalFiles:
+    """Store files that workers can read themselves: where they are on disk, their sizes, and
+    the reader's file size limit."""
+
+    paths: list[str]
+    sizes: list[int]
+    max_file_bytes: int
+
+
+def local_files(files: FileSource, paths: Sequence[Segments], min_bytes: int) -> LocalFiles | None:
+    """``paths`` as :class:`LocalFiles` when workers can share reading them: a store directory
+    on disk (not an in-memory projection), workers allowed, and at least ``min_bytes`` to read."""
     if not isinstance(files, DirectoryFiles) or worker_count() == 0:
         return None
     local = [files.local_path(p) for p in paths]
     sizes = [_size(p) for p in local]
-    return (local, sizes, files.max_file_bytes) if sum(sizes) >= min_bytes else None
+    return LocalFiles(local, sizes, files.max_file_bytes) if sum(sizes) >= min_bytes else None
+
+
+def share(
+    files: FileSource,
+    file_paths: Sequence[Segments],
+    items: Sequence[T],
+    weights: Sequence[int] | None,
+    request: Callable[[list[T], LocalFiles], dict[str, Any]],
+    own_weight: float = 1.0,
+) -> SharedWork[T]:
+    """The work on ``items`` (which lie in the log files ``file_paths``), shared with workers
+    when the files are big enough and on disk (else all this process's). ``weights``: each
+    item's; None when the items are the files themselves, weighed by size. ``request(group,
+    local)`` is a group's request (the reader's file size limit is added to it)."""
+    local = local_files(files, file_paths, MIN_BYTES) if items else None
+    if local is None:
+        return SharedWork(items, [], 1, lambda group: {})
+    return SharedWork(
+        items,
+        local.sizes if weights is None else weights,
+        worker_count() + 1,
+        lambda group: {**request(group, local), "max_file_bytes": local.max_file_bytes},
+        own_weight,
+    )
 
 
 def _size(path: str) -> int:

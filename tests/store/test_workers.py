@@ -240,8 +240,8 @@ def test_no_worker_reads_an_in_memory_projection(tmp_path: Path, shared: Callabl
     _big_mixed_store(tmp_path)
     shared(1)
     files = OverlayFiles(DirectoryFiles(tmp_path))
-    assert workers.local_paths(files, [("a",)], 0) is None
-    assert workers.local_paths(DirectoryFiles(tmp_path), [("a",)], 0) is not None
+    assert workers.local_files(files, [("a",)], 0) is None
+    assert workers.local_files(DirectoryFiles(tmp_path), [("a",)], 0) is not None
 
 
 def test_a_line_changed_before_this_process_reads_it_again_is_corrupt(tmp_path: Path) -> None:
