@@ -111,13 +111,28 @@ def scan_literal_log(
 
 
 def _scan_reply_fits(reply: tuple[dict[str, Any], memoryview], files: int) -> bool:
-    """Whether a worker's scan reply answers for each of its ``files`` and brings a hash for
-    each line it counted."""
+    """Whether a worker's scan reply answers for each of its ``files`` (None, or what
+    ``linescan`` says of a file) and brings a hash for each line it counted."""
     found = reply[0].get("files")
-    if not isinstance(found, list) or len(found) != files:
+    if not isinstance(found, list) or len(found) != files or not all(f is None or _file_reply_fits(f) for f in found):
         return False
-    lines = [f["lines"] for f in found if f is not None]
-    return all(type(n) is int and n >= 0 for n in lines) and len(reply[1]) == _HASH * sum(lines)
+    return len(reply[1]) == _HASH * sum(f["lines"] for f in found if f is not None)
+
+
+def _file_reply_fits(found: object) -> bool:
+    if not isinstance(found, dict):
+        return False
+    lines, slow, rest, stamp = found.get("lines"), found.get("slow"), found.get("rest"), found.get("stamp")
+    return (
+        type(lines) is int
+        and lines >= 0
+        and type(rest) is int
+        and isinstance(slow, list)
+        and all(type(k) is int for k in slow)
+        and slow == sorted(set(slow))
+        and all(0 <= k < lines for k in slow)
+        and (stamp is None or (isinstance(stamp, list) and len(stamp) == 2 and all(type(v) is int for v in stamp)))
+    )
 
 
 def _scan_file(files: FileSource, segs: Segments, scan: LiteralScan) -> bytes:

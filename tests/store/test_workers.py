@@ -197,8 +197,10 @@ def test_a_failing_worker_leaves_its_share_to_this_process(
 _WRONG_REPLY = """
 import json, sys
 request = json.loads(sys.stdin.buffer.read())
-if request["task"] == "scan":  # one file's answer for a group of several, hashes missing
+if request["task"] == "scan" and WRONG == "short":  # one file's answer for several, hashes missing
     header = {"files": [{"lines": 5, "slow": [], "rest": 0, "stamp": None}]}
+elif request["task"] == "scan":  # an answer per file, but not a file's answer
+    header = {"files": [5 for _ in request["files"]]}
 else:  # one run's answer, and too few values
     header = {"ok": [True], "columns": [[1]] * 6}
 head = json.dumps(header).encode()
@@ -207,11 +209,13 @@ sys.stdout.buffer.write(len(body).to_bytes(8, "big") + body)
 """
 
 
+@pytest.mark.parametrize("wrong", ["short", "shapeless"])
 def test_a_well_formed_but_wrong_reply_is_not_used(
-    tmp_path: Path, shared: Callable[[int], None], monkeypatch: pytest.MonkeyPatch, replies: list[object]
+    tmp_path: Path, shared: Callable[[int], None], monkeypatch: pytest.MonkeyPatch, replies: list[object], wrong: str
 ) -> None:
     _big_mixed_store(tmp_path)
-    monkeypatch.setattr(workers, "_worker_command", lambda: [sys.executable, "-c", _WRONG_REPLY])
+    script = f"WRONG = {wrong!r}" + _WRONG_REPLY
+    monkeypatch.setattr(workers, "_worker_command", lambda: [sys.executable, "-c", script])
     _compare(tmp_path, shared, 1)
     assert len(replies) == 2 and all(r is not None for r in replies)  # (decoded, then refused)
 
