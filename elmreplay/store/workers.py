@@ -69,7 +69,7 @@ def local_files(files: FileSource, paths: Sequence[Segments], min_bytes: int) ->
     if not isinstance(files, DirectoryFiles) or worker_count() == 0:
         return None
     local = [files.local_path(p) for p in paths]
-    sizes = [_size(p) for p in local]
+    sizes = [stamp[0] if (stamp := files.stamp(p)) else 0 for p in paths]
     return LocalFiles(local, sizes, files.max_file_bytes) if sum(sizes) >= min_bytes else None
 
 
@@ -95,13 +95,6 @@ def share(
         lambda group: {**request(group, local), "max_file_bytes": local.max_file_bytes},
         own_weight,
     )
-
-
-def _size(path: str) -> int:
-    try:
-        return os.stat(path).st_size
-    except OSError:
-        return 0
 
 
 def split_by_weight(items: Sequence[T], weights: Sequence[int], parts: int, first_share: float | None = None) -> list[list[T]]:
