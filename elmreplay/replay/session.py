@@ -27,6 +27,7 @@ from typing import Callable, TypeVar
 import pandas as pd
 
 from ..errors import RestoreError
+from ..inspect.render import esc, mimebundle
 from ..runtime.engine import DEFAULT_MAX_MEMORY, DEFAULT_TIMEOUT_S, EncodedEvents
 from ..runtime.sources import RuntimeResolver
 from ..store.records import Record, RecordKind
@@ -293,15 +294,33 @@ class ReplaySession:
             f"{self.checkpoint_count} checkpoints every {self.checkpoint_every} ({self.checkpoint_bytes} bytes))"
         )
 
-    def _repr_html_(self) -> str:
-        from ..ui.reprs import session_html
+    def _summary_lines(self) -> list[str]:
+        """What the session holds and where it stands (no replay): the text and HTML reprs."""
+        pos = self._pos
+        where = "before the first record" if pos < 0 else f"after record #{pos} ({self.records[pos].kind.value})"
+        lines = [
+            f"ReplaySession over {self.store.name!r}: {len(self)} records, {where}",
+            f"  app config: {self.host.app_config_hash or '-'}",
+            f"  checkpoints: {self.checkpoint_count} every {self.checkpoint_every} records "
+            f"({self.checkpoint_bytes} bytes of {self.memory_budget})",
+            f"  live states held in V8: {self.live_checkpoint_count} every {self.live_every} records"
+            if self.live_checkpoints
+            else "  live states held in V8: off",
+            f"  stored reductions as starting points: {'yes' if self.use_reductions else 'no'}",
+        ]
+        if self.first_index > 0:
+            lines.append(f"  history starts at the reduction of record #{self.first_index}")
+        if self.logs:
+            lines.append(f"  app log lines: {len(self.logs)}")
+        return lines
 
-        return session_html(self)
+    def _repr_html_(self) -> str:
+        head, *rest = self._summary_lines()
+        items = "".join(f"<li>{esc(x.strip())}</li>" for x in rest)
+        return f"<div class='elmreplay-session'><b>{esc(head)}</b><ul>{items}</ul></div>"
 
     def _repr_mimebundle_(self, **kwargs: object) -> dict[str, str]:
-        from ..ui.reprs import mimebundle, session_html, session_text
-
-        return mimebundle(session_text(self), session_html(self))
+        return mimebundle("\n".join(self._summary_lines()), self._repr_html_())
 
     # --- internals ------------------------------------------------------------------------
 

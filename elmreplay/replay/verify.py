@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from ..inspect.diff import diff_states
+from ..inspect.render import esc, mimebundle, short_hash, table, verdict
 from ..runtime.sources import RuntimeResolver
 from ..store.store import Store
 from .session import ReplaySession
@@ -26,8 +28,6 @@ class ReductionCheck:
 
     def diff(self) -> Any:
         """An Elm-aware diff of stored vs replayed state (see :mod:`elmreplay.inspect.diff`)."""
-        from ..inspect.diff import diff_states
-
         return diff_states(self.stored_state or "null", self.replayed_state or "null", old_label="stored", new_label="replayed")
 
 
@@ -84,14 +84,25 @@ class VerifyReport:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        from ..ui.reprs import verify_html
-
-        return verify_html(self)
+        head = str(self).splitlines()[0]
+        shown = self.mismatches or self.checks
+        rows = (
+            (f"#{c.index}", short_hash(c.record_hash), "yes" if c.matches else "NO", "yes" if c.app_config_matches else "NO", c.note)
+            for c in shown
+        )
+        caption = "mismatches" if self.mismatches else "reductions checked"
+        body = table(("record", "hash", "state matches", "app config matches", "note"), rows, total=len(shown))
+        skipped = "".join(f"<li>{esc(s)}</li>" for s in self.skipped)
+        return (
+            f"<div class='elmreplay-verify'>{verdict(self.ok, head)}"
+            f"<details{' open' if self.mismatches else ''}><summary>{len(shown)} {caption}</summary>{body}</details>"
+            + (f"<p>skipped:</p><ul>{skipped}</ul>" if skipped else "")
+            + ("<p>See <code>report.mismatches[k].diff()</code> for what differs.</p>" if self.mismatches else "")
+            + "</div>"
+        )
 
     def _repr_mimebundle_(self, **kwargs: object) -> dict[str, str]:
-        from ..ui.reprs import mimebundle, verify_html, verify_text
-
-        return mimebundle(verify_text(self), verify_html(self))
+        return mimebundle(str(self), self._repr_html_())
 
 
 def verify(

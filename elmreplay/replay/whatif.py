@@ -11,12 +11,12 @@ it, comparing responses and states with the recorded history event by event.
 
 from __future__ import annotations
 
-import html
 import os
 import time
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+from ..inspect.render import esc, mimebundle, short_hash, table, verdict
 from ..runtime.engine import DEFAULT_MAX_MEMORY, DEFAULT_TIMEOUT_S
 from ..runtime.sources import RuntimeResolver
 from ..store.components import component_hash
@@ -113,7 +113,10 @@ class WhatIfReport:
     def _lines(self) -> list[str]:
         lines = [self.summary_line(), ""]
         lines.append(f"  store:        {self.store}")
-        lines.append(f"  computed on:  record {self.base_record_hash} (head {self.store_head_hash})")
+        if self.base_record_hash == self.store_head_hash:  # the usual case: say the hash once
+            lines.append(f"  computed on:  record {self.base_record_hash} (the store's head)")
+        else:
+            lines.append(f"  computed on:  record {self.base_record_hash} (store head then: {self.store_head_hash})")
         lines.append(f"  deploy record (projected): {self.deploy_record_hash}")
         lines.append(f"  host answer:  HTTP {200 if self.accepted else 400}")
         lines.extend("    " + x for x in self.message.splitlines() or [""])
@@ -131,10 +134,9 @@ class WhatIfReport:
         return self.summary_line()
 
     def _repr_html_(self) -> str:
-        color = "#1a7f37" if self.accepted else "#cf222e"
-        body = html.escape("\n".join(self._lines()[2:]))
+        body = esc("\n".join(self._lines()[2:]))
         return (
-            f"<div class='elmreplay-whatif'><b style='color:{color}'>{html.escape(self.summary_line())}</b>"
+            f"<div class='elmreplay-whatif'>{verdict(self.accepted, self.summary_line())}"
             f"<pre style='white-space:pre-wrap'>{body}</pre></div>"
         )
 
@@ -321,15 +323,35 @@ class CounterfactualReport:
 
     __repr__ = __str__
 
-    def _repr_html_(self) -> str:
-        from ..ui.reprs import counterfactual_html
+    def _text_lines(self) -> list[str]:
+        lines = [self.summary_line()]
+        first = self.first_divergence
+        if first is not None:
+            what = " and ".join(w for w, d in (("response", first.response_differs), ("state", first.state_differs)) if d)
+            lines.append(f"  first divergence: record #{first.index} {first.record_hash} ({what} differs)")
+        return lines
 
-        return counterfactual_html(self)
+    def _repr_html_(self) -> str:
+        ok = self.deploy.accepted
+        diverging = [e for e in self.events if e.response_differs or e.state_differs]
+        parts = [f"<div class='elmreplay-counterfactual'>{verdict(ok, self.summary_line())}"]
+        if not ok:
+            parts.append(f"<pre style='white-space:pre-wrap'>{esc(self.deploy.message)}</pre>")
+        if diverging:
+            rows = (
+                (f"#{e.index}", short_hash(e.record_hash), "yes" if e.response_differs else "", "yes" if e.state_differs else "")
+                for e in diverging
+            )
+            parts.append(
+                f"<details><summary>{len(diverging)} of {len(self.events)} later events diverge</summary>"
+                + table(("record", "hash", "response differs", "state differs"), rows, total=len(diverging))
+                + "</details>"
+            )
+        parts.append("</div>")
+        return "".join(parts)
 
     def _repr_mimebundle_(self, **kwargs: object) -> dict[str, str]:
-        from ..ui.reprs import counterfactual_html, counterfactual_text, mimebundle
-
-        return mimebundle(counterfactual_text(self), counterfactual_html(self))
+        return mimebundle("\n".join(self._text_lines()), self._repr_html_())
 
 
 def counterfactual(

@@ -33,7 +33,7 @@ from ..inspect.diff import StateDiff, diff_states
 from ..store.records import RecordKind
 from ..store.store import Store
 from .eventlist import MARKERS, EventFilter, EventList, decode_body
-from .reprs import esc, table
+from ..inspect.render import esc, table
 from .tree import state_tree
 
 if TYPE_CHECKING:

@@ -86,3 +86,14 @@ def test_counterfactual_reprs(monkeypatch: pytest.MonkeyPatch) -> None:
     r = rejected._repr_mimebundle_()
     assert "REJECTED" in r["text/plain"] and "missing field `role`" in r["text/html"]
     assert not ADDRESS.search(bundle["text/plain"] + bundle["text/html"] + r["text/html"])
+
+
+def test_whatif_repr_names_the_head_hash_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    no_diffs(monkeypatch)
+    at_head = _whatif(False)
+    at_head.base_record_hash = at_head.store_head_hash
+    text, html = str(at_head), at_head._repr_html_()
+    assert text.count("ef" * 32) == 1 and html.count("ef" * 32) == 1
+    assert "(the store's head)" in text
+    moved = _whatif(False)  # the head moved on since: both hashes, each once
+    assert str(moved).count("ef" * 32) == 1 and str(moved).count("cd" * 32) == 1
