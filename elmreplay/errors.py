@@ -27,6 +27,7 @@ or an event index. The CLI prints ``str(error)`` as one line and exits 2 (input 
     │   └── AppOutOfMemory            it exceeded the memory limit
     ├── RestoreError                  the host's restore path failed (its message text)
     ├── InvalidStateJson              a state given to the diff is not JSON
+    ├── SkipNotPossible               a skipped-event counterfactual cannot answer for a record
     └── ElmCompileError               compiling Elm source failed
 """
 
@@ -197,6 +198,11 @@ class RestoreError(ElmReplayError):
 
 class InvalidStateJson(ElmReplayError, ValueError):
     """A state given to the diff as text is not valid JSON (the message names which side and where)."""
+
+
+class SkipNotPossible(ElmReplayError):
+    """The history with one event skipped cannot be computed for this record (not an app event,
+    or past the next deployment, set-state or revert); the message names the records."""
 
 
 class ElmCompileError(ElmReplayError):

@@ -17,6 +17,8 @@ TABLE_LIMIT = 50
 
 OK_COLOR = "#1a7f37"
 BAD_COLOR = "#cf222e"
+#: Neither good nor bad news, but news: e.g. a counterfactual whose history diverges.
+NOTE_COLOR = "#9a6700"
 
 _TABLE_STYLE = "border-collapse:collapse;font-size:12px;text-align:left"
 
@@ -43,8 +45,10 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, total: int |
     return f"<table style='{_TABLE_STYLE}'><thead><tr>{head}</tr></thead><tbody>{''.join(shown)}</tbody></table>"
 
 
-def verdict(ok: bool, text: str) -> str:
-    return f"<b style='color:{OK_COLOR if ok else BAD_COLOR}'>{esc(text)}</b>"
+def verdict(ok: bool | None, text: str) -> str:
+    """A headline in green (True), red (False) or amber (None: it differs, which is the finding)."""
+    color = NOTE_COLOR if ok is None else OK_COLOR if ok else BAD_COLOR
+    return f"<b style='color:{color}'>{esc(text)}</b>"
 
 
 def mimebundle(text: str, html_text: str) -> dict[str, str]:

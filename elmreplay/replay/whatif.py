@@ -334,7 +334,9 @@ class CounterfactualReport:
     def _repr_html_(self) -> str:
         ok = self.deploy.accepted
         diverging = [e for e in self.events if e.response_differs or e.state_differs]
-        parts = [f"<div class='elmreplay-counterfactual'>{verdict(ok, self.summary_line())}"]
+        # green only when nothing diverges; a diverging history is the finding (amber), a rejection red
+        tone = None if ok and diverging else ok
+        parts = [f"<div class='elmreplay-counterfactual'>{verdict(tone, self.summary_line())}"]
         if not ok:
             parts.append(f"<pre style='white-space:pre-wrap'>{esc(self.deploy.message)}</pre>")
         if diverging:

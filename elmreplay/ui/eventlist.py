@@ -3,6 +3,11 @@
 Filters are applied to the whole history *before* it is cut into pages, so a page never hides
 a match that lies beyond it. Everything here works on the store's events table (no replay);
 response statuses and errors become known as the timeline replays records and reports them.
+
+A row says what the event did: its kind, the HTTP method and path, a short summary of the
+request body (``op=rename userId="dave"`` for a JSON body; an app can pass its own
+:data:`Summarizer`) and the response status. :data:`COLUMNS` and :data:`MARKS` explain every
+column and mark (the timeline shows them as a legend with tooltips).
 """
 
 from __future__ import annotations
@@ -10,8 +15,9 @@ from __future__ import annotations
 import base64
 import binascii
 import bisect
-from dataclasses import asdict, dataclass
-from typing import Any, Iterable
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any, Callable, Iterable
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -42,6 +48,35 @@ MARKERS: dict[str, str] = {
 
 #: Longest decoded HTTP body kept for the text filter.
 BODY_SEARCH_LIMIT = 500
+#: Width of the body summary in a row, and of one value inside it.
+SUMMARY_WIDTH = 72
+SUMMARY_VALUE_WIDTH = 24
+
+#: Short names of app event types in a row's kind column.
+SHORT_EVENT_TYPE = {
+    "HttpRequestEvent": "http",
+    "ArrivedAtTimeEvent": "time",
+    "PosixTimeHasArrivedEvent": "time",
+    "TaskCompleteEvent": "task",
+}
+
+#: The marks column of a row: one letter each (a blank where it does not apply).
+MARKS: dict[str, str] = {
+    "R": "a stored reduction (a snapshot of the state) exists for this record",
+    "x": "reverted: a later RevertProcessTo hid this record",
+    "!": "error: a 4xx/5xx response, an event the app could not decode, a failed app or a rejected set-state or migration",
+}
+
+#: The columns of a row, in order, with what each means.
+COLUMNS: dict[str, str] = {
+    "#": "record index: 0-based append order, as in `elmreplay events` and everywhere in elmreplay (reverted records count)",
+    "marks": "R reduction, x reverted, ! error",
+    "time": "host time of the record (UTC)",
+    "kind": "http = HttpRequestEvent, time = ArrivedAtTimeEvent, task = TaskCompleteEvent; deploy+init, deploy+migrate, set-state, revert",
+    "request": "HTTP method and path of the request",
+    "status": "HTTP status of the app's response (-1: the app could not decode the event; blank: none or not replayed yet)",
+    "what": "a summary of the request body: top-level JSON fields as key=value (or the app's own summarizer)",
+}
 
 
 @dataclass(frozen=True)
@@ -112,6 +147,71 @@ def response_status(response_json: str | None, request_id: str | None = None) ->
     return status if isinstance(status, int) else None
 
 
+@dataclass(frozen=True)
+class AppEvent:
+    """One app event as a :data:`Summarizer` sees it.
+
+    ``body`` is the decoded request body (UTF-8 text, None when there is none or it is not
+    UTF-8) and ``body_json`` its JSON value when it parses (None otherwise); ``event`` is the
+    whole event as recorded (e.g. ``{"HttpRequestEvent": {...}}``).
+    """
+
+    index: int
+    event_type: str
+    method: str
+    path: str
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    body: str | None = None
+    body_json: Any = None
+    event: Any = None
+
+
+#: Turns an app event into the text of a row's "what" column; None falls back to the default.
+Summarizer = Callable[[AppEvent], "str | None"]
+
+_NO_JSON = object()
+
+
+_BARE_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_.:-]*\Z")
+
+
+def _short_value(value: Any) -> str:
+    if isinstance(value, str):
+        if _BARE_WORD.match(value) and len(value) <= SUMMARY_VALUE_WIDTH:
+            return value  # op=rename: a word needs no quotes
+        text = value if len(value) <= SUMMARY_VALUE_WIDTH else value[: SUMMARY_VALUE_WIDTH - 1] + "\u2026"
+        return orjson.dumps(text).decode("utf-8")
+    text = orjson.dumps(value).decode("utf-8")
+    if len(text) <= SUMMARY_VALUE_WIDTH:
+        return text
+    return f"[{len(value)} items]" if isinstance(value, list) else "{\u2026}"
+
+
+def summarize_body(ev: AppEvent) -> str:
+    """The default summary: a JSON object's top-level fields as ``key=value`` (strings quoted and
+    cut, objects as ``{…}``, lists as ``[n]``), another JSON value or text as a cut string."""
+    if isinstance(ev.body_json, dict):
+        return " ".join(f"{k}={_short_value(v)}" for k, v in ev.body_json.items())
+    if ev.body_json is not None:
+        return _short_value(ev.body_json)
+    if ev.body:
+        return "(not JSON) " + ev.body.strip()
+    if ev.event_type == "HttpRequestEvent":
+        return "(no body)"
+    if ev.event_type:
+        inner = ev.event.get(ev.event_type) if isinstance(ev.event, dict) else None
+        if isinstance(inner, list) and len(inner) == 1:
+            inner = inner[0]
+        if isinstance(inner, dict):
+            return " ".join(f"{k}={_short_value(v)}" for k, v in inner.items())
+    return ""
+
+
+def _cut(text: str, width: int) -> str:
+    text = " ".join(text.split())  # one line
+    return text if len(text) <= width else text[: width - 1] + "\u2026"
+
+
 def _short_uri(uri: Any) -> str:
     if not isinstance(uri, str):
         return ""
@@ -153,8 +253,10 @@ class EventList:
         That table when the caller already has it (it is computed otherwise).
     """
 
-    def __init__(self, store: Store, events: pd.DataFrame | None = None) -> None:
+    def __init__(self, store: Store, events: pd.DataFrame | None = None, *, summarizer: Summarizer | None = None) -> None:
         self.store = store
+        self.summarizer = summarizer
+        self._summaries: dict[int, str] = {}
         df = store.events() if events is None else events
         times = df["time"].dt.strftime("%Y-%m-%d %H:%M:%S")
         self.rows: list[Row] = [
@@ -167,6 +269,9 @@ class EventList:
                 df["http_request_id"], df["reverted"], df["has_reduction"],
             )  # fmt: skip
         ]
+        self._app_config: dict[int, str] = {
+            int(i): h for i, h in zip(df["index"], df["app_config_hash"]) if isinstance(h, str)
+        }
         self._index = np.arange(len(self.rows), dtype=np.int64)
         self._kind = np.array([r.kind for r in self.rows], dtype=object)
         self._event_type = np.array([r.event_type for r in self.rows], dtype=object)
@@ -231,15 +336,10 @@ class EventList:
         return self._search
 
     def _body(self, index: int) -> str | None:
-        try:
-            obj = orjson.loads(self.store.event_json(index))
-        except (orjson.JSONDecodeError, ValueError):
+        ev = self.app_event(index)
+        if ev is None or ev.body is None:
             return None
-        body = obj.get(next(iter(obj))) if isinstance(obj, dict) and obj else None
-        if isinstance(body, list) and len(body) == 1:
-            body = body[0]
-        request = body.get("request") if isinstance(body, dict) else None
-        return decode_body(request.get("bodyAsBase64"), BODY_SEARCH_LIMIT) if isinstance(request, dict) else None
+        return ev.body if len(ev.body) <= BODY_SEARCH_LIMIT else ev.body[:BODY_SEARCH_LIMIT] + "\u2026"
 
     def matches(self, flt: EventFilter) -> np.ndarray:
         """Record indices (ascending) of every row the filter keeps, over the whole history."""
@@ -271,14 +371,74 @@ class EventList:
 
     # --- rows ------------------------------------------------------------------------------
 
+    def app_event(self, index: int) -> AppEvent | None:
+        """Record ``index`` as a :class:`AppEvent` (None when it is not an app event)."""
+        r = self.rows[index]
+        if r.kind != "event":
+            return None
+        try:
+            obj = orjson.loads(self.store.event_json(index))
+        except (orjson.JSONDecodeError, ValueError):
+            return AppEvent(index, r.event_type, r.method, r.uri)
+        inner = obj.get(next(iter(obj))) if isinstance(obj, dict) and obj else None
+        if isinstance(inner, list) and len(inner) == 1:  # 2023+ tagged form
+            inner = inner[0]
+        request = inner.get("request") if isinstance(inner, dict) else None
+        if not isinstance(request, dict):
+            return AppEvent(index, r.event_type, r.method, r.uri, event=obj)
+        headers = [
+            (str(h.get("name")), ", ".join(str(v) for v in h.get("values") or []))
+            for h in request.get("headers") or []
+            if isinstance(h, dict)
+        ]
+        body = decode_body(request.get("bodyAsBase64"))
+        body_json: Any = None
+        if body:
+            try:
+                body_json = orjson.loads(body)
+            except orjson.JSONDecodeError:
+                body_json = None
+        return AppEvent(index, r.event_type, r.method, r.uri, headers, body, body_json, obj)
+
+    def summary(self, index: int) -> str:
+        """What record ``index`` did, in a few words (the row's last column)."""
+        if index not in self._summaries:
+            ev = self.app_event(index)
+            text = ""
+            if ev is not None:
+                custom = self.summarizer(ev) if self.summarizer is not None else None
+                text = custom if custom is not None else summarize_body(ev)
+            else:
+                config = self._app_config.get(index)
+                text = f"app config {config[:12]}\u2026" if config else ""
+            self._summaries[index] = _cut(text, SUMMARY_WIDTH)
+        return self._summaries[index]
+
+    def app_config(self, index: int) -> str | None:
+        """The app config a deployment record deploys (None for other records)."""
+        return self._app_config.get(index)
+
+    def is_error(self, index: int) -> bool:
+        return index in self._errors
+
+    def marks(self, index: int) -> str:
+        """The marks column (see :data:`MARKS`)."""
+        r = self.rows[index]
+        return ("R" if r.has_reduction else " ") + ("x" if r.reverted else " ") + ("!" if index in self._errors else " ")
+
+    def short_kind(self, index: int) -> str:
+        r = self.rows[index]
+        if r.kind == "event":
+            return SHORT_EVENT_TYPE.get(r.event_type, r.event_type or "event")
+        return r.kind
+
     def label(self, index: int) -> str:
-        """One fixed-width line: index, reduction/reverted marks, kind, type, time, request, status."""
+        """One fixed-width line: index, marks, time, kind, request, status, summary (see :data:`COLUMNS`)."""
         r = self.rows[index]
         status = self._status.get(index)
-        marks = ("R" if r.has_reduction else " ") + ("x" if r.reverted else " ")
         return (
-            f"#{index:<6} {marks} {r.kind:<14} {r.event_type:<18.18} {r.time:<19} {r.request:<32.32} "
-            f"{'' if status is None else status}"
+            f"#{index:<6} {self.marks(index)} {r.time[5:]:<14} {self.short_kind(index):<14.14} {r.request:<16.16} "
+            f"{'' if status is None else status:>4}  {self.summary(index)}"
         ).rstrip()
 
     # --- markers ---------------------------------------------------------------------------

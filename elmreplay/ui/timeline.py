@@ -5,10 +5,16 @@
     from elmreplay.ui.timeline import Timeline
     Timeline(store)            # or Timeline(session) to share a session's checkpoints
 
-Layout (ipywidgets 8, no custom JavaScript): a header, a marker track (deployments,
-migrations, set-state, reverts, reductions, errors), play / step / slider, jump-to-next-of-kind,
-a filterable, paged event list, and tabs for the state tree, the diff (against the previous
-step or a pinned one), the event JSON and the app's response.
+Layout (ipywidgets 8 and two small anywidgets): a header, a marker track with a legend
+(deployments, migrations, set-state, reverts, reductions, errors, each in a lane of its own), a
+toolbar (playback with speed, slider, jumps to the next marker of a kind, skip-an-event, filters;
+built by :meth:`Timeline._toolbar_rows`), a paged event list whose rows say what each request did,
+and tabs for the state tree, the diff (against the previous step or a pinned one), the event
+(headers and full body) and the app's response.
+
+Errors show without asking: response statuses and failures come from one replay of the history
+in chunks (:mod:`elmreplay.ui.scan`), the first ones before the timeline shows, the rest in the
+background with a progress note in the legend.
 
 What it costs: moving the slider replays nothing until it stops (the slider only reports when
 released and changes are debounced), and only the tab on screen is computed, for the displayed
@@ -28,13 +34,17 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 import ipywidgets as widgets
 
-from ..errors import ElmReplayError
+from ..errors import ElmReplayError, SkipNotPossible
 from ..inspect.diff import StateDiff, diff_states
+from ..inspect.render import esc, table
+from ..replay.skip import SkippedEventRun
 from ..store.records import RecordKind
 from ..store.store import Store
-from .eventlist import MARKERS, EventFilter, EventList, decode_body
-from ..inspect.render import esc, table
-from .tree import state_tree
+from .eventlist import COLUMNS, MARKERS, MARKS, EventFilter, EventList, Summarizer, decode_body
+from .keyboard import Keyboard
+from .scan import ResponseScan
+from .tree import learn_shapes, state_tree
+from .treeview import StateTreeView
 
 if TYPE_CHECKING:
     from ..replay.session import ReplaySession
@@ -48,14 +58,38 @@ MORE_STEP = 100
 STATIC_LIMIT = 20
 #: Longest JSON text shown in the event and response panes.
 JSON_LIMIT = 20_000
-#: Horizontal resolution of the marker track.
+#: Horizontal resolution of the marker track, and the height of one marker lane.
 TRACK_WIDTH = 1000
+LANE_HEIGHT = 6
+#: Seconds per step when playing at 1x, and the speeds offered.
+PLAY_INTERVAL_S = 0.4
+SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
+#: Records whose responses are checked before the timeline first shows (a count, not a time, so
+#: notebook outputs stay deterministic); the rest are checked in the background.
+SCAN_AT_ONCE = 20_000
+#: Changed paths highlighted in the state tree at most.
+HIGHLIGHT_LIMIT = 5_000
+
+#: What each marker kind means (the legend's tooltips).
+MARKER_HELP = {
+    "deployment": "deploy+init or deploy+migrate: a new app version starts",
+    "migration": "deploy+migrate: the state went through the new version's migration",
+    "set-state": "SetElmAppState: an administrator replaced the state",
+    "revert": "RevertProcessTo: the process went back to an earlier record",
+    "reduction": "a stored reduction (a snapshot of the state) of this record",
+    "error": MARKS["!"],
+}
 
 _CSS = (
     "<style>"
-    ".elmreplay-timeline select{font-family:var(--jp-code-font-family,monospace);font-size:12px}"
+    ".elmreplay-timeline select,.elmreplay-timeline .elmreplay-columns"
+    "{font-family:var(--jp-code-font-family,monospace);font-size:12px}"
+    ".elmreplay-timeline .elmreplay-columns{white-space:pre;padding:0 4px;color:#57606a}"
+    ".elmreplay-timeline .elmreplay-columns abbr{text-decoration:underline dotted;cursor:help}"
     ".elmreplay-timeline .elmreplay-pane{max-height:420px;overflow:auto;border:1px solid #d0d7de;padding:4px}"
     ".elmreplay-timeline pre{margin:2px 0;white-space:pre-wrap;font-size:12px}"
+    ".elmreplay-timeline:focus{outline:1px dashed #8c959f}"
+    ".elmreplay-timeline .elmreplay-counterfactual{background:#fff1e5;border-left:4px solid #bc4c00;padding:2px 6px}"
     "</style>"
 )
 
@@ -85,14 +119,23 @@ class _Debouncer:
         self._handle = loop.call_later(self.delay, self.fn, value)
 
 
-def _pretty_json(text: str | None) -> str:
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
+def _pretty_json(text: str | None, limit: int | None = JSON_LIMIT) -> str:
     if text is None:
         return "null"
     try:
         out = json.dumps(json.loads(text), indent=1, ensure_ascii=False)
     except ValueError:
         out = text
-    return out if len(out) <= JSON_LIMIT else out[:JSON_LIMIT] + f"\n\u2026 ({len(out) - JSON_LIMIT} more characters)"
+    if limit is None or len(out) <= limit:
+        return out
+    return out[:limit] + f"\n\u2026 ({len(out) - limit} more characters)"
 
 
 def _pre(text: str) -> str:
@@ -117,7 +160,28 @@ def _bodies_html(value: Any, label: str) -> str:
                 walk(x)
 
     walk(value)
-    return "".join(f"<div><b>{esc(label)}</b>{_pre(t)}</div>" for t in found)
+    return "".join(f"<div><b>{esc(label)}</b>{_pre(_pretty_json(t, None))}</div>" for t in found)
+
+
+def _columns_html() -> str:
+    """The event list's column heads, aligned with :meth:`EventList.label`, each with its meaning."""
+
+    def head(name: str, text: str, width: int, right: bool = False) -> str:
+        pad = " " * max(width - len(text), 0)
+        cell = f"<abbr title='{esc(COLUMNS[name])}'>{esc(text)}</abbr>"
+        return pad + cell if right else cell + pad
+
+    marks = "".join(f"<abbr title='{esc(m)}: {esc(help_)}'>{esc(m)}</abbr>" for m, help_ in MARKS.items())
+    return (
+        "<div class='elmreplay-columns'>"
+        + " ".join(
+            [head("#", "#", 7), marks, head("time", "time", 14), head("kind", "kind", 14), head("request", "request", 16),
+             head("status", "status", 6)]  # fmt: skip
+        )
+        + "  "
+        + head("what", "what", 4)
+        + "</div>"
+    )
 
 
 class Timeline(widgets.VBox):
@@ -131,8 +195,12 @@ class Timeline(widgets.VBox):
     index
         The record shown first (default: where the session stands, else the first record).
     responses
-        Replay the whole history once (with a progress bar) to show every response status in
-        the list and mark every error; otherwise statuses appear as steps are shown.
+        Learn every response status and failure by replaying the history once (the first
+        :data:`SCAN_AT_ONCE` records at once, the rest in the background), so errors are marked
+        from the start. False: statuses appear only as steps are shown.
+    summarizer
+        Turns an app event into the text of its row (see :data:`~elmreplay.ui.eventlist.Summarizer`);
+        by default the request body's top-level JSON fields.
     page_size
         Rows of the event list per page.
     debounce_s
@@ -146,7 +214,8 @@ class Timeline(widgets.VBox):
         source: Store | ReplaySession,
         *,
         index: int | None = None,
-        responses: bool = False,
+        responses: bool = True,
+        summarizer: Summarizer | None = None,
         page_size: int = 15,
         debounce_s: float = 0.15,
         **session_kw: Any,
@@ -160,7 +229,7 @@ class Timeline(widgets.VBox):
             self.session = source
             self._owns_session = False
         self.store = self.session.store
-        self.events = EventList(self.store)
+        self.events = EventList(self.store, summarizer=summarizer)
         self.page_size = page_size
         n = len(self.store)
         self._first = max(self.session.first_index, 0)
@@ -177,20 +246,28 @@ class Timeline(widgets.VBox):
         self._pane_key: dict[str, tuple[Any, ...]] = {}
         self._limits: dict[str, int] = {}
         self._truncated: dict[str, int] = {}
+        self._shapes: dict[str | None, dict[str, str]] = {}
+        self._changed: tuple[tuple[int, int, int | None], list[str]] | None = None
+        self._search_hits: list[str] = []
         self._message = ""
         self._syncing = False
+        self._closed = False
         self._debounce_s = debounce_s
         self._legend = ""
         self._track_markers = ""
+        self._player: asyncio.Task[None] | None = None
+        self._skip: SkippedEventRun | None = None
+        self._scan_handle: asyncio.Handle | None = None
+        self.scan = ResponseScan(self.session, self.events, self._first)
         self._build_widgets()
         super().__init__(
-            [self._style, self.header, self.track, self._controls, self._jumps, self._filters, self.event_list,
-             self._pager, self.details_toggle, self.details]  # fmt: skip
+            [self._style, self.header, self.track, self.toolbar, self.columns, self.event_list, self._pager,
+             self.details_toggle, self.details]  # fmt: skip
         )
         self.add_class("elmreplay-timeline")
         start = self.session.position if index is None and self.session.position >= self._first else index
         if responses:
-            self.load_responses()
+            self._start_scan()
         self._track_markers = self._render_track_markers()
         self.show(self._first if start is None else start)
 
@@ -202,28 +279,38 @@ class Timeline(widgets.VBox):
         self._style = W.HTML(_CSS)
         self.header = W.HTML(layout=full)
         self.track = W.HTML(layout=full)
-        self.play = W.Play(min=self._first, max=self._last, step=1, interval=400, description="play")
-        self.back_button = W.Button(description="\u25c0", tooltip="previous record", layout=W.Layout(width="40px"))
-        self.step_button = W.Button(description="\u25b6", tooltip="next record", layout=W.Layout(width="40px"))
-        self.slider = W.IntSlider(
-            min=self._first, max=self._last, value=self._first, continuous_update=False, description="record",
-            layout=W.Layout(width="60%"),
-        )  # fmt: skip
-        W.jslink((self.play, "value"), (self.slider, "value"))
-        self.pin_button = W.ToggleButton(value=False, description="pin", tooltip="diff against this step")
-        self._controls = W.HBox([self.play, self.back_button, self.slider, self.step_button, self.pin_button])
 
-        self.jump_kind = W.Dropdown(options=list(MARKERS), value="deployment", description="jump to", layout=W.Layout(width="240px"))
-        self.jump_prev = W.Button(description="\u25c0 previous", layout=W.Layout(width="110px"))
-        self.jump_next = W.Button(description="next \u25b6", layout=W.Layout(width="110px"))
-        self._jumps = W.HBox([self.jump_kind, self.jump_prev, self.jump_next])
+        small = W.Layout(width="44px")
+        self.play_button = W.ToggleButton(value=False, description="\u25b6 play", tooltip="play / pause (space)", layout=W.Layout(width="90px"))
+        self.speed = W.Dropdown(options=[(f"{s:g}x", s) for s in SPEEDS], value=1.0, tooltip="playback speed",
+                                layout=W.Layout(width="75px"))  # fmt: skip
+        self.first_button = W.Button(description="\u23ee", tooltip="first record (Home)", layout=small)
+        self.back_button = W.Button(description="\u25c0", tooltip="previous record (\u2190)", layout=small)
+        self.step_button = W.Button(description="\u25b6", tooltip="next record (\u2192)", layout=small)
+        self.last_button = W.Button(description="\u23ed", tooltip="last record (End)", layout=small)
+        self.slider = W.IntSlider(
+            min=self._first, max=self._last, value=self._first, continuous_update=False, description="record #",
+            tooltip="record index (0-based append order, as in `elmreplay events`)", layout=W.Layout(width="50%"),
+        )  # fmt: skip
+        self.pin_button = W.ToggleButton(value=False, description="pin", tooltip="diff later steps against this one")
+        self.keyboard = Keyboard(self._on_key)
+
+        self.jump_kind = W.Dropdown(options=list(MARKERS), value="error", description="jump to", layout=W.Layout(width="210px"))
+        self.jump_prev = W.Button(description="\u25c0 previous", tooltip="previous record of this kind", layout=W.Layout(width="100px"))
+        self.jump_next = W.Button(description="next \u25b6", tooltip="next record of this kind", layout=W.Layout(width="100px"))
+        self.skip_button = W.ToggleButton(
+            value=False, description="skip this event",
+            tooltip="counterfactual: replay the later app events in memory without this one (nothing is written)",
+            layout=W.Layout(width="170px"),
+        )  # fmt: skip
 
         self.kind_filter = W.Dropdown(options=[("any kind", "")] + [(k, k) for k in self.events.kinds()], value="", layout=W.Layout(width="170px"))
         self.type_filter = W.Dropdown(options=[("any type", "")] + [(t, t) for t in self.events.event_types()], value="", layout=W.Layout(width="220px"))
-        self.text_filter = W.Text(placeholder="filter text (uri, request id, body…)", continuous_update=False, layout=W.Layout(width="320px"))
+        self.text_filter = W.Text(placeholder="filter rows (uri, request id, body\u2026)", continuous_update=False, layout=W.Layout(width="320px"))
         self.match_label = W.HTML()
-        self._filters = W.HBox([self.kind_filter, self.type_filter, self.text_filter, self.match_label])
+        self.toolbar = W.VBox(self._toolbar_rows(), layout=full)
 
+        self.columns = W.HTML(_columns_html(), layout=full)
         self.event_list = W.Select(options=[], rows=self.page_size, layout=full)
         self.page_prev = W.Button(description="\u25c0 page", layout=W.Layout(width="90px"))
         self.page_next = W.Button(description="page \u25b6", layout=W.Layout(width="90px"))
@@ -231,31 +318,36 @@ class Timeline(widgets.VBox):
         self._pager = W.HBox([self.page_prev, self.page_label, self.page_next])
 
         self.details_toggle = W.ToggleButton(value=True, description="details", tooltip="show state, diff, event, response")
-        self.state_html = W.HTML()
-        self.more_path = W.Dropdown(options=[], description="collection", layout=W.Layout(width="420px"))
-        self.more_button = W.Button(description=f"show {MORE_STEP} more")
-        self._more = W.HBox([self.more_path, self.more_button], layout=W.Layout(display="none"))
+        self.search_box = W.Text(placeholder="search the state (key or value)", continuous_update=False, layout=W.Layout(width="320px"))
+        self.highlight = W.Checkbox(value=True, description="highlight changes", indent=False, layout=W.Layout(width="160px"))
+        self.copied_label = W.HTML()
+        self.state_html = StateTreeView(on_more=self.more)
         self.diff_html = W.HTML()
         self.event_html = W.HTML()
         self.response_html = W.HTML()
-        self.panes: dict[str, widgets.HTML] = {
+        self.panes: dict[str, Any] = {
             "state": self.state_html, "diff": self.diff_html, "event": self.event_html, "response": self.response_html,
         }  # fmt: skip
         for pane in self.panes.values():
             pane.add_class("elmreplay-pane")
+        state_bar = W.HBox([self.search_box, self.highlight, self.copied_label])
         self.details = W.Tab(
-            children=[W.VBox([self._more, self.state_html]), self.diff_html, self.event_html, self.response_html],
+            children=[W.VBox([state_bar, self.state_html]), self.diff_html, self.event_html, self.response_html],
             titles=list(PANES),
             selected_index=0,
         )
 
         self._debounced = _Debouncer(self.show, self._debounce_s)
         self.slider.observe(self._on_slider, names="value")
+        self.play_button.observe(self._on_play, names="value")
+        self.first_button.on_click(lambda _: self.show(self._first))
         self.back_button.on_click(lambda _: self.step(-1))
         self.step_button.on_click(lambda _: self.step(1))
+        self.last_button.on_click(lambda _: self.show(self._last))
         self.pin_button.observe(self._on_pin, names="value")
         self.jump_prev.on_click(lambda _: self.jump(self.jump_kind.value, forward=False))
         self.jump_next.on_click(lambda _: self.jump(self.jump_kind.value, forward=True))
+        self.skip_button.observe(self._on_skip, names="value")
         for w in (self.kind_filter, self.type_filter, self.text_filter):
             w.observe(self._on_filter, names="value")
         self.event_list.observe(self._on_select, names="value")
@@ -263,7 +355,20 @@ class Timeline(widgets.VBox):
         self.page_next.on_click(lambda _: self.turn_page(1))
         self.details.observe(lambda _: self._refresh_details(), names="selected_index")
         self.details_toggle.observe(self._on_details_toggle, names="value")
-        self.more_button.on_click(lambda _: self.more(self.more_path.value))
+        self.search_box.observe(lambda _: self._refresh_details(), names="value")
+        self.highlight.observe(lambda _: self._refresh_details(), names="value")
+        self.state_html.observe(self._on_copied, names="copied")
+
+    def _toolbar_rows(self) -> list[widgets.Widget]:
+        """The rows of controls between the track and the event list. Further controls (e.g. a
+        find box) belong here, as a row of their own."""
+        W = widgets
+        return [
+            W.HBox([self.play_button, self.speed, self.first_button, self.back_button, self.slider, self.step_button,
+                    self.last_button, self.pin_button]),  # fmt: skip
+            W.HBox([self.jump_kind, self.jump_prev, self.jump_next, self.skip_button, self.keyboard]),
+            W.HBox([self.kind_filter, self.type_filter, self.text_filter, self.match_label]),
+        ]
 
     # --- public ---------------------------------------------------------------------------
 
@@ -299,6 +404,15 @@ class Timeline(widgets.VBox):
     def details_visible(self) -> bool:
         return bool(self.details_toggle.value)
 
+    @property
+    def playing(self) -> bool:
+        return self._player is not None
+
+    @property
+    def skipped(self) -> int | None:
+        """The app event left out of the history shown (None: the recorded history)."""
+        return None if self._skip is None else self._skip.skipped
+
     def show(self, index: int) -> None:
         """Display record ``index`` (clamped to the history)."""
         index = min(max(int(index), self._first), self._last)
@@ -307,6 +421,7 @@ class Timeline(widgets.VBox):
         with self._sync():
             self.slider.value = index
         self._follow_page()
+        self._refresh_skip_button()
         self._refresh_header()
         self._refresh_details()
 
@@ -318,6 +433,9 @@ class Timeline(widgets.VBox):
         """Show the next (previous) record of a marker kind (see :data:`MARKERS`); returns it."""
         if marker not in MARKERS:
             raise ValueError(f"unknown marker {marker!r}; one of {', '.join(MARKERS)}")
+        if marker == "error" and forward:
+            self.scan.run_until_error_after(self._index)  # the background scan may not be there yet
+            self._after_scan_chunk()
         target = self.events.next_marker(marker, self._index, forward=forward)
         if target is None:
             self._message = f"no {'later' if forward else 'earlier'} {marker}"
@@ -326,6 +444,51 @@ class Timeline(widgets.VBox):
         self.show(target)
         return target
 
+    def play(self) -> None:
+        """Step forward every :data:`PLAY_INTERVAL_S` / speed seconds until the last record or
+        :meth:`pause` (needs the running event loop of a Jupyter kernel)."""
+        if self._player is not None:
+            return
+        loop = _running_loop()
+        if loop is None:
+            self._message = "playing needs a running event loop (a Jupyter kernel)"
+            self._set_play_button(False)
+            self._refresh_header()
+            return
+        if self._index >= self._last:
+            self.show(self._first)
+        self._player = loop.create_task(self._play_loop())
+        self._set_play_button(True)
+
+    def pause(self) -> None:
+        """Stop playing; the record shown stays."""
+        if self._player is not None:
+            self._player.cancel()
+            self._player = None
+        self._set_play_button(False)
+
+    def skip(self, index: int | None = None) -> None:
+        """Show the history with app event ``index`` (default: the one shown) left out: a
+        counterfactual replayed in memory (nothing is written), said so in the header."""
+        self.unskip()
+        target = self._index if index is None else index
+        try:
+            self._skip = SkippedEventRun(self.session, target)
+        except ElmReplayError as e:
+            self._message = str(e)
+        self._refresh_skip_button()
+        self._refresh_header()
+        self._refresh_details(force=PANES)
+
+    def unskip(self) -> None:
+        """Back to the recorded history."""
+        if self._skip is not None:
+            self._skip.close()
+            self._skip = None
+            self._refresh_skip_button()
+            self._refresh_header()
+            self._refresh_details(force=PANES)
+
     def set_filter(self, *, kind: str | None = None, event_type: str | None = None, text: str = "") -> None:
         """Filter the event list (the widgets follow); the filter covers the whole history."""
         with self._sync():
@@ -333,6 +496,13 @@ class Timeline(widgets.VBox):
             self.type_filter.value = event_type or ""
             self.text_filter.value = text
         self._apply_filter(EventFilter(kind or None, event_type or None, text))
+
+    def search(self, text: str) -> list[str]:
+        """Keep only the state tree's branches whose key or value contains ``text``; returns the
+        paths that match (at most :data:`~elmreplay.ui.tree.SEARCH_LIMIT`)."""
+        self.search_box.value = text
+        self.select_pane("state")
+        return list(self._search_hits)
 
     def turn_page(self, delta: int) -> None:
         pages = EventList.page_count(len(self._matches), self.page_size)
@@ -356,8 +526,14 @@ class Timeline(widgets.VBox):
         self._refresh_header()
         self._refresh_details()
 
+    def expand(self, path: str, open_: bool = True) -> None:
+        """Open (or close) the state tree's node at ``path``; it stays so on later steps."""
+        self.state_html.expanded = {**self.state_html.expanded, path: open_}
+        self._refresh_details(force=("state",))
+
     def more(self, path: str | None) -> None:
-        """Show :data:`MORE_STEP` more items of the collection at ``path`` in the state tree."""
+        """Show :data:`MORE_STEP` more items of the collection at ``path`` in the state tree
+        (kept for that path on later steps)."""
         if not path:
             return
         self._limits[path] = self._limits.get(path, MORE_STEP) + MORE_STEP
@@ -367,19 +543,23 @@ class Timeline(widgets.VBox):
         self.details.selected_index = PANES.index(name)
 
     def load_responses(self) -> None:
-        """Replay the history once (progress bar, interruptible) to learn every response status."""
-        from .progress import responses as replay_responses
-
-        out = replay_responses(self.session, self._first, len(self.store), desc="responses")
-        self.events.note_responses(self._first, out)
-        self._track_markers = self._render_track_markers()
+        """Finish learning every response status now (the scan otherwise runs in the background)."""
+        self.scan.run()
+        self._after_scan_chunk()
 
     def state(self, index: int | None = None) -> str | None:
-        """The serialized state after record ``index`` (default: the one shown)."""
+        """The serialized state after record ``index`` (default: the one shown), as recorded."""
         return self._state(self._index if index is None else index)
 
     def close(self) -> None:
         """Close the widgets, and the replay session when the timeline made it."""
+        self._closed = True
+        self.pause()
+        if self._scan_handle is not None:
+            self._scan_handle.cancel()
+        if self._skip is not None:
+            self._skip.close()
+            self._skip = None
         if self._owns_session:
             self.session.close()
         super().close()
@@ -391,8 +571,9 @@ class Timeline(widgets.VBox):
         rec = self.events.rows[self._index] if len(self.events) else None
         what = "" if rec is None else f" ({rec.kind}{' ' + rec.event_type if rec.event_type else ''})"
         pinned = f", diff against #{self._pinned}" if self._pinned is not None else ""
+        skipped = f", without #{self.skipped} (counterfactual)" if self._skip is not None else ""
         return (
-            f"Timeline({self.store.name!r}: {len(self.store)} records, at #{self._index}{what}{pinned}; "
+            f"Timeline({self.store.name!r}: {len(self.store)} records, at #{self._index}{what}{pinned}{skipped}; "
             f"{len(markers['deployment'])} deployments, {len(markers['reduction'])} reductions; "
             f"filter {self._filter.describe()}: {len(self._matches)} matches)"
         )
@@ -408,10 +589,11 @@ class Timeline(widgets.VBox):
 
     def _static_html(self) -> str:
         """The timeline as it stands, from what is already computed (no replay)."""
-        rows = [self.events.rows[i] for i in self.page_rows]
+        ev = self.events
         listing = table(
-            ("record", "kind", "type", "time", "request", "status"),
-            ([f"#{r.index}", r.kind, r.event_type, r.time, r.request, self.events.status(r.index) or ""] for r in rows),
+            ("record", "marks", "time", "kind", "request", "status", "what"),
+            ([f"#{i}", ev.marks(i).replace(" ", ""), ev.rows[i].time, ev.short_kind(i), ev.rows[i].request,
+              ev.status(i) or "", ev.summary(i)] for i in self.page_rows),  # fmt: skip
         )
         parts = [f"<div class='elmreplay-timeline-static'>{self._header_html()}{self._track_html()}{listing}"]
         shown = self._visible_panes()
@@ -419,8 +601,8 @@ class Timeline(widgets.VBox):
             name = shown[0]
             content = self._pane_html[name]
             # the widget pages by 100 and scrolls; a static copy stays small
-            if name == "state" and self._index in self._states:
-                content = state_tree(self._states[self._index], limit=STATIC_LIMIT).html
+            if name == "state" and self._index in self._states and self._skip is None and not self.search_box.value:
+                content = state_tree(self._states[self._index], limit=STATIC_LIMIT, shapes=self._shapes.get(self._config_at(self._index))).html
             elif name == "diff" and self._diff is not None:
                 content = self._diff.to_html(limit=STATIC_LIMIT)
             parts.append(f"<details open><summary>{name} after #{self._index}</summary>{content}</details>")
@@ -432,7 +614,7 @@ class Timeline(widgets.VBox):
     def _header_html(self) -> str:
         i = self._index
         r = self.events.rows[i] if len(self.events) else None
-        bits = [f"<b>#{i}</b> of {self._last}"]
+        bits = [f"<b>#{i}</b> of #{self._first}\u2013#{self._last}"]
         if r is not None:
             bits += [esc(r.kind), esc(r.event_type), esc(r.time), esc(r.request)]
             status = self.events.status(i)
@@ -442,34 +624,43 @@ class Timeline(widgets.VBox):
                 bits.append("has reduction")
             if r.reverted:
                 bits.append("<i>reverted later</i>")
+            if self.events.is_error(i):
+                bits.append("<b style='color:#cf222e'>error</b>")
         if self._pinned is not None:
             bits.append(f"diff against pinned #{self._pinned}")
         text = " \u00b7 ".join(b for b in bits if b)
         note = f" <span style='color:#cf222e'>{esc(self._message)}</span>" if self._message else ""
-        return f"<div class='elmreplay-header'>{esc(self.store.name)}: {text}{note}</div>"
+        banner = ""
+        if self._skip is not None:
+            where = "" if self._skip.covers(i) or i < self._skip.skipped else f" (#{i} is past #{self._skip.last}: not computed)"
+            banner = f"<div class='elmreplay-counterfactual'><b>COUNTERFACTUAL</b> \u00b7 {esc(self._skip.describe())}{esc(where)}</div>"
+        return f"<div class='elmreplay-header'>{esc(self.store.name)}: {text}{note}</div>{banner}"
 
     def _render_track_markers(self) -> str:
         n = max(self._last, 1)
         parts: list[str] = []
         legend: list[str] = []
-        for row, (name, color) in enumerate(MARKERS.items()):
-            xs = sorted({round(i * TRACK_WIDTH / n) for i in self.events.markers()[name]})
-            # deployments span the track; the other kinds get a lane each below them
-            y, h = (0, 28) if name == "deployment" else (8 + (row - 1) * 4, 4)
-            parts.extend(f"<rect x='{x}' y='{y}' width='3' height='{h}' fill='{color}'/>" for x in xs)
+        markers = self.events.markers()
+        for lane, (name, color) in enumerate(MARKERS.items()):
+            xs = sorted({round(i * TRACK_WIDTH / n) for i in markers[name]})
+            # one lane per kind, so no kind of marker covers another
+            y = lane * LANE_HEIGHT
+            parts.extend(f"<rect x='{x}' y='{y}' width='3' height='{LANE_HEIGHT - 1}' fill='{color}'/>" for x in xs)
             legend.append(
-                f"<span style='color:{color}'>\u25a0</span> {name} ({len(self.events.markers()[name])})"
+                f"<span title='{esc(MARKER_HELP[name])}'><span style='color:{color}'>\u25a0</span> {name} ({len(markers[name])})</span>"
             )
+        note = self.scan.describe()
+        if note:
+            legend.append(f"<i>{esc(note)}</i>")
         self._legend = " &nbsp; ".join(legend)
         return "".join(parts)
 
     def _track_html(self) -> str:
+        height = LANE_HEIGHT * len(MARKERS)
         x = round(self._index * TRACK_WIDTH / max(self._last, 1))
-        cursor = (
-            f"<rect x='{max(x - 2, 0)}' y='0' width='5' height='28' fill='none' stroke='#24292f' stroke-width='2'/>"
-        )
+        cursor = f"<rect x='{max(x - 2, 0)}' y='0' width='5' height='{height}' fill='none' stroke='#24292f' stroke-width='2'/>"
         svg = (
-            f"<svg viewBox='0 0 {TRACK_WIDTH + 2} 28' preserveAspectRatio='none' width='100%' height='28' "
+            f"<svg viewBox='0 0 {TRACK_WIDTH + 2} {height}' preserveAspectRatio='none' width='100%' height='{height}' "
             f"style='background:#f6f8fa;display:block'>{self._track_markers}{cursor}</svg>"
         )
         return f"<div class='elmreplay-track'>{svg}<div style='font-size:11px'>{self._legend}</div></div>"
@@ -477,6 +668,32 @@ class Timeline(widgets.VBox):
     def _refresh_header(self) -> None:
         self.header.value = self._header_html()
         self.track.value = self._track_html()
+
+    # --- the response scan ------------------------------------------------------------------
+
+    def _start_scan(self) -> None:
+        self.scan.run_records(SCAN_AT_ONCE)
+        if self.scan.done:
+            return
+        loop = _running_loop()
+        if loop is None:
+            self.scan.run()  # a script: no background to go on in
+        else:
+            self._scan_handle = loop.call_soon(self._scan_in_background)
+
+    def _scan_in_background(self) -> None:
+        if self._closed:
+            return
+        self.scan.run_chunk()
+        self._after_scan_chunk()
+        loop = _running_loop()
+        if not self.scan.done and loop is not None:
+            self._scan_handle = loop.call_later(0.01, self._scan_in_background)
+
+    def _after_scan_chunk(self) -> None:
+        self._track_markers = self._render_track_markers()
+        self._refresh_list()
+        self._refresh_header()
 
     # --- event list -----------------------------------------------------------------------
 
@@ -497,8 +714,10 @@ class Timeline(widgets.VBox):
 
     def _refresh_list(self) -> None:
         rows = self.events.page(self._matches, self._page, self.page_size)
-        with self._sync():
-            self.event_list.options = [(self.events.label(i), i) for i in rows]
+        options = [(self.events.label(i), i) for i in rows]
+        if options != list(self.event_list.options):
+            with self._sync():
+                self.event_list.options = options
         self._select_current()
         pages = EventList.page_count(len(self._matches), self.page_size)
         self.page_label.value = f"&nbsp;page {self._page + 1} of {pages}&nbsp;"
@@ -516,11 +735,12 @@ class Timeline(widgets.VBox):
         return [PANES[self.details.selected_index]]
 
     def _key(self, pane: str) -> tuple[Any, ...]:
+        skip = None if self._skip is None else self._skip.skipped
         if pane == "state":
-            return (self._index, tuple(sorted(self._limits.items())))
+            return (self._index, skip, tuple(sorted(self._limits.items())), self.search_box.value, self.highlight.value, self._base())
         if pane == "diff":
-            return (self._index, self._base())
-        return (self._index,)
+            return (self._index, skip, self._base())
+        return (self._index, skip)
 
     def _refresh_details(self, force: tuple[str, ...] = ()) -> None:
         seen = self.events.version
@@ -531,7 +751,8 @@ class Timeline(widgets.VBox):
             try:
                 content = getattr(self, f"_render_{pane}")()
             except ElmReplayError as e:
-                self.events.note_error(self._index)
+                if not isinstance(e, SkipNotPossible):  # a limit of the counterfactual, not an app failure
+                    self.events.note_error(self._index)
                 content = f"<div style='color:#cf222e'><b>{esc(type(e).__name__)}</b>{_pre(str(e))}</div>"
             self._pane_html[pane] = content
             self._pane_key[pane] = key
@@ -546,16 +767,22 @@ class Timeline(widgets.VBox):
             return self._pinned
         return self._index - 1 if self._index - 1 >= self._first else None
 
-    def _state(self, index: int) -> str | None:
+    def _state(self, index: int, *, with_previous: bool = False) -> str | None:
+        """The recorded state after record ``index`` (kept for the last few steps);
+        ``with_previous`` also fetches the state before it, in the same replay when it can."""
+        if with_previous and index - 1 >= self._first and index - 1 not in self._states:
+            if index - 1 > self._first and all(self.store.record(i).kind is RecordKind.UPDATE for i in (index - 1, index)):
+                self._keep_traced(self.session.trace(index - 1, index + 1))
+            else:
+                self._state(index - 1)
         if index in self._states:
             self._states.move_to_end(index)
             return self._states[index]
         rec = self.store.record(index)
         if rec.kind is RecordKind.UPDATE and index > self._first:
             # One replayed event gives both the response and the state.
-            response, state = self.session.trace(index, index + 1)[index]
-            self._responses[index] = response
-            self.events.note_response(index, response)
+            self._keep_traced(self.session.trace(index, index + 1))
+            state = self._states[index]
         else:
             state = self.session.state_at(index)
             info = self.session.step_results.get(index)
@@ -566,33 +793,104 @@ class Timeline(widgets.VBox):
             self._states.popitem(last=False)
         return state
 
+    def _keep_traced(self, traced: dict[int, tuple[str | None, str | None]]) -> None:
+        for i, (response, state) in traced.items():
+            self._responses[i] = response
+            self.events.note_response(i, response)
+            self._states[i] = state
+            self._states.move_to_end(i)
+        while len(self._states) > STATE_CACHE:
+            self._states.popitem(last=False)
+
+    def _shown_state(self, index: int) -> str | None:
+        """The state of the history on screen: the recorded one, or the one without a skipped event."""
+        if self._skip is not None and index >= self._skip.skipped:
+            return self._skip.state_at(index)
+        return self._state(index)
+
     def _response(self, index: int) -> str | None:
+        if self._skip is not None and index >= self._skip.skipped:
+            return self._skip.response_at(index)
         if index not in self._responses:
             self._states.pop(index, None)  # _state fetches the response along with the state
             self._state(index)
         return self._responses.get(index)
 
+    def _config_at(self, index: int) -> str | None:
+        """The app config running after record ``index`` (from the deployments; no replay)."""
+        deploys = self.events.markers()["deployment"]
+        before = [d for d in deploys if d <= index]
+        return self.events.app_config(before[-1]) if before else None
+
+    def _shapes_for(self, index: int) -> dict[str, str]:
+        """What the collections of this app version hold when not empty, learnt first from its
+        newest stored reduction (so an empty Dict shows as a Dict from the first record)."""
+        config = self._config_at(index)
+        if config not in self._shapes:
+            shapes: dict[str, str] = {}
+            reductions = self.store.reductions()
+            for record_hash in reductions[reductions["app_config_hash"] == config].sort_values("index")["record_hash"][::-1]:
+                red = self.store.usable_reduction(record_hash)
+                if red is not None:
+                    learn_shapes(red.state_json.decode("utf-8", errors="replace"), shapes)
+                    break
+            self._shapes[config] = shapes
+        return self._shapes[config]
+
+    def _changed_paths(self, index: int) -> list[str]:
+        """Paths to highlight: what this step changed (or, skipping an event, what differs from
+        the recorded history)."""
+        if not self.highlight.value:
+            return []
+        if self._skip is not None and index > self._skip.skipped:
+            key: tuple[int, int, int | None] = (index, 1, self._skip.skipped)
+            old, new = self._state(index), self._skip.state_at(index)
+        else:
+            base = self._base()
+            if base is None:
+                return []
+            key = (index, 0, base)
+            old, new = self._shown_state(base), self._shown_state(index)
+        if self._changed is not None and self._changed[0] == key:
+            return self._changed[1]
+        paths = [] if old is None or new is None else [c.path for c in diff_states(old, new).changes[:HIGHLIGHT_LIMIT]]
+        self._changed = (key, paths)
+        return paths
+
     def _render_state(self) -> str:
-        render = state_tree(self._state(self._index), limit=MORE_STEP, limits=self._limits)
+        i = self._index
+        if self.highlight.value and self._skip is None and self._pinned is None:
+            self._state(i, with_previous=True)  # both ends of the highlighted change in one replay
+        state = self._shown_state(i)
+        render = state_tree(
+            state, limit=MORE_STEP, limits=self._limits, expanded=self.state_html.expanded,
+            changed=self._changed_paths(i), search=self.search_box.value, shapes=self._shapes_for(i),
+        )  # fmt: skip
         self._truncated = render.truncated
-        with self._sync():
-            chosen = self.more_path.value
-            self.more_path.options = [(f"{p}  ({n} more)", p) for p, n in render.truncated.items()]
-            if render.truncated:  # keep the collection being paged through selected
-                self.more_path.value = chosen if chosen in render.truncated else next(iter(render.truncated))
-        self._more.layout.display = "flex" if render.truncated else "none"
-        return render.html
+        self._search_hits = render.matches
+        note = ""
+        if self._skip is not None and i >= self._skip.skipped:
+            note = f"<div class='elmreplay-counterfactual'>state without record #{self._skip.skipped} (counterfactual, in memory); highlighted: what differs from the recorded state</div>"
+        return note + render.html
 
     def _render_diff(self) -> str:
         self._diff = None
-        base = self._base()
-        if base is None:
-            return "<i>the first record: nothing to compare with</i>"
-        old, new = self._state(base), self._state(self._index)
+        i = self._index
+        if self._skip is not None and i >= self._skip.skipped:
+            old, new = self._state(i), self._skip.state_at(i)
+            labels = (f"#{i} recorded", f"#{i} without #{self._skip.skipped}")
+        else:
+            base = self._base()
+            if base is None:
+                return "<i>the first record: nothing to compare with</i>"
+            old, new = self._state(base), self._state(i)
+            labels = (f"#{base}", f"#{i}")
+            if old is None or new is None:
+                which = f"#{base}" if old is None else f"#{i}"
+                return f"<i>no app was running after record {which}: nothing to compare</i>"
         if old is None or new is None:
-            which = f"#{base}" if old is None else f"#{self._index}"
-            return f"<i>no app was running after record {which}: nothing to compare</i>"
-        diff = diff_states(old, new, old_label=f"#{base}", new_label=f"#{self._index}")
+            return "<i>no app was running: nothing to compare</i>"
+        diff = diff_states(old, new, old_label=labels[0], new_label=labels[1])
         diff.HTML_COLLAPSE_AT = diff.HTML_LIMIT  # the pane scrolls: show the rows rather than a fold
         self._diff = diff
         return diff.to_html()
@@ -610,16 +908,23 @@ class Timeline(widgets.VBox):
             facts.append(("reverted", "yes (a later revert hid it)"))
         if rec.revert_target:
             facts.append(("reverts to", f"#{self.store.index_of_hash.get(rec.revert_target)} {rec.revert_target}"))
+        if self._skip is not None and i == self._skip.skipped:
+            facts.append(("counterfactual", "this event is skipped in the history shown"))
         body = ""
         ev = rec.parsed.event
         if rec.kind is RecordKind.UPDATE:
+            app_event = self.events.app_event(i)
+            if app_event is not None and app_event.method:
+                facts.append(("request", f"{app_event.method} {app_event.path}"))
+                head_rows = table(("header", "value"), app_event.headers, limit=len(app_event.headers) or 1)
+                body += f"<b>request headers</b> ({len(app_event.headers)}){head_rows}"
+                if app_event.body is None:
+                    body += "<b>request body</b>: none (or not UTF-8)"
+                else:
+                    body += f"<b>request body</b> ({len(app_event.body)} characters){_pre(_pretty_json(app_event.body, None))}"
             events = self.store.app_events(rec)
-            for text in events:
-                try:
-                    body += _bodies_html(json.loads(text), "request body")
-                except ValueError:
-                    pass
-                body += _pre(_pretty_json(text))
+            raw = "".join(_pre(_pretty_json(text)) for text in events)
+            body += f"<details><summary>the event as recorded</summary>{raw}</details>"
         elif rec.kind in (RecordKind.DEPLOY_INIT, RecordKind.DEPLOY_MIGRATE) and ev.value is not None:
             config = ev.value.hash_base16
             facts.append(("app config", config or "-"))
@@ -635,12 +940,16 @@ class Timeline(widgets.VBox):
         rec = self.store.record(i)
         logs = [line for k, line in self.session.logs if k == i]
         log_html = ("<b>app log</b>" + _pre("\n".join(logs))) if logs else ""
+        if self._skip is not None and i == self._skip.skipped:
+            return "<i>skipped: in the history shown, this event never happened</i>"
         if rec.kind is RecordKind.UPDATE:
             response = self._response(i)
             if response is None:
                 return "<i>no app was running: the host ignored this event</i>" + log_html
             status = self.events.status(i)
             head = f"<b>status {status}</b>" if status is not None else "<b>no HTTP response completed</b>"
+            if self._skip is not None and i > self._skip.skipped:
+                head = f"<b>counterfactual response (without #{self._skip.skipped})</b>"
             try:
                 bodies = _bodies_html(json.loads(response), "response body")
             except ValueError:
@@ -663,6 +972,54 @@ class Timeline(widgets.VBox):
             yield
         finally:
             self._syncing = outer
+
+    def _set_play_button(self, playing: bool) -> None:
+        with self._sync():
+            self.play_button.value = playing
+            self.play_button.description = "\u23f8 pause" if playing else "\u25b6 play"
+
+    def _refresh_skip_button(self) -> None:
+        with self._sync():
+            if self._skip is not None:
+                self.skip_button.value = True
+                self.skip_button.description = f"skipping #{self._skip.skipped}"
+                self.skip_button.disabled = False
+            else:
+                self.skip_button.value = False
+                self.skip_button.description = "skip this event"
+                self.skip_button.disabled = self.events.rows[self._index].kind != "event" if len(self.events) else True
+
+    async def _play_loop(self) -> None:
+        try:
+            while self._index < self._last:
+                await asyncio.sleep(PLAY_INTERVAL_S / float(self.speed.value))
+                self.step(1)
+        finally:
+            self._player = None
+            self._set_play_button(False)
+
+    def _on_key(self, key: str) -> None:
+        if key == "left":
+            self.step(-1)
+        elif key == "right":
+            self.step(1)
+        elif key == "home":
+            self.show(self._first)
+        elif key == "end":
+            self.show(self._last)
+        elif key == "space":
+            self.pause() if self.playing else self.play()
+
+    def _on_play(self, change: dict[str, Any]) -> None:
+        if not self._syncing:
+            self.play() if change["new"] else self.pause()
+
+    def _on_skip(self, change: dict[str, Any]) -> None:
+        if not self._syncing:
+            self.skip() if change["new"] else self.unskip()
+
+    def _on_copied(self, change: dict[str, Any]) -> None:
+        self.copied_label.value = f"copied <code>{esc(change['new'])}</code>" if change["new"] else ""
 
     def _on_slider(self, change: dict[str, Any]) -> None:
         if not self._syncing:

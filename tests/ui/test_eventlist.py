@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import elmreplay
 from elmreplay.store.store import Store
-from elmreplay.ui.eventlist import EventFilter, EventList, decode_body, response_status
+from elmreplay.ui.eventlist import AppEvent, EventFilter, EventList, decode_body, response_status, summarize_body
 
 
 def test_rows_follow_the_events_table(tracker: Store) -> None:
@@ -66,7 +66,7 @@ def test_markers_and_jumps(counter_admin: Store) -> None:
     assert events.next_marker("reduction", 12) == 21
     assert events.next_marker("reduction", 12, forward=False) is None
     assert events.next_marker("revert", 0) == 22
-    assert events.label(21).startswith("#21     Rx event")
+    assert events.label(21) == "#21     Rx  07-26 10:17:36 http           POST /                 addition=-2"
 
 
 def test_error_markers_come_from_replayed_responses(counter: Store) -> None:
@@ -108,3 +108,53 @@ def test_decode_body_round_trips_utf8(text: str) -> None:
 @pytest.mark.parametrize("value", [None, 17, "%%%", base64.b64encode(b"\xff\xfe").decode()])
 def test_decode_body_rejects_what_is_not_utf8_base64(value: object) -> None:
     assert decode_body(value) is None
+
+
+def _request_body(store: Store, index: int) -> dict[str, object]:
+    """The request body of a tracker event, decoded here independently of the event list."""
+    request = json.loads(store.event_json(index))["HttpRequestEvent"]["request"]
+    return json.loads(base64.b64decode(request["bodyAsBase64"]))  # type: ignore[no-any-return]
+
+
+def test_rows_say_what_each_request_did(tracker: Store) -> None:
+    events = EventList(tracker)
+    assert events.summary(2625) == 'op=rename userId=dave displayName="Dave Kowalski"'
+    assert _request_body(tracker, 2625) == {"op": "rename", "userId": "dave", "displayName": "Dave Kowalski"}
+    label = events.label(2625)
+    assert label.startswith("#2625       07-28 10:07:14 http           POST /api")
+    assert label.endswith('op=rename userId=dave displayName="Dave Kowalski"')
+    # every JSON request's row names its operation, as the body says (an independent decode)
+    for i in range(1, 400):
+        if events.rows[i].event_type == "HttpRequestEvent" and events.rows[i].method == "POST":
+            try:
+                body = _request_body(tracker, i)
+            except ValueError:
+                assert events.summary(i).startswith("(not JSON)")
+                continue
+            assert events.summary(i).startswith(f"op={body['op']}")
+    summaries = {events.summary(i) for i in range(len(events)) if events.rows[i].kind == "event"}
+    assert len(summaries) > 3000  # rows differ by what each request did
+    assert events.summary(0).startswith("app config ")  # deployments name their app config
+    assert events.summary(89) == "(no body)" and events.rows[89].method == "GET"
+
+
+def test_the_default_summary_cuts_long_values() -> None:
+    ev = AppEvent(0, "HttpRequestEvent", "POST", "/api", body_json={"op": "x y", "n": 42, "ok": True, "tags": ["a"], "long": "z" * 40,
+                                                                     "big": list(range(50)), "obj": {"a": {"b": 1}}})  # fmt: skip
+    assert summarize_body(ev) == 'op="x y" n=42 ok=true tags=["a"] long="' + "z" * 23 + '\u2026" big=[50 items] obj={"a":{"b":1}}'
+    assert summarize_body(AppEvent(0, "HttpRequestEvent", "POST", "/", body="oops {")) == "(not JSON) oops {"
+
+
+def test_a_summarizer_replaces_the_default(tracker: Store) -> None:
+    seen: list[AppEvent] = []
+
+    def mine(ev: AppEvent) -> str | None:
+        seen.append(ev)
+        return f"{ev.body_json['op'].upper()}" if isinstance(ev.body_json, dict) and ev.body_json.get("op") == "rename" else None
+
+    events = EventList(tracker, summarizer=mine)
+    assert events.summary(2625) == "RENAME"
+    assert events.summary(2626) == "op=getIssue issueId=167"  # None: the default
+    ev = seen[0]
+    assert ev.index == 2625 and ev.method == "POST" and ev.path == "/api"
+    assert ("Content-Type", "application/json") in ev.headers

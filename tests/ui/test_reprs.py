@@ -82,9 +82,12 @@ def test_counterfactual_reprs(monkeypatch: pytest.MonkeyPatch) -> None:
     assert lines[0].endswith("3 later events replayed, 1 responses and 2 states differ; first divergence at record #5")
     assert lines[1] == f"  first divergence: record #5 {'bb' * 32} (state differs)"
     assert "2 of 3 later events diverge" in bundle["text/html"]
+    assert "color:#9a6700" in bundle["text/html"]  # diverging is the finding: amber, not green
+    same = CounterfactualReport("s", "migrate", 3, "ab" * 32, _whatif(True), [events[0]], '{"a":1}', '{"a":1}')
+    assert "color:#1a7f37" in same._repr_html_() and "no divergence" in same._repr_html_()
     rejected = CounterfactualReport("s", "migrate", 3, "ab" * 32, _whatif(False))
     r = rejected._repr_mimebundle_()
-    assert "REJECTED" in r["text/plain"] and "missing field `role`" in r["text/html"]
+    assert "REJECTED" in r["text/plain"] and "missing field `role`" in r["text/html"] and "color:#cf222e" in r["text/html"]
     assert not ADDRESS.search(bundle["text/plain"] + bundle["text/html"] + r["text/html"])
 
 

@@ -129,14 +129,17 @@ def test_jump_to_the_next_marker_and_pin(timeline: Timeline) -> None:
     assert "#2626 -&gt; #2627" in timeline.diff_html.value
 
 
-def test_more_shows_another_page_of_a_collection(timeline: Timeline) -> None:
+def test_more_shows_another_page_of_a_collection_and_keeps_it_on_later_steps(timeline: Timeline) -> None:
     timeline.select_pane("state")
     cut = dict(timeline._truncated)
     assert ".issues" in cut
-    assert [v for _, v in timeline.more_path.options] == list(cut)
-    timeline.more_button.click()  # the dropdown starts on the first cut collection
-    first = next(iter(cut))
-    assert timeline._truncated.get(first, 0) == max(cut[first] - 100, 0)
+    assert "data-more='.issues'" in timeline.state_html.value
+    timeline.state_html._handle(timeline.state_html, {"more": ".issues"}, [])  # the browser's "… N more" click
+    assert timeline._truncated.get(".issues", 0) == max(cut[".issues"] - 100, 0)
+    timeline.step(1)
+    timeline.step(1)
+    assert timeline._truncated.get(".issues", 0) == max(cut[".issues"] - 100, 0)  # paging kept by path
+    assert "data-path='.issues[199]'" in timeline.state_html.value
 
 
 def test_nothing_is_replayed_while_the_details_are_hidden(timeline: Timeline, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -150,7 +153,7 @@ def test_nothing_is_replayed_while_the_details_are_hidden(timeline: Timeline, mo
     calls = count_calls(monkeypatch, timeline.session)
     timeline.details_toggle.value = True
     assert timeline._pane_key["state"][0] == 2913  # computed once, for the shown step only
-    assert calls["trace"] == 1
+    assert calls["trace"] == 1  # the shown step and the one before (for the highlighted changes): one replay
 
 
 def test_only_the_visible_tab_is_computed(timeline: Timeline, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -161,7 +164,7 @@ def test_only_the_visible_tab_is_computed(timeline: Timeline, monkeypatch: pytes
     assert sum(calls.values()) == 0  # the event JSON comes from the store
     assert "request body" in timeline.event_html.value and "#2629" in timeline.event_html.value
     timeline.select_pane("state")
-    assert calls["trace"] == 1  # one replayed event gives the state of the shown step
+    assert calls["trace"] == 1  # one replay gives the state of the shown step (and of the one before)
     timeline.step(1)
     assert calls["trace"] == 2
 
@@ -248,7 +251,8 @@ def test_an_app_failure_shows_in_the_pane_and_marks_an_error(timeline: Timeline,
     timeline.select_pane("state")
     timeline.show(2700)
     assert "AppCrashed" in timeline.state_html.value and "boom" in timeline.state_html.value
-    assert timeline.events.markers()["error"] == [2700]
-    assert "error (1)" in timeline.track.value
-    timeline.show(10)
+    errors = timeline.events.markers()["error"]
+    assert 2700 in errors and len(errors) == 185  # the 184 4xx responses the scan found, and this one
+    assert "error (185)" in timeline.track.value
+    timeline.show(2699)
     assert timeline.jump("error") == 2700
