@@ -284,10 +284,10 @@ class Timeline(widgets.VBox):
         self.play_button = W.ToggleButton(value=False, description="\u25b6 play", tooltip="play / pause (space)", layout=W.Layout(width="90px"))
         self.speed = W.Dropdown(options=[(f"{s:g}x", s) for s in SPEEDS], value=1.0, tooltip="playback speed",
                                 layout=W.Layout(width="75px"))  # fmt: skip
-        self.first_button = W.Button(description="\u23ee", tooltip="first record (Home)", layout=small)
+        self.first_button = W.Button(description="|\u25c0", tooltip="first record (Home)", layout=small)
         self.back_button = W.Button(description="\u25c0", tooltip="previous record (\u2190)", layout=small)
         self.step_button = W.Button(description="\u25b6", tooltip="next record (\u2192)", layout=small)
-        self.last_button = W.Button(description="\u23ed", tooltip="last record (End)", layout=small)
+        self.last_button = W.Button(description="\u25b6|", tooltip="last record (End)", layout=small)
         self.slider = W.IntSlider(
             min=self._first, max=self._last, value=self._first, continuous_update=False, description="record #",
             tooltip="record index (0-based append order, as in `elmreplay events`)", layout=W.Layout(width="50%"),
@@ -871,7 +871,7 @@ class Timeline(widgets.VBox):
         note = ""
         if self._skip is not None and i >= self._skip.skipped:
             note = f"<div class='elmreplay-counterfactual'>state without record #{self._skip.skipped} (counterfactual, in memory); highlighted: what differs from the recorded state</div>"
-        return note + render.html
+        return f"<div class='elmreplay-state' data-index='{i}'>{note}{render.html}</div>"
 
     def _render_diff(self) -> str:
         self._diff = None

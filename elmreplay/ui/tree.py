@@ -49,7 +49,7 @@ _STYLE = (
     ".elmreplay-tree li.chg>details>summary,.elmreplay-tree li.chg:not(:has(>details)){background:#fff8c5}"
     ".elmreplay-tree li.chg-in>details>summary>.n::after{content:' \u25cf changed inside';color:#9a6700}"
     ".elmreplay-tree li.hit>details>summary,.elmreplay-tree li.hit:not(:has(>details)){background:#ddf4ff}"
-    ".elmreplay-tree .cp{visibility:hidden;cursor:pointer;color:#6e7781;margin-left:.5em}"
+    ".elmreplay-tree .cp{visibility:hidden;cursor:pointer;color:#6e7781;margin-left:.8em;font-size:10px;text-decoration:underline}"
     ".elmreplay-tree li:hover>.cp,.elmreplay-tree summary:hover>.cp{visibility:visible}"
     "</style>"
 )
@@ -224,7 +224,7 @@ class _Renderer:
         return f" class='{' '.join(cls)}'" if cls else ""
 
     def _copy(self, path: str) -> str:
-        return f"<span class='cp' data-path='{html.escape(path)}' title='copy this path'>\u29c9</span>"
+        return f"<span class='cp' data-path='{html.escape(path)}' title='copy this path'>copy path</span>"
 
     def node(self, label: str, value: Any, path: str, depth: int, whole: bool = False) -> str:
         esc = html.escape

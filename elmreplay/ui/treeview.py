@@ -66,7 +66,7 @@ function render({ model, el }) {
       model.set("copied", cp.dataset.path);
       model.save_changes();
       cp.textContent = "copied";
-      setTimeout(() => { cp.textContent = "\u29c9"; }, 1200);
+      setTimeout(() => { cp.textContent = "copy path"; }, 1200);
       return;
     }
     const more = e.target.closest("[data-more]");
