@@ -73,22 +73,22 @@ def shown_index(page: Page) -> int:
     return int(m.group(1))
 
 
-def wait_for_header(page: Page, index: int) -> None:
+def _wait_header(page: Page, index: int, *, shows: bool) -> None:
+    """Until the header shows record ``index`` (``shows``) or another one."""
     page.wait_for_function(
-        "i => { const h = document.querySelector('.elmreplay-timeline .elmreplay-header');"
-        " return !!h && h.innerHTML.includes('<b>#' + i + '</b>'); }",
-        arg=index,
+        "([i, shows]) => { const h = document.querySelector('.elmreplay-timeline .elmreplay-header');"
+        " return !!h && h.innerHTML.includes('<b>#' + i + '</b>') === shows; }",
+        arg=[index, shows],
         timeout=WAIT_MS,
     )
+
+
+def wait_for_header(page: Page, index: int) -> None:
+    _wait_header(page, index, shows=True)
 
 
 def wait_until_moved(page: Page, before: int) -> int:
-    page.wait_for_function(
-        "i => { const h = document.querySelector('.elmreplay-timeline .elmreplay-header');"
-        " return !!h && !h.innerHTML.includes('<b>#' + i + '</b>'); }",
-        arg=before,
-        timeout=WAIT_MS,
-    )
+    _wait_header(page, before, shows=False)
     return shown_index(page)
 
 

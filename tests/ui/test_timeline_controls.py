@@ -265,3 +265,37 @@ def test_event_list_summaries_are_computed_per_page(tracker: Store, monkeypatch:
         assert len(set(calls)) <= 2 * tl.page_size + 2  # the page shown (and the shown step's pane), not 3973 rows
     finally:
         tl.close()
+
+
+class _FakeSession:
+    """Just what the scan uses: responses of a range, and the results of non-event records."""
+
+    def __init__(self, n: int, crash_at: int | None = None, rejected: int | None = None) -> None:
+        from elmreplay.replay.host import Result
+        from elmreplay.replay.session import StepInfo
+
+        self.n, self.crash_at = n, crash_at
+        self.step_results = {} if rejected is None else {rejected: StepInfo(rejected, "SetElmAppState", Result(err="no"))}
+
+    def __len__(self) -> int:
+        return self.n
+
+    def responses(self, lo: int, hi: int) -> list[str | None]:
+        from elmreplay.errors import AppCrashed
+
+        if self.crash_at is not None and lo <= self.crash_at < hi:
+            raise AppCrashed("The app threw: boom", event_index=self.crash_at)
+        return [None] * (hi - lo)
+
+
+def test_the_scan_marks_a_crash_and_stops_there_and_marks_rejections(counter_admin: Store) -> None:
+    events = EventList(counter_admin)
+    crashed = scan.ResponseScan(_FakeSession(28, crash_at=17), events, 0, chunk=10)  # type: ignore[arg-type]
+    crashed.run()
+    assert crashed.done and crashed.next == 17 and events.markers()["error"] == [17]
+    assert "the replay stopped at record #17: AppCrashed" in crashed.describe()
+    events = EventList(counter_admin)
+    rejected = scan.ResponseScan(_FakeSession(28, rejected=13), events, 0, chunk=10)  # type: ignore[arg-type]
+    rejected.run()
+    assert rejected.done and rejected.failed is None and events.markers()["error"] == [13]
+    assert rejected.describe() == ""
