@@ -258,7 +258,8 @@ class Timeline(widgets.VBox):
         self._player: asyncio.Task[None] | None = None
         self._skip: SkippedEventRun | None = None
         self._scan_handle: asyncio.Handle | None = None
-        self.scan = ResponseScan(self.session, self.events, self._first)
+        # a session that starts from a reduction has no response for that record: scan after it
+        self.scan = ResponseScan(self.session, self.events, self.session.first_index + 1 if self.session.first_index >= 0 else 0)
         self._build_widgets()
         super().__init__(
             [self._style, self.header, self.track, self.toolbar, self.columns, self.event_list, self._pager,

@@ -299,3 +299,30 @@ def test_the_scan_marks_a_crash_and_stops_there_and_marks_rejections(counter_adm
     rejected.run()
     assert rejected.done and rejected.failed is None and events.markers()["error"] == [13]
     assert rejected.describe() == ""
+
+
+def test_a_session_that_starts_from_a_reduction(tracker: Store) -> None:
+    import elmreplay
+
+    start = int(tracker.reductions()["index"].iloc[3])
+    with elmreplay.replay(tracker, start=tracker.records.hash(start)) as session:
+        tl = Timeline(session, debounce_s=0)
+        try:
+            errors = tl.events.markers()["error"]
+            assert errors == [i for i in four_xx(tracker) if i > start]
+            assert tl.index == start and tl.slider.min == start
+            tl.step(1)
+            assert tl.index == start + 1
+        finally:
+            tl.close()
+
+
+def test_notebook_02_leaves_its_timeline_open_and_explains_the_controls() -> None:
+    from pathlib import Path
+
+    nb = json.loads((Path(__file__).resolve().parents[2] / "notebooks" / "02_investigate_an_incident.ipynb").read_text())
+    code = ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
+    made = next(k for k, src in enumerate(code) if "Timeline(" in src)
+    assert not any(".close()" in src for src in code[made:])  # Run All must leave the widgets alive
+    markdown = ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown"]
+    assert any(m.startswith("### Keyboard and controls") for m in markdown)
