@@ -47,7 +47,7 @@ _STYLE = (
     ".elmreplay-tree .s{color:#0a3069}.elmreplay-tree .n{color:#6e7781}"
     ".elmreplay-tree .more{color:#6e7781;font-style:italic;cursor:pointer}"
     ".elmreplay-tree li.chg>details>summary,.elmreplay-tree li.chg:not(:has(>details)){background:#fff8c5}"
-    ".elmreplay-tree li.chg-in>details>summary>.n::after{content:' \u25cf changed inside';color:#9a6700}"
+    ".elmreplay-tree .ci{color:#9a6700;font-size:10px;margin-left:.5em}"
     ".elmreplay-tree li.hit>details>summary,.elmreplay-tree li.hit:not(:has(>details)){background:#ddf4ff}"
     ".elmreplay-tree .cp{visibility:hidden;cursor:pointer;color:#6e7781;margin-left:.8em;font-size:10px;text-decoration:underline}"
     ".elmreplay-tree li:hover>.cp,.elmreplay-tree summary:hover>.cp{visibility:visible}"
@@ -223,6 +223,10 @@ class _Renderer:
         cls = [c for c, on in (("chg", path in self.changed), ("chg-in", path in self.changed_within), ("hit", path in self.hits)) if on]
         return f" class='{' '.join(cls)}'" if cls else ""
 
+    def _inside(self, path: str) -> str:
+        """A note on a container whose contents changed (visible while it is closed)."""
+        return "<span class='ci' title='something inside changed'>\u25cf changed inside</span>" if path in self.changed_within else ""
+
     def _copy(self, path: str) -> str:
         return f"<span class='cp' data-path='{html.escape(path)}' title='copy this path'>copy path</span>"
 
@@ -275,7 +279,7 @@ class _Renderer:
             )
         return (
             f"<li data-path='{esc(path)}'{self._classes(path)}><details{' open' if opened else ''}>"
-            f"<summary>{summary}{self._copy(path)}</summary><ul>{children}</ul></details></li>"
+            f"<summary>{summary}{self._inside(path)}{self._copy(path)}</summary><ul>{children}</ul></details></li>"
         )
 
 

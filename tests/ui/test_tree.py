@@ -73,6 +73,8 @@ def test_changed_paths_are_highlighted_and_their_ancestors_marked() -> None:
     assert "data-path='.users' class='chg-in'" in html and "data-path='.' class='chg-in'" in html
     assert "data-path='.s' class='chg-in'" in html and "data-path='.s&lt;Closed&gt;[0]' class='chg-in'" in html
     assert "data-path='.n'>" in html  # unchanged: no class
+    assert html.count("changed inside</span>") == 5  # ., .users, .users["dave"], .s and .s<Closed>[0]
+
 
 
 def test_search_keeps_only_the_branches_with_a_match() -> None:
