@@ -1,6 +1,6 @@
 """The timeline in a real JupyterLab, in headless Chromium, used as a person uses it: a default
 ``Timeline(store)`` on the tracker sample; drag the slider handle, play, pause, change the speed,
-keys, click an error row, expand a node, step and find it still expanded, search the state,
+keys, click an error row, expand a node, step and find it still expanded, search the state, copy a path,
 skip an event. Every check is on the widget DOM (never on a text fallback).
 
 Skips (with the reason) when Chromium or Playwright is missing. Screenshots go to ``artifacts/``
@@ -223,6 +223,12 @@ def test_timeline_as_a_person_uses_it(lab: Lab) -> None:
             assert tree(page).locator("li[data-path='.issues']").count() == 0  # only matching branches
             assert tree(page).locator("li.hit[data-path='.users[\"dave\"].displayName']").count() == 1
             shot(page, "4-search")
+
+            # copy the path of the match (the link shows on hover)
+            hit = tree(page).locator("li.hit[data-path='.users[\"dave\"].displayName']")
+            hit.hover()
+            hit.locator("> .cp").click()
+            page.locator(f"{TL} code", has_text='.users["dave"].displayName').wait_for(timeout=WAIT_MS)
             search.fill("")
             search.press("Enter")
             tree(page).locator("li[data-path='.issues']").wait_for(timeout=WAIT_MS)
