@@ -28,6 +28,12 @@ from elmreplay.elmcompile.errors import (
     MissingElmDependency,
     StateTypeNotFound,
 )
+from elmreplay.elmcompile.interfaces import (
+    HOST_FORMS,
+    check_no_placeholders,
+    interface_modules,
+    unsupported_form_error,
+)
 from elmreplay.elmcompile.resolve import TypeResolver
 from elmreplay.elmcompile.sources import AppSources, module_path
 from elmreplay.elmcompile.syntax import ElmModule
@@ -421,6 +427,9 @@ def expose_types(module: ElmModule, needed: Mapping[str, bool]) -> str:
 
 # --- everything together ---------------------------------------------------------------------
 
+#: Kinds of compilation-interface modules (interfaces.HOST_FORMS) that the lowering replaces.
+LOWERED_INTERFACE_KINDS: frozenset[str] = frozenset()
+
 
 @dataclass
 class LoweredApp:
@@ -442,6 +451,9 @@ class LoweredApp:
 def lower_app_config(files: Mapping[str, bytes]) -> LoweredApp:
     """Generate the root modules for an app config and rewrite exposing lists (§6.3, §9.1).
 
+    Compilation-interface modules (:mod:`.interfaces`) are lowered where elmreplay implements
+    their form; any other form, or a placeholder body left after lowering, raises
+    :class:`~elmreplay.elmcompile.errors.CompilationInterfaceError`.
     Errors in the backend's state type raise (the app cannot run); a migration that cannot be
     prepared is reported in :attr:`LoweredApp.migration_error` with the host's text, because
     the host only needed it for a deploy-and-migrate.
@@ -453,6 +465,11 @@ def lower_app_config(files: Mapping[str, bytes]) -> LoweredApp:
     exposures: dict[str, dict[str, bool]] = {}
     uses_bytes = False
     root_dir = app.source_dirs[0] if app.source_dirs else "src"
+
+    for interface in interface_modules(app):
+        form = HOST_FORMS.get(interface.name)
+        if form is not None and form.kind not in LOWERED_INTERFACE_KINDS:
+            raise unsupported_form_error(interface)
 
     backend_root_path = app.find_module_path(BACKEND_ROOT_MODULE)
     if backend_root_path is None:
@@ -493,6 +510,7 @@ def lower_app_config(files: Mapping[str, bytes]) -> LoweredApp:
             out[module.path] = new_text.encode("utf-8")
     for path, text in generated.items():
         out[path] = text.encode("utf-8")
+    check_no_placeholders(app, out)
     return LoweredApp(
         files=out,
         backend_root=BACKEND_ROOT_MODULE,

@@ -1,0 +1,168 @@
+"""Compilation-interface modules: the app modules whose function bodies the host's compiler
+replaced (store-format.md §6.1; the host's history is in ``docs/compilation-interfaces.md``).
+
+An app declares, for example, ``CompilationInterface.GenerateJsonCoders`` with functions such as
+``jsonDecodeRequest : Json.Decode.Decoder Request`` whose bodies are placeholders
+(``Json.Decode.fail "The compiler replaces this declaration."``). Compiling the app with those
+bodies left in gives a program that runs but answers differently from what the host deployed,
+so this module decides, before anything is compiled:
+
+* which of the app's modules are compilation-interface modules (:func:`interface_modules`);
+* whether elmreplay lowers a module's form (:data:`HOST_FORMS`), and otherwise stops with
+  :class:`CompilationInterfaceError` naming the module and its functions;
+* after lowering, that no function of any such module still holds a placeholder body
+  (:func:`check_no_placeholders`).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from elmreplay.elmcompile.errors import CompilationInterfaceError
+from elmreplay.elmcompile.sources import AppSources
+from elmreplay.elmcompile.syntax import ElmModule, parse_module
+
+__all__ = [
+    "HOST_FORMS",
+    "INTERFACE_PREFIXES",
+    "PLACEHOLDER_PATTERN",
+    "InterfaceForm",
+    "check_no_placeholders",
+    "interface_modules",
+    "unsupported_form_error",
+]
+
+#: Module-name prefixes of compilation-interface modules, oldest first.
+INTERFACE_PREFIXES = (
+    "ElmFullstackLoweringInterface",
+    "ElmFullstackCompilerInterface",
+    "CompilationInterface",
+)
+
+#: The texts the host's documentation and example apps put into placeholder bodies
+#: ("The Elm-fullstack compiler replaces this function." in 2020, "The compiler replaces this
+#: declaration." from 2021).
+PLACEHOLDER_PATTERN = re.compile(
+    r"The (?:Elm-fullstack )?compiler replaces this (?:function|declaration)"
+)
+
+
+@dataclass(frozen=True)
+class InterfaceForm:
+    """A compilation-interface module the host recognized by its full name.
+
+    ``kind`` is the part after the prefix; ``introduced`` the host commit (and date) from which
+    the host replaced this module's functions; ``generation`` the JSON-coder generation it
+    implies (``"2020"``: the C# generator; ``"2021"``: the Elm generator; None when the name
+    was used by both).
+    """
+
+    module: str
+    kind: str
+    introduced: str
+    generation: str | None
+
+
+HOST_FORMS: dict[str, InterfaceForm] = {
+    f.module: f
+    for f in (
+        InterfaceForm(
+            "ElmFullstackLoweringInterface.GenerateJsonCoders",
+            "GenerateJsonCoders",
+            "a86d098b 2020-03-01",
+            "2020",
+        ),
+        InterfaceForm(
+            "ElmFullstackCompilerInterface.GenerateJsonCoders",
+            "GenerateJsonCoders",
+            "a9e04a4e 2020-05-27",
+            None,
+        ),
+        InterfaceForm(
+            "ElmFullstackCompilerInterface.SourceFiles", "SourceFiles", "05733578 2020-06-05", None
+        ),
+        InterfaceForm(
+            "ElmFullstackCompilerInterface.ElmMakeFrontendWeb",
+            "ElmMakeFrontendWeb",
+            "7e250981 2020-06-11 (dropped in d19ff9dc 2020-06-28)",
+            "2020",
+        ),
+        InterfaceForm(
+            "ElmFullstackCompilerInterface.ElmMake", "ElmMake", "78446019 2020-06-27", None
+        ),
+        InterfaceForm(
+            "CompilationInterface.SourceFiles", "SourceFiles", "25ee1940 2021-03-23", "2021"
+        ),
+        InterfaceForm(
+            "CompilationInterface.GenerateJsonCoders",
+            "GenerateJsonCoders",
+            "df9d2d41 2021-04-26",
+            "2021",
+        ),
+        InterfaceForm("CompilationInterface.ElmMake", "ElmMake", "2c6770c9 2021-05-10", "2021"),
+    )
+}
+
+
+def _is_interface_name(name: str) -> bool:
+    return any(name.startswith(prefix + ".") for prefix in INTERFACE_PREFIXES)
+
+
+def interface_modules(app: AppSources) -> list[ElmModule]:
+    """The app's compilation-interface modules (any module under one of the prefixes), sorted
+    by name. A module found in two source directories counts once, as Elm would reject it."""
+    found: dict[str, ElmModule] = {}
+    for path in sorted(app.files):
+        if not path.endswith(".elm"):
+            continue
+        for source_dir in app.source_dirs:
+            prefix = "" if source_dir in ("", ".") else source_dir + "/"
+            if not path.startswith(prefix):
+                continue
+            name = posixpath.splitext(path[len(prefix) :])[0].replace("/", ".")
+            if _is_interface_name(name) and name not in found:
+                module = app.module(name)
+                if module is not None:
+                    found[name] = module
+    return [found[n] for n in sorted(found)]
+
+
+def unsupported_form_error(module: ElmModule) -> CompilationInterfaceError:
+    """The error for a host-recognized interface module whose form elmreplay does not lower."""
+    form = HOST_FORMS[module.name]
+    functions = ", ".join(sorted(module.definitions)) or "(no functions)"
+    return CompilationInterfaceError(
+        f"The app declares the compilation-interface module {module.name} (the host replaced "
+        f"its functions from {form.introduced}), whose form elmreplay does not implement; "
+        f"compiling it as written would run its placeholder functions: {functions}",
+        module=module.name,
+        function=min(module.definitions) if module.definitions else None,
+        path=module.path,
+        line=module.header_line,
+    )
+
+
+def check_no_placeholders(app: AppSources, lowered_files: Mapping[str, bytes]) -> None:
+    """Raise :class:`CompilationInterfaceError` if a function of a compilation-interface module
+    still holds a placeholder body in ``lowered_files`` (paths relative to the Elm project)."""
+    for original in interface_modules(app):
+        content = lowered_files.get(original.path)
+        if content is None:
+            continue
+        module = parse_module(content.decode("utf-8-sig"), original.path)
+        for definition in module.definitions.values():
+            body = module.source[definition.body_start : definition.end]
+            if PLACEHOLDER_PATTERN.search(body):
+                raise CompilationInterfaceError(
+                    f"Function `{definition.name}` of the compilation-interface module "
+                    f"{module.name} still holds its placeholder body after lowering; the host's "
+                    "compiler replaced it, and running it as written would give different "
+                    "answers",
+                    module=module.name,
+                    function=definition.name,
+                    path=module.path,
+                    line=definition.line,
+                )
