@@ -164,10 +164,17 @@ def files_digest(files: Mapping[str, bytes]) -> str:
 
 
 def read_app_dir(path: str | os.PathLike[str]) -> dict[str, bytes]:
-    """The files of an app directory (``elm-stuff``, ``.git`` and ``node_modules`` skipped)."""
+    """The files of an app directory (``elm-stuff``, ``.git`` and ``node_modules`` skipped).
+
+    The Elm project is the directory itself or, in the layout of 2020-04 to 2020-06
+    (store-format.md §6.1), its ``elm-app/`` subdirectory; either needs an ``elm.json``.
+    """
     root = Path(path)
-    if not (root / "elm.json").is_file():
-        raise ElmSourceError(f"No elm.json in the app directory {root}", path="elm.json")
+    if not (root / "elm.json").is_file() and not (root / "elm-app" / "elm.json").is_file():
+        raise ElmSourceError(
+            f"No elm.json in the app directory {root} (nor in its elm-app/ subdirectory)",
+            path="elm.json",
+        )
     files: dict[str, bytes] = {}
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if d not in _SKIPPED_DIRS)

@@ -136,7 +136,11 @@ class ElmCompilerMissing(RuntimeUnavailable):
 class ElmPackagesUnavailable(RuntimeUnavailable):
     """``elm make`` could not get the Elm packages (offline and not cached in ``ELM_HOME``).
 
-    ``elm_title`` is the title of Elm's report (e.g. ``PROBLEM LOADING PACKAGE LIST``).
+    The message is one line naming each missing ``author/name version`` and how to provide
+    them. ``elm_title`` is the title of Elm's report (e.g. ``PROBLEM LOADING PACKAGE LIST``),
+    ``elm_message`` Elm's whole report, ``missing`` the ``author/name version`` texts.
     """
 
     elm_title: str = ""
+    elm_message: str = ""
+    missing: tuple[str, ...] = ()
