@@ -42,7 +42,7 @@ __all__ = [
 ]
 
 #: Part of every cache key: bump when generated code or patching changes.
-GENERATOR_VERSION = "elmreplay-elmcompile-1"
+GENERATOR_VERSION = "elmreplay-elmcompile-2"
 
 #: Global defined by a runtime whose migration could not be prepared (the host's text).
 MIGRATION_ERROR_GLOBAL = "interface_migrate_preparation_error"
@@ -67,13 +67,18 @@ def _write_project(root: Path, files: Mapping[str, bytes]) -> None:
 
 
 def build_runtime(
-    files: Mapping[str, bytes], *, elm: str | None = None, app_config_hash: str | None = None
+    files: Mapping[str, bytes],
+    *,
+    elm: str | None = None,
+    app_config_hash: str | None = None,
+    coder_generation: str | None = None,
 ) -> str:
     """Lower, compile and patch an app config without touching the cache.
 
     Runs ``elm make`` in a fresh temporary directory (removed afterwards).
+    ``coder_generation`` is passed to :func:`~.lowering.lower_app_config`.
     """
-    lowered = lower_app_config(files)
+    lowered = lower_app_config(files, coder_generation=coder_generation)
     return _build(lowered, elm=elm, app_config_hash=app_config_hash).js
 
 
@@ -107,6 +112,7 @@ def compile_app_config(
     app_config_hash: str,
     cache_dir: Path | None = None,
     elm: str | None = None,
+    coder_generation: str | None = None,
 ) -> str:
     """The runtime JavaScript for an app config, from the cache or freshly compiled.
 
@@ -121,6 +127,10 @@ def compile_app_config(
         Cache location; default ``$ELMREPLAY_CACHE``, else the user cache directory.
     elm
         The Elm binary; default ``$ELMREPLAY_ELM``, else ``elm`` on PATH.
+    coder_generation
+        ``"2020"`` or ``"2021"``: the host generation whose JSON decoders a
+        ``GenerateJsonCoders`` module gets when its module name does not fix it (see
+        :func:`~.lowering.lower_app_config`).
 
     Returns
     -------
@@ -138,13 +148,14 @@ def compile_app_config(
         The app cannot be compiled (all :class:`~elmreplay.errors.ElmCompileError`).
     """
     binary = find_elm(elm)
-    key = cache_key(app_config_hash, elm_version(binary), GENERATOR_VERSION)
+    generator = GENERATOR_VERSION + (f"-coders-{coder_generation}" if coder_generation else "")
+    key = cache_key(app_config_hash, elm_version(binary), generator)
     cache = RuntimeCache(cache_dir)
     cached = cache.get(key)
     if cached is not None:
         return cached
     try:
-        lowered = lower_app_config(files)
+        lowered = lower_app_config(files, coder_generation=coder_generation)
     except ElmCompileError as e:  # lowering does not know which app config it reads
         e.app_config_hash = e.app_config_hash or app_config_hash
         raise

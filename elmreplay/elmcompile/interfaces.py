@@ -55,15 +55,20 @@ class InterfaceForm:
     """A compilation-interface module the host recognized by its full name.
 
     ``kind`` is the part after the prefix; ``introduced`` the host commit (and date) from which
-    the host replaced this module's functions; ``generation`` the JSON-coder generation it
-    implies (``"2020"``: the C# generator; ``"2021"``: the Elm generator; None when the name
-    was used by both).
+    the host replaced this module's functions; ``generations`` the JSON-coder generations
+    (:data:`.coders.GENERATIONS`) the host used while it accepted this name, of which
+    ``default_generation`` is assumed when the caller does not say.
     """
 
     module: str
     kind: str
     introduced: str
-    generation: str | None
+    generations: tuple[str, ...] = ()
+
+    @property
+    def default_generation(self) -> str:
+        # the generation that served the name longest: the first for 2020 names, else the last
+        return self.generations[0] if self.generations[0] == "2020" else self.generations[-1]
 
 
 HOST_FORMS: dict[str, InterfaceForm] = {
@@ -73,36 +78,31 @@ HOST_FORMS: dict[str, InterfaceForm] = {
             "ElmFullstackLoweringInterface.GenerateJsonCoders",
             "GenerateJsonCoders",
             "a86d098b 2020-03-01",
-            "2020",
+            ("2020",),
         ),
         InterfaceForm(
             "ElmFullstackCompilerInterface.GenerateJsonCoders",
             "GenerateJsonCoders",
             "a9e04a4e 2020-05-27",
-            None,
+            ("2020", "2021-04", "2021"),
         ),
         InterfaceForm(
-            "ElmFullstackCompilerInterface.SourceFiles", "SourceFiles", "05733578 2020-06-05", None
+            "ElmFullstackCompilerInterface.SourceFiles", "SourceFiles", "05733578 2020-06-05"
         ),
         InterfaceForm(
             "ElmFullstackCompilerInterface.ElmMakeFrontendWeb",
             "ElmMakeFrontendWeb",
             "7e250981 2020-06-11 (dropped in d19ff9dc 2020-06-28)",
-            "2020",
         ),
-        InterfaceForm(
-            "ElmFullstackCompilerInterface.ElmMake", "ElmMake", "78446019 2020-06-27", None
-        ),
-        InterfaceForm(
-            "CompilationInterface.SourceFiles", "SourceFiles", "25ee1940 2021-03-23", "2021"
-        ),
+        InterfaceForm("ElmFullstackCompilerInterface.ElmMake", "ElmMake", "78446019 2020-06-27"),
+        InterfaceForm("CompilationInterface.SourceFiles", "SourceFiles", "25ee1940 2021-03-23"),
         InterfaceForm(
             "CompilationInterface.GenerateJsonCoders",
             "GenerateJsonCoders",
             "df9d2d41 2021-04-26",
-            "2021",
+            ("2021-04", "2021"),
         ),
-        InterfaceForm("CompilationInterface.ElmMake", "ElmMake", "2c6770c9 2021-05-10", "2021"),
+        InterfaceForm("CompilationInterface.ElmMake", "ElmMake", "2c6770c9 2021-05-10"),
     )
 }
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from elmreplay.elmcompile.coders import CoderGenerator
 from elmreplay.elmcompile.elmtext import define, indent_rest
 from elmreplay.elmcompile.errors import (
+    CompilationInterfaceError,
     ElmSourceError,
     MigrationPreparationError,
     MissingElmDependency,
@@ -30,13 +31,15 @@ from elmreplay.elmcompile.errors import (
 )
 from elmreplay.elmcompile.interfaces import (
     HOST_FORMS,
+    InterfaceForm,
     check_no_placeholders,
     interface_modules,
     unsupported_form_error,
 )
+from elmreplay.elmcompile.jsoncoders import lower_json_coders_module
 from elmreplay.elmcompile.resolve import TypeResolver
 from elmreplay.elmcompile.sources import AppSources, module_path
-from elmreplay.elmcompile.syntax import ElmModule
+from elmreplay.elmcompile.syntax import ElmModule, parse_module
 from elmreplay.elmcompile.types import CType, print_type
 
 __all__ = [
@@ -428,7 +431,8 @@ def expose_types(module: ElmModule, needed: Mapping[str, bool]) -> str:
 # --- everything together ---------------------------------------------------------------------
 
 #: Kinds of compilation-interface modules (interfaces.HOST_FORMS) that the lowering replaces.
-LOWERED_INTERFACE_KINDS: frozenset[str] = frozenset()
+LOWERED_INTERFACE_KINDS: frozenset[str] = frozenset({"GenerateJsonCoders"})
+
 
 
 @dataclass
@@ -437,6 +441,7 @@ class LoweredApp:
 
     ``migration_root`` is the migration root module name, or None; ``migration_error`` the
     host's text when the migration cannot be prepared (then ``migration_root`` is None).
+    ``notes`` says what the lowering had to assume (see :func:`lower_app_config`).
     """
 
     files: dict[str, bytes]
@@ -446,14 +451,23 @@ class LoweredApp:
     migration_root_path: str | None
     migration_error: str | None
     generated: dict[str, str]
+    notes: list[str] = field(default_factory=list)
 
 
-def lower_app_config(files: Mapping[str, bytes]) -> LoweredApp:
+def lower_app_config(
+    files: Mapping[str, bytes], *, coder_generation: str | None = None
+) -> LoweredApp:
     """Generate the root modules for an app config and rewrite exposing lists (§6.3, §9.1).
 
     Compilation-interface modules (:mod:`.interfaces`) are lowered where elmreplay implements
     their form; any other form, or a placeholder body left after lowering, raises
     :class:`~elmreplay.elmcompile.errors.CompilationInterfaceError`.
+
+    ``coder_generation`` (one of :data:`.coders.GENERATIONS`) is the host generation whose JSON
+    decoders a ``GenerateJsonCoders`` module gets. A module name the host used with one
+    generation only fixes it (a different value is an error); for a name used with several
+    (:attr:`.interfaces.InterfaceForm.generations`), the form's default is used unless given,
+    and :attr:`LoweredApp.notes` says so.
     Errors in the backend's state type raise (the app cannot run); a migration that cannot be
     prepared is reported in :attr:`LoweredApp.migration_error` with the host's text, because
     the host only needed it for a deploy-and-migrate.
@@ -466,10 +480,26 @@ def lower_app_config(files: Mapping[str, bytes]) -> LoweredApp:
     uses_bytes = False
     root_dir = app.source_dirs[0] if app.source_dirs else "src"
 
+    notes: list[str] = []
+    interfaces_lowered = False
     for interface in interface_modules(app):
         form = HOST_FORMS.get(interface.name)
-        if form is not None and form.kind not in LOWERED_INTERFACE_KINDS:
+        if form is None:
+            continue
+        if form.kind not in LOWERED_INTERFACE_KINDS:
             raise unsupported_form_error(interface)
+        generation = _coder_generation(form, coder_generation)
+        if len(form.generations) > 1 and coder_generation is None:
+            notes.append(
+                f"{form.module}: the host used this name with the coder generations "
+                f"{', '.join(form.generations)}; the decoders of {generation} were generated "
+                "(pass coder_generation to choose)"
+            )
+        lowered_interface = lower_json_coders_module(app, resolver, interface, generation)
+        out[interface.path] = lowered_interface.text.encode("utf-8")
+        _merge(exposures, lowered_interface.exposures)
+        uses_bytes = uses_bytes or lowered_interface.uses_bytes
+        interfaces_lowered = True
 
     backend_root_path = app.find_module_path(BACKEND_ROOT_MODULE)
     if backend_root_path is None:
@@ -498,13 +528,16 @@ def lower_app_config(files: Mapping[str, bytes]) -> LoweredApp:
     except ElmSourceError as e:
         migration_error = f"Failed with exception:\n{e}"
 
-    if generated:
-        app.require_packages(["elm/json"], "the generated root modules use Json.Decode/Encode")
+    if generated or interfaces_lowered:
+        app.require_packages(["elm/json"], "the generated Elm code uses Json.Decode/Encode")
     if uses_bytes:
         _require_bytes_support(app)
     for module_name, needed in exposures.items():
         module = app.module(module_name)
         assert module is not None
+        if module.path in out and out[module.path] != app.files[module.path]:
+            # an interface module rewritten above: expose in its new text
+            module = parse_module(out[module.path].decode("utf-8"), module.path)
         new_text = expose_types(module, needed)
         if new_text != module.source:
             out[module.path] = new_text.encode("utf-8")
@@ -519,7 +552,18 @@ def lower_app_config(files: Mapping[str, bytes]) -> LoweredApp:
         migration_root_path=migration_root_path,
         migration_error=migration_error,
         generated=generated,
+        notes=notes,
     )
+
+
+def _coder_generation(form: InterfaceForm, requested: str | None) -> str:
+    if requested is not None and requested not in form.generations:
+        raise CompilationInterfaceError(
+            f"{form.module} existed only in the host's coder generations "
+            f"{', '.join(form.generations)}, but generation {requested} was requested",
+            module=form.module,
+        )
+    return requested or form.default_generation
 
 
 def _merge(into: dict[str, dict[str, bool]], new: Mapping[str, Mapping[str, bool]]) -> None:
