@@ -320,3 +320,188 @@ def test_each_generation_accepts_exactly_its_legacy_forms(
     response = json.loads(app.event(json.dumps({**base, **change})))
     expected = "Echo" if GENERATION_OF[name] in accepted_by else "Rejected"
     assert expected in response, (what, response)
+
+
+# --- the host's own expectations ------------------------------------------------------------------
+# The cases and expected JSON texts of the host's test project `modeled-in-elm/generate-json-coders`
+# (pine-vm/pine, test-elm-fullstack, from 7162789a 2020-09-21, as of cd427019 2021-11-15), run
+# through an app with the same types, under each generation's module name.
+
+HOST_TYPES = {
+    "OpaqueCustomType": """module OpaqueCustomType exposing (OpaqueCustomType, constructTagA, constructTagB)
+
+
+type OpaqueCustomType
+    = TagA
+    | TagB Int
+
+
+constructTagA : OpaqueCustomType
+constructTagA =
+    TagA
+
+
+constructTagB : Int -> OpaqueCustomType
+constructTagB int =
+    TagB int
+""",
+    "Structures": """module Structures exposing (..)
+
+import OpaqueCustomType exposing (OpaqueCustomType)
+
+
+type alias MixedRecord =
+    { int : Int
+    , opaqueCustomType : OpaqueCustomType
+    , list_custom_type : List CustomType
+    }
+
+
+type CustomType
+    = CustomTagWithoutParameter
+    | CustomTagWithOneParameter Int
+    | CustomTagWithTwoParameters String Int
+    | CustomTagWithMaybeInstance (Maybe Int)
+    | CustomTagWithResultInstance (Result String Int)
+""",
+}
+
+HOST_INTERFACE = """module {name} exposing (decodeMixedRecord, encodeMixedRecord)
+
+import Json.Decode
+import Json.Encode
+import Structures
+
+
+encodeMixedRecord : Structures.MixedRecord -> Json.Encode.Value
+encodeMixedRecord =
+    always (Json.Encode.string "The compiler replaces this function.")
+
+
+decodeMixedRecord : Json.Decode.Decoder Structures.MixedRecord
+decodeMixedRecord =
+    Json.Decode.fail "The compiler replaces this function."
+"""
+
+HOST_MAIN = """module Backend.Main exposing (State, interfaceToHost_initState, interfaceToHost_processEvent)
+
+import {name} as Coders
+import Json.Decode
+import Json.Encode
+import OpaqueCustomType
+import Structures
+
+
+type alias State =
+    Int
+
+
+interfaceToHost_initState : State
+interfaceToHost_initState =
+    0
+
+
+{{-| `encode:N` encodes the N-th value of the host's encoding cases; anything else is decoded
+and encoded again (the host's round-trip cases).
+-}}
+interfaceToHost_processEvent : String -> State -> ( State, String )
+interfaceToHost_processEvent event state =
+    let
+        record list =
+            {{ int = 4, opaqueCustomType = OpaqueCustomType.constructTagA, list_custom_type = list }}
+
+        encode =
+            Coders.encodeMixedRecord >> Json.Encode.encode 0
+    in
+    case event of
+        "encode:0" ->
+            ( state, encode (record []) )
+
+        "encode:1" ->
+            ( state, encode (record [ Structures.CustomTagWithOneParameter 13 ]) )
+
+        "encode:2" ->
+            ( state, encode (record [ Structures.CustomTagWithTwoParameters "first arg" 17 ]) )
+
+        _ ->
+            case Json.Decode.decodeString Coders.decodeMixedRecord event of
+                Ok decoded ->
+                    ( state + 1, encode decoded )
+
+                Err error ->
+                    ( state, Json.Decode.errorToString error )
+"""
+
+HOST_CASES = [
+    ("encode:0", '{"int":4,"opaqueCustomType":{"TagA":[]},"list_custom_type":[]}'),
+    ("encode:1", '{"int":4,"opaqueCustomType":{"TagA":[]},"list_custom_type":[{"CustomTagWithOneParameter":[13]}]}'),
+    ("encode:2", '{"int":4,"opaqueCustomType":{"TagA":[]},"list_custom_type":[{"CustomTagWithTwoParameters":["first arg",17]}]}'),
+    (
+        '{"int"   : 7 , "opaqueCustomType" : { "TagA" : []}, "list_custom_type":[{"CustomTagWithTwoParameters":["first arg",19]}]}',
+        '{"int":7,"opaqueCustomType":{"TagA":[]},"list_custom_type":[{"CustomTagWithTwoParameters":["first arg",19]}]}',
+    ),
+    (
+        '{"int" :     7, "opaqueCustomType":{"TagA":[]},"list_custom_type":[{"CustomTagWithMaybeInstance":[{"Just":[37]}]}]}',
+        '{"int":7,"opaqueCustomType":{"TagA":[]},"list_custom_type":[{"CustomTagWithMaybeInstance":[{"Just":[37]}]}]}',
+    ),
+    (
+        '{"int" :     7, "opaqueCustomType":{"TagA":[]},"list_custom_type":[{"CustomTagWithMaybeInstance":[{"Nothing":[]}]}]}',
+        '{"int":7,"opaqueCustomType":{"TagA":[]},"list_custom_type":[{"CustomTagWithMaybeInstance":[{"Nothing":[]}]}]}',
+    ),
+    (
+        '{"int" :     7, "opaqueCustomType":{"TagA":[]},"list_custom_type":[{"CustomTagWithResultInstance":[{"Ok":[37]}]}]}',
+        '{"int":7,"opaqueCustomType":{"TagA":[]},"list_custom_type":[{"CustomTagWithResultInstance":[{"Ok":[37]}]}]}',
+    ),
+    (
+        '{"int" :     7, "opaqueCustomType":{"TagA":[]},"list_custom_type":[{"CustomTagWithResultInstance":[{"Err":["error string"]}]}]}',
+        '{"int":7,"opaqueCustomType":{"TagA":[]},"list_custom_type":[{"CustomTagWithResultInstance":[{"Err":["error string"]}]}]}',
+    ),
+    (  # "Maybe - support easy migration from older format."
+        '{"int" :     7, "opaqueCustomType":{"TagA":[]},"list_custom_type":[{"CustomTagWithMaybeInstance":[{"Just":37}]}]}',
+        '{"int":7,"opaqueCustomType":{"TagA":[]},"list_custom_type":[{"CustomTagWithMaybeInstance":[{"Just":[37]}]}]}',
+    ),
+    (  # "Result - support easy migration from older format."
+        '{"int" :     7, "opaqueCustomType":{"TagA":[]},"list_custom_type":[{"CustomTagWithResultInstance":[{"Ok":37}]}]}',
+        '{"int":7,"opaqueCustomType":{"TagA":[]},"list_custom_type":[{"CustomTagWithResultInstance":[{"Ok":[37]}]}]}',
+    ),
+]
+
+HOST_GENERATIONS = [
+    ("ElmFullstackLoweringInterface.GenerateJsonCoders", None),
+    ("ElmFullstackCompilerInterface.GenerateJsonCoders", "2020"),
+    (INTERFACE_2021, "2021-04"),
+    (INTERFACE_2021, "2021"),
+]
+
+
+def host_test_app(interface: str) -> dict[str, bytes]:
+    return make_app(
+        {
+            **HOST_TYPES,
+            interface: HOST_INTERFACE.format(name=interface),
+            "Backend.Main": HOST_MAIN.format(name=interface),
+        }
+    )
+
+
+def test_host_test_project_lowers_without_placeholders_and_exposes_the_opaque_tags() -> None:
+    for interface, generation in HOST_GENERATIONS:
+        lowered = lower_app_config(host_test_app(interface), coder_generation=generation)
+        text = lowered.files["src/" + interface.replace(".", "/") + ".elm"].decode()
+        assert not PLACEHOLDER_PATTERN.search(text)
+        opaque = lowered.files["src/OpaqueCustomType.elm"].decode()
+        assert opaque.startswith("module OpaqueCustomType exposing (OpaqueCustomType(..), constructTagA")
+
+
+@pytest.mark.elm
+@pytest.mark.parametrize(("interface", "generation"), HOST_GENERATIONS)
+def test_host_test_project_expectations_hold(interface: str, generation: str | None) -> None:
+    from elmreplay.elmcompile import build_runtime
+
+    from .test_compile_run import load
+
+    require_elm()
+    js = build_runtime(host_test_app(interface), coder_generation=generation)
+    for app in load(js):
+        for event, expected in HOST_CASES:
+            assert app.event(event) == expected, event
