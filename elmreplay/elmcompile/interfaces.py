@@ -30,8 +30,10 @@ __all__ = [
     "INTERFACE_PREFIXES",
     "PLACEHOLDER_PATTERN",
     "InterfaceForm",
+    "add_imports",
     "check_no_placeholders",
     "interface_modules",
+    "package_type_ref",
     "unsupported_form_error",
 ]
 
@@ -166,3 +168,39 @@ def check_no_placeholders(app: AppSources, lowered_files: Mapping[str, bytes]) -
                     path=module.path,
                     line=definition.line,
                 )
+
+
+# --- editing interface modules ---------------------------------------------------------------
+
+
+def package_type_ref(module: ElmModule, name: str) -> tuple[str, str] | None:
+    """(package module, type name) that ``name`` refers to through ``module``'s imports."""
+    if "." in name:
+        qualifier, local = name.rsplit(".", 1)
+        for imp in module.imports:
+            if imp.alias == qualifier or (imp.alias is None and imp.module == qualifier):
+                return imp.module, local
+        return None
+    for imp in module.imports:
+        if imp.exposing is not None and imp.exposing.exposes_type(name):
+            return imp.module, name
+    return None
+
+
+def add_imports(module: ElmModule, text: str, wanted: set[str]) -> str:
+    """``text`` (``module``'s source with later parts edited) with a plain ``import`` for each
+    module in ``wanted`` that ``module`` does not import without an alias already.
+
+    Generated code names modules by their full names, which an aliased import does not
+    provide. Offsets up to ``module.import_end`` must be unchanged in ``text``.
+    """
+    wanted = set(wanted) - {module.name}
+    have = {imp.module for imp in module.imports if imp.alias is None}
+    missing = sorted(wanted - have)
+    if not missing:
+        return text
+    lines = "".join(f"import {m}\n" for m in missing)
+    at = module.import_end
+    if module.imports:
+        return text[:at] + "\n" + lines.rstrip("\n") + text[at:]
+    return text[:at] + lines + "\n\n" + text[at:]

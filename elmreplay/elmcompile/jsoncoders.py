@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from elmreplay.elmcompile.coders import CoderGenerator
 from elmreplay.elmcompile.elmtext import indent_rest
 from elmreplay.elmcompile.errors import CompilationInterfaceError, ElmSourceError
+from elmreplay.elmcompile.interfaces import add_imports, package_type_ref
 from elmreplay.elmcompile.resolve import TypeResolver
 from elmreplay.elmcompile.sources import AppSources
 from elmreplay.elmcompile.syntax import ElmModule, TFunction, TName, TypeExpr, parse_type_text
@@ -38,27 +39,13 @@ class LoweredInterfaceModule:
     replaced: tuple[str, ...]
 
 
-def _package_ref(module: ElmModule, name: str) -> tuple[str, str] | None:
-    """(package module, type name) that ``name`` refers to through ``module``'s imports."""
-    if "." in name:
-        qualifier, local = name.rsplit(".", 1)
-        for imp in module.imports:
-            if imp.alias == qualifier or (imp.alias is None and imp.module == qualifier):
-                return imp.module, local
-        return None
-    for imp in module.imports:
-        if imp.exposing is not None and imp.exposing.exposes_type(name):
-            return imp.module, name
-    return None
-
-
 def _coder_target(module: ElmModule, t: TypeExpr) -> tuple[bool, TypeExpr] | None:
     """``(is_decoder, T)`` for ``Json.Decode.Decoder T`` or ``T -> Json.Encode.Value``."""
     if isinstance(t, TName) and len(t.args) == 1:
-        if _package_ref(module, t.name) == ("Json.Decode", "Decoder"):
+        if package_type_ref(module, t.name) == ("Json.Decode", "Decoder"):
             return True, t.args[0]
     if isinstance(t, TFunction) and isinstance(t.result, TName) and not t.result.args:
-        if _package_ref(module, t.result.name) in (("Json.Encode", "Value"), ("Json.Decode", "Value")):
+        if package_type_ref(module, t.result.name) in (("Json.Encode", "Value"), ("Json.Decode", "Value")):
             return False, t.argument
     return None
 
@@ -156,7 +143,10 @@ def lower_json_coders_module(
         trailing = text[start:end][len(text[start:end].rstrip()) :]
         text = text[:start] + replacement + (trailing or "\n") + text[end:]
     text = text.rstrip() + tail
-    text = _with_imports(module, text, coders.app_modules, coders.uses_bytes)
+    wanted = set(_ALWAYS_IMPORTED) | set(coders.app_modules)
+    if coders.uses_bytes:
+        wanted |= {"Base64", "Bytes"}
+    text = add_imports(module, text, wanted)
     return LoweredInterfaceModule(
         text=text,
         exposures=coders.exposures,
@@ -172,27 +162,3 @@ def _defined_names(definitions: list[str]) -> set[str]:
             if line and not line[0].isspace() and " : " in line:
                 names.add(line.split(" : ", 1)[0])
     return names
-
-
-def _with_imports(
-    module: ElmModule, text: str, app_modules: list[str], uses_bytes: bool
-) -> str:
-    """``text`` with plain imports added for the modules the generated code names qualified.
-
-    Offsets before ``module.import_end`` are unchanged by the body edits, which all come later.
-    """
-    wanted = set(_ALWAYS_IMPORTED) | set(app_modules)
-    if uses_bytes:
-        wanted |= {"Base64", "Bytes"}
-    wanted.discard(module.name)
-    # A module imported under an alias is not reachable by its full name: import it again.
-    have = {imp.module for imp in module.imports if imp.alias is None}
-    missing = sorted(wanted - have)
-    if not missing:
-        return text
-    lines = "".join(f"import {m}\n" for m in missing)
-    at = module.import_end
-    if module.imports:
-        return text[:at] + "\n" + lines.rstrip("\n") + text[at:]
-    return text[:at] + lines + "\n\n" + text[at:]
-

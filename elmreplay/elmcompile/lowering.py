@@ -37,6 +37,7 @@ from elmreplay.elmcompile.interfaces import (
     unsupported_form_error,
 )
 from elmreplay.elmcompile.jsoncoders import lower_json_coders_module
+from elmreplay.elmcompile.sourcefiles import lower_source_files_module
 from elmreplay.elmcompile.resolve import TypeResolver
 from elmreplay.elmcompile.sources import AppSources, module_path
 from elmreplay.elmcompile.syntax import ElmModule, parse_module
@@ -431,7 +432,7 @@ def expose_types(module: ElmModule, needed: Mapping[str, bool]) -> str:
 # --- everything together ---------------------------------------------------------------------
 
 #: Kinds of compilation-interface modules (interfaces.HOST_FORMS) that the lowering replaces.
-LOWERED_INTERFACE_KINDS: frozenset[str] = frozenset({"GenerateJsonCoders"})
+LOWERED_INTERFACE_KINDS: frozenset[str] = frozenset({"GenerateJsonCoders", "SourceFiles"})
 
 
 
@@ -477,10 +478,10 @@ def lower_app_config(
     out = dict(app.files)
     generated: dict[str, str] = {}
     exposures: dict[str, dict[str, bool]] = {}
-    uses_bytes = False
     root_dir = app.source_dirs[0] if app.source_dirs else "src"
 
     notes: list[str] = []
+    bytes_reasons: list[str] = []
     interfaces_lowered = False
     for interface in interface_modules(app):
         form = HOST_FORMS.get(interface.name)
@@ -488,17 +489,23 @@ def lower_app_config(
             continue
         if form.kind not in LOWERED_INTERFACE_KINDS:
             raise unsupported_form_error(interface)
-        generation = _coder_generation(form, coder_generation)
-        if len(form.generations) > 1 and coder_generation is None:
-            notes.append(
-                f"{form.module}: the host used this name with the coder generations "
-                f"{', '.join(form.generations)}; the decoders of {generation} were generated "
-                "(pass coder_generation to choose)"
-            )
-        lowered_interface = lower_json_coders_module(app, resolver, interface, generation)
+        if form.kind == "SourceFiles":
+            lowered_interface = lower_source_files_module(interface, app.config_files)
+            if lowered_interface.uses_bytes:
+                bytes_reasons.append(f"{form.module} embeds files as Bytes.Bytes")
+        else:
+            generation = _coder_generation(form, coder_generation)
+            if len(form.generations) > 1 and coder_generation is None:
+                notes.append(
+                    f"{form.module}: the host used this name with the coder generations "
+                    f"{', '.join(form.generations)}; the decoders of {generation} were generated "
+                    "(pass coder_generation to choose)"
+                )
+            lowered_interface = lower_json_coders_module(app, resolver, interface, generation)
+            if lowered_interface.uses_bytes:
+                bytes_reasons.append(f"{form.module} codes Bytes.Bytes")
         out[interface.path] = lowered_interface.text.encode("utf-8")
         _merge(exposures, lowered_interface.exposures)
-        uses_bytes = uses_bytes or lowered_interface.uses_bytes
         interfaces_lowered = True
 
     backend_root_path = app.find_module_path(BACKEND_ROOT_MODULE)
@@ -507,7 +514,8 @@ def lower_app_config(
         backend_root_path = module_path(BACKEND_ROOT_MODULE, root_dir)
         generated[backend_root_path] = backend.text
         _merge(exposures, backend.exposures)
-        uses_bytes = backend.uses_bytes
+        if backend.uses_bytes:
+            bytes_reasons.append("the state contains Bytes.Bytes")
 
     migration_root: str | None = None
     migration_root_path: str | None = None
@@ -522,7 +530,8 @@ def lower_app_config(
             migration_root_path = module_path(migration.root_module, root_dir)
             generated[migration_root_path] = mig.text
             _merge(exposures, mig.exposures)
-            uses_bytes = uses_bytes or mig.uses_bytes
+            if mig.uses_bytes:
+                bytes_reasons.append("the migration's types contain Bytes.Bytes")
     except MigrationPreparationError as e:
         migration_error = e.host_message
     except ElmSourceError as e:
@@ -530,8 +539,8 @@ def lower_app_config(
 
     if generated or interfaces_lowered:
         app.require_packages(["elm/json"], "the generated Elm code uses Json.Decode/Encode")
-    if uses_bytes:
-        _require_bytes_support(app)
+    if bytes_reasons:
+        _require_bytes_support(app, bytes_reasons[0])
     for module_name, needed in exposures.items():
         module = app.module(module_name)
         assert module is not None
@@ -577,12 +586,12 @@ def _merge(into: dict[str, dict[str, bool]], new: Mapping[str, Mapping[str, bool
 BASE64_PACKAGES = ("danfishgold/base64-bytes",)
 
 
-def _require_bytes_support(app: AppSources) -> None:
-    app.require_packages(["elm/bytes"], "the state contains Bytes.Bytes")
+def _require_bytes_support(app: AppSources, why: str) -> None:
+    app.require_packages(["elm/bytes"], why)
     direct = app.direct_dependencies()
     if app.find_module_path("Base64") is None and not any(p in direct for p in BASE64_PACKAGES):
         raise MissingElmDependency(
-            "The state contains Bytes.Bytes, encoded as {\"AsBase64\":...}: the app needs a "
+            f"Bytes.Bytes go through base64 in the generated code ({why}): the app needs a "
             "`Base64` module with `fromBytes`/`toBytes` (e.g. the package "
             f"{BASE64_PACKAGES[0]} in dependencies.direct, or src/Base64.elm)"
         )

@@ -35,7 +35,7 @@ fileAbout =
 
 @pytest.mark.parametrize(
     "name",
-    sorted(n for n, f in HOST_FORMS.items() if f.kind in ("SourceFiles", "ElmMake", "ElmMakeFrontendWeb")),
+    sorted(n for n, f in HOST_FORMS.items() if f.kind in ("ElmMake", "ElmMakeFrontendWeb")),
 )
 def test_unimplemented_host_form_is_an_error_naming_module_and_functions(name: str) -> None:
     files = _app({name: _module(name, PLACEHOLDER_2021)})
