@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from elmreplay.elmcompile.cache import RuntimeCache, cache_key
+from elmreplay.elmcompile.elmmake import ElmMakeRunner
 from elmreplay.elmcompile.errors import ElmMakeFailed, ElmSourceError
 from elmreplay.errors import ElmCompileError
 from elmreplay.elmcompile.lowering import LoweredApp, lower_app_config
@@ -78,8 +79,33 @@ def build_runtime(
     Runs ``elm make`` in a fresh temporary directory (removed afterwards).
     ``coder_generation`` is passed to :func:`~.lowering.lower_app_config`.
     """
-    lowered = lower_app_config(files, coder_generation=coder_generation)
-    return _build(lowered, elm=elm, app_config_hash=app_config_hash).js
+    binary = find_elm(elm)
+    lowered = lower_app_config(
+        files,
+        coder_generation=coder_generation,
+        elm_make=_elm_make_runner(binary, app_config_hash),
+    )
+    return _build(lowered, elm=binary, app_config_hash=app_config_hash).js
+
+
+def _elm_make_runner(elm: str, app_config_hash: str | None) -> ElmMakeRunner:
+    """``elm make`` for ElmMake interface modules: same compiler and ELM_HOME as the backend."""
+
+    def run(files: Mapping[str, bytes], entry: str, javascript: bool, debug: bool) -> bytes:
+        with tempfile.TemporaryDirectory(prefix="elmreplay-elm-make-") as tmp:
+            root = Path(tmp)
+            _write_project(root, files)
+            output = elm_make(
+                root,
+                [entry],
+                elm=elm,
+                app_config_hash=app_config_hash,
+                html=not javascript,
+                debug=debug,
+            )
+        return output.encode("utf-8")
+
+    return run
 
 
 def _build(lowered: LoweredApp, *, elm: str | None, app_config_hash: str | None) -> _Built:
@@ -155,7 +181,11 @@ def compile_app_config(
     if cached is not None:
         return cached
     try:
-        lowered = lower_app_config(files, coder_generation=coder_generation)
+        lowered = lower_app_config(
+            files,
+            coder_generation=coder_generation,
+            elm_make=_elm_make_runner(binary, app_config_hash),
+        )
     except ElmCompileError as e:  # lowering does not know which app config it reads
         e.app_config_hash = e.app_config_hash or app_config_hash
         raise

@@ -36,6 +36,7 @@ from elmreplay.elmcompile.interfaces import (
     interface_modules,
     unsupported_form_error,
 )
+from elmreplay.elmcompile.elmmake import ElmMakeRunner, lower_elm_make_module
 from elmreplay.elmcompile.jsoncoders import lower_json_coders_module
 from elmreplay.elmcompile.sourcefiles import lower_source_files_module
 from elmreplay.elmcompile.resolve import TypeResolver
@@ -432,7 +433,12 @@ def expose_types(module: ElmModule, needed: Mapping[str, bool]) -> str:
 # --- everything together ---------------------------------------------------------------------
 
 #: Kinds of compilation-interface modules (interfaces.HOST_FORMS) that the lowering replaces.
-LOWERED_INTERFACE_KINDS: frozenset[str] = frozenset({"GenerateJsonCoders", "SourceFiles"})
+LOWERED_INTERFACE_KINDS: frozenset[str] = frozenset(
+    {"GenerateJsonCoders", "SourceFiles", "ElmMakeFrontendWeb", "ElmMake"}
+)
+
+#: The order in which the host lowered the kinds (SourceFiles, coders, then elm make).
+_KIND_ORDER = ("SourceFiles", "GenerateJsonCoders", "ElmMakeFrontendWeb", "ElmMake")
 
 
 
@@ -456,7 +462,10 @@ class LoweredApp:
 
 
 def lower_app_config(
-    files: Mapping[str, bytes], *, coder_generation: str | None = None
+    files: Mapping[str, bytes],
+    *,
+    coder_generation: str | None = None,
+    elm_make: ElmMakeRunner | None = None,
 ) -> LoweredApp:
     """Generate the root modules for an app config and rewrite exposing lists (§6.3, §9.1).
 
@@ -469,6 +478,10 @@ def lower_app_config(
     generation only fixes it (a different value is an error); for a name used with several
     (:attr:`.interfaces.InterfaceForm.generations`), the form's default is used unless given,
     and :attr:`LoweredApp.notes` says so.
+
+    ``elm_make`` runs the compiler for ``ElmMake``/``ElmMakeFrontendWeb`` modules (see
+    :mod:`.elmmake`); without it, such a module is an error (lowering stays pure).
+
     Errors in the backend's state type raise (the app cannot run); a migration that cannot be
     prepared is reported in :attr:`LoweredApp.migration_error` with the host's text, because
     the host only needed it for a deploy-and-migrate.
@@ -483,17 +496,17 @@ def lower_app_config(
     notes: list[str] = []
     bytes_reasons: list[str] = []
     interfaces_lowered = False
-    for interface in interface_modules(app):
-        form = HOST_FORMS.get(interface.name)
-        if form is None:
-            continue
+    # The host's order: files and coders first, so a frontend compiled for ElmMake sees them.
+    interfaces = sorted(
+        ((HOST_FORMS[m.name], m) for m in interface_modules(app) if m.name in HOST_FORMS),
+        key=lambda fm: (_KIND_ORDER.index(fm[0].kind), fm[1].name),
+    )
+    for form, interface in interfaces:
         if form.kind not in LOWERED_INTERFACE_KINDS:
             raise unsupported_form_error(interface)
         if form.kind == "SourceFiles":
             lowered_interface = lower_source_files_module(interface, app.config_files)
-            if lowered_interface.uses_bytes:
-                bytes_reasons.append(f"{form.module} embeds files as Bytes.Bytes")
-        else:
+        elif form.kind == "GenerateJsonCoders":
             generation = _coder_generation(form, coder_generation)
             if len(form.generations) > 1 and coder_generation is None:
                 notes.append(
@@ -502,8 +515,18 @@ def lower_app_config(
                     "(pass coder_generation to choose)"
                 )
             lowered_interface = lower_json_coders_module(app, resolver, interface, generation)
-            if lowered_interface.uses_bytes:
-                bytes_reasons.append(f"{form.module} codes Bytes.Bytes")
+        else:
+            if elm_make is None:
+                raise CompilationInterfaceError(
+                    f"{form.module} embeds `elm make` output: lowering it needs the Elm "
+                    "compiler (compile the app instead of only lowering it)",
+                    module=form.module,
+                    path=interface.path,
+                )
+            _apply_exposures(app, out, exposures)
+            lowered_interface = lower_elm_make_module(interface, out, elm_make)
+        if lowered_interface.uses_bytes:
+            bytes_reasons.append(f"{form.module} holds Bytes.Bytes")
         out[interface.path] = lowered_interface.text.encode("utf-8")
         _merge(exposures, lowered_interface.exposures)
         interfaces_lowered = True
@@ -541,15 +564,7 @@ def lower_app_config(
         app.require_packages(["elm/json"], "the generated Elm code uses Json.Decode/Encode")
     if bytes_reasons:
         _require_bytes_support(app, bytes_reasons[0])
-    for module_name, needed in exposures.items():
-        module = app.module(module_name)
-        assert module is not None
-        if module.path in out and out[module.path] != app.files[module.path]:
-            # an interface module rewritten above: expose in its new text
-            module = parse_module(out[module.path].decode("utf-8"), module.path)
-        new_text = expose_types(module, needed)
-        if new_text != module.source:
-            out[module.path] = new_text.encode("utf-8")
+    _apply_exposures(app, out, exposures)
     for path, text in generated.items():
         out[path] = text.encode("utf-8")
     check_no_placeholders(app, out)
@@ -563,6 +578,20 @@ def lower_app_config(
         generated=generated,
         notes=notes,
     )
+
+
+def _apply_exposures(
+    app: AppSources, out: dict[str, bytes], exposures: Mapping[str, Mapping[str, bool]]
+) -> None:
+    """Rewrite exposing lists in ``out`` (the files being lowered) as ``exposures`` asks."""
+    for module_name, needed in exposures.items():
+        module = app.module(module_name)
+        assert module is not None
+        if out[module.path] != app.files[module.path]:  # rewritten above: edit the new text
+            module = parse_module(out[module.path].decode("utf-8"), module.path)
+        new_text = expose_types(module, needed)
+        if new_text != module.source:
+            out[module.path] = new_text.encode("utf-8")
 
 
 def _coder_generation(form: InterfaceForm, requested: str | None) -> str:

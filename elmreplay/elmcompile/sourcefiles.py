@@ -28,7 +28,14 @@ from elmreplay.elmcompile.interfaces import add_imports, package_type_ref
 from elmreplay.elmcompile.jsoncoders import LoweredInterfaceModule
 from elmreplay.elmcompile.syntax import ElmModule, TName, parse_type_text
 
-__all__ = ["file_path_representation", "lower_source_files_module"]
+__all__ = [
+    "blob_expression",
+    "file_path_representation",
+    "find_file",
+    "lower_source_files_module",
+    "replace_definitions",
+    "split_function_name",
+]
 
 FUNCTION_PREFIX = "file"
 FLAGS_SEPARATOR = "____"
@@ -67,12 +74,13 @@ def _annotation_kind(module: ElmModule, name: str) -> str | None:
     return " ".join(annotation.text.split())
 
 
-def _find_file(
+def find_file(
     module: ElmModule, function: str, line: int, files: Mapping[str, bytes], representation: str
-) -> bytes:
+) -> str:
+    """The one path in ``files`` whose spelling is ``representation`` (else an error)."""
     matches = sorted(p for p in files if file_path_representation(p) == representation)
     if len(matches) == 1:
-        return files[matches[0]]
+        return matches[0]
     if matches:
         problem = f"it matches {len(matches)} files ({', '.join(matches)})"
     else:
@@ -91,14 +99,21 @@ def _error(module: ElmModule, function: str, line: int, message: str) -> Compila
     )
 
 
-def _value_expression(
-    module: ElmModule, function: str, line: int, flags: list[str], content: bytes
+def blob_expression(
+    module: ElmModule,
+    function: str,
+    line: int,
+    flags: list[str],
+    content: bytes,
+    other_flags: frozenset[str] = frozenset(),
 ) -> tuple[str, bool]:
-    """The Elm expression for the file and whether it needs ``Base64``/``Bytes.Encode``."""
+    """The Elm expression for ``content`` in the form the function's annotation and flags
+    ask for, and whether it needs ``Base64``/``Bytes.Encode``. ``other_flags`` are flags the
+    module kind knows besides the encodings (lower case)."""
     kind = _annotation_kind(module, function)
     encodings = {f.lower() for f in flags} & {"base64", "utf8"}
     if kind is None:  # no annotation: the reading of the newest host (flags checked)
-        unknown = [f for f in flags if f.lower() not in ("base64", "utf8")]
+        unknown = [f for f in flags if f.lower() not in {"base64", "utf8"} | other_flags]
         if unknown:
             raise _error(module, function, line, f"unknown flag '{unknown[0]}'")
         kind = "String" if encodings else "Bytes"
@@ -137,32 +152,51 @@ def lower_source_files_module(
 
     ``config_files`` are all files of the app config by path from its root.
     """
-    edits: list[tuple[int, int, str]] = []
+    edits: dict[str, str] = {}
     needs_bytes = False
-    for name, definition in sorted(module.definitions.items(), key=lambda d: d[1].start):
-        line = definition.line
-        if not name.startswith(FUNCTION_PREFIX) or FLAGS_SEPARATOR not in name[len(FUNCTION_PREFIX) :]:
-            raise _error(
-                module,
-                name,
-                line,
-                f"its name does not have the form `file{FLAGS_SEPARATOR}<path>` "
-                f"(or `file__<flag>{FLAGS_SEPARATOR}<path>`)",
-            )
-        rest = name[len(FUNCTION_PREFIX) :]
-        at = rest.index(FLAGS_SEPARATOR)
-        flags = [f for f in rest[:at].split("__") if f]
-        representation = rest[at + len(FLAGS_SEPARATOR) :]
-        content = _find_file(module, name, line, config_files, representation)
-        expression, uses_bytes = _value_expression(module, name, line, flags, content)
+    for name, definition in module.definitions.items():
+        flags, representation = split_function_name(module, name, definition.line, FUNCTION_PREFIX)
+        path = find_file(module, name, definition.line, config_files, representation)
+        expression, uses_bytes = blob_expression(
+            module, name, definition.line, flags, config_files[path]
+        )
         needs_bytes = needs_bytes or uses_bytes
-        body = module.source[definition.body_start : definition.end]
-        trailing = body[len(body.rstrip()) :] or "\n"
-        edits.append((definition.body_start, definition.end, f"{name} =\n    {expression}{trailing}"))
-    text = module.source
-    for start, end, replacement in sorted(edits, reverse=True):
-        text = text[:start] + replacement + text[end:]
+        edits[name] = expression
+    text = replace_definitions(module, edits)
     text = add_imports(module, text, {"Base64", "Bytes.Encode"} if needs_bytes else set())
     return LoweredInterfaceModule(
-        text=text, exposures={}, uses_bytes=needs_bytes, replaced=tuple(sorted(module.definitions))
+        text=text, exposures={}, uses_bytes=needs_bytes, replaced=tuple(sorted(edits))
     )
+
+
+def split_function_name(
+    module: ElmModule, name: str, line: int, prefix: str
+) -> tuple[list[str], str]:
+    """``(flags, path spelling)`` of ``<prefix>[__flag...]____<path>``."""
+    rest = name[len(prefix) :] if name.startswith(prefix) else ""
+    if FLAGS_SEPARATOR not in rest:
+        raise _error(
+            module,
+            name,
+            line,
+            f"its name does not have the form `{prefix}{FLAGS_SEPARATOR}<path>` "
+            f"(or `{prefix}__<flag>{FLAGS_SEPARATOR}<path>`)",
+        )
+    at = rest.index(FLAGS_SEPARATOR)
+    return [f for f in rest[:at].split("__") if f], rest[at + len(FLAGS_SEPARATOR) :]
+
+
+def replace_definitions(module: ElmModule, bodies: Mapping[str, str]) -> str:
+    """``module``'s text with each named definition replaced by ``name =`` and its new body
+    (annotations and the blank lines after each definition kept)."""
+    text = module.source
+    for name in sorted(bodies, key=lambda n: module.definitions[n].start, reverse=True):
+        definition = module.definitions[name]
+        body = text[definition.body_start : definition.end]
+        trailing = body[len(body.rstrip()) :] or "\n"
+        text = (
+            text[: definition.body_start]
+            + f"{name} =\n    {bodies[name]}{trailing}"
+            + text[definition.end :]
+        )
+    return text

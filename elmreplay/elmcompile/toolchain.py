@@ -161,15 +161,20 @@ def elm_make(
     *,
     elm: str | None = None,
     app_config_hash: str | None = None,
+    html: bool = False,
+    debug: bool = False,
 ) -> str:
-    """Run ``elm make <entries> --output=...`` (non-optimized) in ``project_dir``; return the JS.
+    """Run ``elm make <entries> --output=...`` (non-optimized) in ``project_dir``; return the
+    JavaScript, or with ``html`` the HTML page (``--debug`` with ``debug``).
 
     Raises :class:`ElmPackagesUnavailable` when Elm cannot get its packages and
     :class:`ElmMakeFailed` (with Elm's own message) for any other failure.
     """
     binary = find_elm(elm)
-    output = project_dir / "elmreplay-elm-make-output.js"
+    output = project_dir / ("elmreplay-elm-make-output." + ("html" if html else "js"))
     command = [binary, "make", *entry_modules, f"--output={output}", "--report=json"]
+    if debug:
+        command.append("--debug")
     for attempt in range(2):
         try:
             done = subprocess.run(

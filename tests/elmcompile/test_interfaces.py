@@ -9,7 +9,7 @@ from elmreplay.elmcompile.errors import CompilationInterfaceError
 from elmreplay.elmcompile.interfaces import HOST_FORMS, PLACEHOLDER_PATTERN
 from elmreplay.errors import ElmCompileError
 
-from .conftest import main_with_state, make_app
+from .conftest import fake_elm_make, main_with_state, make_app
 
 STATE = "type alias State =\n    Int\n"
 
@@ -33,19 +33,27 @@ fileAbout =
 """
 
 
-@pytest.mark.parametrize(
-    "name",
-    sorted(n for n, f in HOST_FORMS.items() if f.kind in ("ElmMake", "ElmMakeFrontendWeb")),
-)
-def test_unimplemented_host_form_is_an_error_naming_module_and_functions(name: str) -> None:
+@pytest.mark.parametrize("name", sorted(HOST_FORMS))
+def test_a_function_no_host_form_could_replace_is_an_error_naming_it(name: str) -> None:
     files = _app({name: _module(name, PLACEHOLDER_2021)})
+    if name.endswith("GenerateJsonCoders"):
+        files = _app({name: _module(name, PLACEHOLDER_2021.replace("fileAbout : String", "fileAbout : Int"))})
     with pytest.raises(CompilationInterfaceError) as info:
-        lower_app_config(files)
+        lower_app_config(files, elm_make=fake_elm_make)
     assert info.value.module == name
-    assert info.value.function == "fileAbout"
     assert name in str(info.value) and "fileAbout" in str(info.value)
     assert info.value.path == "src/" + name.replace(".", "/") + ".elm"
     assert isinstance(info.value, ElmCompileError)
+
+
+def test_a_host_form_without_a_lowering_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    from elmreplay.elmcompile import lowering
+
+    monkeypatch.setattr(lowering, "LOWERED_INTERFACE_KINDS", frozenset({"GenerateJsonCoders"}))
+    name = "CompilationInterface.SourceFiles"
+    with pytest.raises(CompilationInterfaceError, match="whose form elmreplay does not implement") as info:
+        lower_app_config(_app({name: _module(name, PLACEHOLDER_2021)}))
+    assert info.value.module == name and info.value.function == "fileAbout"
 
 
 def test_placeholder_in_a_module_the_host_did_not_know_is_an_error() -> None:

@@ -7,7 +7,7 @@ import base64
 import pytest
 
 from elmreplay.elmcompile import build_runtime, lower_app_config
-from elmreplay.elmcompile.errors import CompilationInterfaceError
+from elmreplay.elmcompile.errors import CompilationInterfaceError, MissingElmDependency
 from elmreplay.elmcompile.interfaces import PLACEHOLDER_PATTERN
 from elmreplay.elmcompile.sourcefiles import file_path_representation
 
@@ -98,7 +98,7 @@ def test_the_annotation_decides_between_the_hosts_readings(
 def test_bytes_need_a_base64_module() -> None:
     files = _app(_function("file____static_a_b_txt", "Bytes.Bytes"))
     files["elm.json"] = make_app({}, direct={"elm/core": "1.0.5", "elm/json": "1.1.3", "elm/bytes": "1.0.8"})["elm.json"]
-    with pytest.raises(Exception, match="Base64.*SourceFiles embeds files as Bytes.Bytes|SourceFiles embeds files as Bytes.Bytes.*Base64"):
+    with pytest.raises(MissingElmDependency, match=r"CompilationInterface.SourceFiles holds Bytes.Bytes\).*`Base64` module"):
         lower_app_config(files)
 
 
