@@ -44,12 +44,10 @@ INTERFACE_PREFIXES = (
     "CompilationInterface",
 )
 
-#: The texts the host's documentation and example apps put into placeholder bodies
-#: ("The Elm-fullstack compiler replaces this function." in 2020, "The compiler replaces this
-#: declaration." from 2021).
-PLACEHOLDER_PATTERN = re.compile(
-    r"The (?:Elm-fullstack )?compiler replaces this (?:function|declaration)"
-)
+#: The texts the host's documentation and example apps put into placeholder bodies: "The
+#: Elm-fullstack compiler replaces this function." (2020), "... this value.", "The compiler
+#: replaces this function/value/declaration." (2021).
+PLACEHOLDER_PATTERN = re.compile(r"The (?:Elm-fullstack )?compiler replaces this\b")
 
 
 @dataclass(frozen=True)

@@ -84,6 +84,9 @@ def test_modules_outside_the_prefixes_are_not_checked() -> None:
     [
         "The Elm-fullstack compiler replaces this function.",
         "The compiler replaces this declaration.",
+        "The Elm-fullstack compiler replaces this value.",
+        "The compiler replaces this value.",
+        "The compiler replaces this function.",
     ],
 )
 def test_placeholder_pattern_matches_the_hosts_texts(text: str) -> None:
