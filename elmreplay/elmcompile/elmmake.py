@@ -24,8 +24,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Callable
 
-from elmreplay.elmcompile.errors import CompilationInterfaceError
-from elmreplay.elmcompile.interfaces import add_imports
+from elmreplay.elmcompile.interfaces import add_imports, function_error
 from elmreplay.elmcompile.jsoncoders import LoweredInterfaceModule
 from elmreplay.elmcompile.sourcefiles import (
     blob_expression,
@@ -68,13 +67,8 @@ def lower_elm_make_module(
                 continue  # left as written by the host; a placeholder there is caught later
             flags, entry = _FRONTEND_WEB_NAMES[name], FRONTEND_WEB_ENTRY
             if entry not in project_files:
-                raise CompilationInterfaceError(
-                    f"`{name}` of {module.name} compiles the frontend, but the app has no "
-                    f"{entry}",
-                    module=module.name,
-                    function=name,
-                    path=module.path,
-                    line=line,
+                raise function_error(
+                    module, name, line, f"it compiles the frontend, but the app has no {entry}"
                 )
         else:
             flags, representation = split_function_name(module, name, line, FUNCTION_PREFIX)

@@ -31,6 +31,7 @@ __all__ = [
     "PLACEHOLDER_PATTERN",
     "InterfaceForm",
     "add_imports",
+    "function_error",
     "check_no_placeholders",
     "interface_modules",
     "package_type_ref",
@@ -169,6 +170,20 @@ def check_no_placeholders(app: AppSources, lowered_files: Mapping[str, bytes]) -
 
 
 # --- editing interface modules ---------------------------------------------------------------
+
+
+def function_error(
+    module: ElmModule, function: str, line: int, message: str
+) -> CompilationInterfaceError:
+    """The error for a function of an interface module that cannot be replaced as the host did."""
+    return CompilationInterfaceError(
+        f"Cannot replace `{function}` of the compilation-interface module {module.name}: "
+        f"{message}",
+        module=module.name,
+        function=function,
+        path=module.path,
+        line=line,
+    )
 
 
 def package_type_ref(module: ElmModule, name: str) -> tuple[str, str] | None:

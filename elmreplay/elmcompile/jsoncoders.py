@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 from elmreplay.elmcompile.coders import CoderGenerator
 from elmreplay.elmcompile.elmtext import indent_rest
-from elmreplay.elmcompile.errors import CompilationInterfaceError, ElmSourceError
-from elmreplay.elmcompile.interfaces import add_imports, package_type_ref
+from elmreplay.elmcompile.errors import ElmSourceError
+from elmreplay.elmcompile.interfaces import add_imports, function_error, package_type_ref
 from elmreplay.elmcompile.resolve import TypeResolver
 from elmreplay.elmcompile.sources import AppSources
 from elmreplay.elmcompile.syntax import ElmModule, TFunction, TName, TypeExpr, parse_type_text
@@ -63,17 +63,6 @@ def _reserved_names(app: AppSources, module: ElmModule) -> set[str]:
     return names
 
 
-def _error(module: ElmModule, function: str, line: int, message: str) -> CompilationInterfaceError:
-    return CompilationInterfaceError(
-        f"Cannot generate `{function}` of the compilation-interface module {module.name}: "
-        f"{message}",
-        module=module.name,
-        function=function,
-        path=module.path,
-        line=line,
-    )
-
-
 def lower_json_coders_module(
     app: AppSources, resolver: TypeResolver, module: ElmModule, generation: str
 ) -> LoweredInterfaceModule:
@@ -87,14 +76,14 @@ def lower_json_coders_module(
     for name, definition in sorted(module.definitions.items(), key=lambda d: d[1].start):
         annotation = module.annotations.get(name)
         if annotation is None or definition.start == definition.body_start:
-            raise _error(module, name, definition.line, "the function has no type annotation")
+            raise function_error(module, name, definition.line, "the function has no type annotation")
         try:
             annotated = parse_type_text(annotation.text, module.path, annotation.line)
         except ElmSourceError as e:
-            raise _error(module, name, annotation.line, e.bare_message) from None
+            raise function_error(module, name, annotation.line, e.bare_message) from None
         target = _coder_target(module, annotated)
         if target is None:
-            raise _error(
+            raise function_error(
                 module,
                 name,
                 annotation.line,
@@ -107,9 +96,9 @@ def lower_json_coders_module(
             expression = gen.decoder(resolved) if is_decoder else gen.encoder(resolved)
         except ElmSourceError as e:
             where = f" ({e.path} line {e.line})" if e.path and e.line else ""
-            raise _error(module, name, annotation.line, f"{e.bare_message}{where}") from None
+            raise function_error(module, name, annotation.line, f"{e.bare_message}{where}") from None
         if definition.body_start != module.source.find(name, definition.body_start):
-            raise _error(module, name, definition.line, "unexpected text before the definition")
+            raise function_error(module, name, definition.line, "unexpected text before the definition")
         bodies.append(
             (definition.body_start, definition.end, f"{name} =\n    {indent_rest(expression, 4)}")
         )
@@ -117,7 +106,7 @@ def lower_json_coders_module(
 
     if module.name in coders.exposures:
         own = ", ".join(sorted(coders.exposures[module.name]))
-        raise _error(
+        raise function_error(
             module,
             min(module.definitions),
             module.header_line,
@@ -128,7 +117,7 @@ def lower_json_coders_module(
         n for n in _defined_names(coders.definitions) if n in module.definitions
     )
     if clashes:
-        raise _error(
+        raise function_error(
             module,
             clashes[0],
             module.definitions[clashes[0]].line,

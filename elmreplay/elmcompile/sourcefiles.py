@@ -23,8 +23,7 @@ import re
 from collections.abc import Mapping
 
 from elmreplay.elmcompile.elmtext import elm_string
-from elmreplay.elmcompile.errors import CompilationInterfaceError
-from elmreplay.elmcompile.interfaces import add_imports, package_type_ref
+from elmreplay.elmcompile.interfaces import add_imports, function_error, package_type_ref
 from elmreplay.elmcompile.jsoncoders import LoweredInterfaceModule
 from elmreplay.elmcompile.syntax import ElmModule, TName, parse_type_text
 
@@ -85,18 +84,7 @@ def find_file(
         problem = f"it matches {len(matches)} files ({', '.join(matches)})"
     else:
         problem = f"no file of the app config has a path spelled '{representation}'"
-    raise _error(module, function, line, problem)
-
-
-def _error(module: ElmModule, function: str, line: int, message: str) -> CompilationInterfaceError:
-    return CompilationInterfaceError(
-        f"Cannot replace `{function}` of the compilation-interface module {module.name}: "
-        f"{message}",
-        module=module.name,
-        function=function,
-        path=module.path,
-        line=line,
-    )
+    raise function_error(module, function, line, problem)
 
 
 def blob_expression(
@@ -115,7 +103,7 @@ def blob_expression(
     if kind is None:  # no annotation: the reading of the newest host (flags checked)
         unknown = [f for f in flags if f.lower() not in {"base64", "utf8"} | other_flags]
         if unknown:
-            raise _error(module, function, line, f"unknown flag '{unknown[0]}'")
+            raise function_error(module, function, line, f"unknown flag '{unknown[0]}'")
         kind = "String" if encodings else "Bytes"
     if kind == "Bytes":
         as_base64 = base64.b64encode(content).decode("ascii")
@@ -125,11 +113,11 @@ def blob_expression(
             True,
         )
     if kind != "String":
-        raise _error(
+        raise function_error(
             module, function, line, f"its annotation `{kind}` is neither `Bytes.Bytes` nor `String`"
         )
     if len(encodings) != 1:
-        raise _error(
+        raise function_error(
             module,
             function,
             line,
@@ -141,7 +129,7 @@ def blob_expression(
     try:
         text = content.decode("utf-8")
     except UnicodeDecodeError as e:
-        raise _error(module, function, line, f"the file is not valid UTF-8 ({e.reason})") from None
+        raise function_error(module, function, line, f"the file is not valid UTF-8 ({e.reason})") from None
     return _elm_text_literal(text), False
 
 
@@ -175,7 +163,7 @@ def split_function_name(
     """``(flags, path spelling)`` of ``<prefix>[__flag...]____<path>``."""
     rest = name[len(prefix) :] if name.startswith(prefix) else ""
     if FLAGS_SEPARATOR not in rest:
-        raise _error(
+        raise function_error(
             module,
             name,
             line,
