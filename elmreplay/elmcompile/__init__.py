@@ -7,8 +7,9 @@ Pipeline (store-format.md §6, §8, §9.1):
    (``migrate`` in ``Backend.MigrateState`` else ``MigrateBackendState``);
 2. generate JSON coders (:mod:`.coders`) and the root modules ``Backend.InterfaceToHost_Root``
    and the migration root (:mod:`.lowering`), exposing the app's types and tags as needed, and
-   lower the app's compilation-interface modules (:mod:`.interfaces`; ``GenerateJsonCoders``
-   in :mod:`.jsoncoders`), refusing any form elmreplay does not implement;
+   lower the app's compilation-interface modules (:mod:`.interfaces`: ``GenerateJsonCoders``
+   in :mod:`.jsoncoders`, ``SourceFiles`` in :mod:`.sourcefiles`, ``ElmMake`` and
+   ``ElmMakeFrontendWeb`` in :mod:`.elmmake`), refusing what it cannot replace as the host did;
 3. run ``elm make`` (:mod:`.toolchain`) and patch its output (:mod:`.patch`);
 4. cache the runtime by app-config hash and compiler version (:mod:`.cache`).
 

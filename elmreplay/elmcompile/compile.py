@@ -226,13 +226,22 @@ def read_app_dir(path: str | os.PathLike[str]) -> dict[str, bytes]:
 
 
 def compile_app_dir(
-    path: str | os.PathLike[str], *, cache_dir: Path | None = None, elm: str | None = None
+    path: str | os.PathLike[str],
+    *,
+    cache_dir: Path | None = None,
+    elm: str | None = None,
+    coder_generation: str | None = None,
 ) -> str:
     """The runtime JavaScript for an app given as a directory (e.g. a sample app version).
 
     Cached under a digest of the directory's files (see :func:`files_digest`).
+    ``coder_generation`` as for :func:`compile_app_config`.
     """
     files = read_app_dir(path)
     return compile_app_config(
-        files, app_config_hash="files-sha256:" + files_digest(files), cache_dir=cache_dir, elm=elm
+        files,
+        app_config_hash="files-sha256:" + files_digest(files),
+        cache_dir=cache_dir,
+        elm=elm,
+        coder_generation=coder_generation,
     )
