@@ -6,7 +6,10 @@ Pipeline (store-format.md §6, §8, §9.1):
    state type (``interfaceToHost_processEvent`` in ``Backend.Main``) and the migration
    (``migrate`` in ``Backend.MigrateState`` else ``MigrateBackendState``);
 2. generate JSON coders (:mod:`.coders`) and the root modules ``Backend.InterfaceToHost_Root``
-   and the migration root (:mod:`.lowering`), exposing the app's types and tags as needed;
+   and the migration root (:mod:`.lowering`), exposing the app's types and tags as needed, and
+   lower the app's compilation-interface modules (:mod:`.interfaces`: ``GenerateJsonCoders``
+   in :mod:`.jsoncoders`, ``SourceFiles`` in :mod:`.sourcefiles`, ``ElmMake`` and
+   ``ElmMakeFrontendWeb`` in :mod:`.elmmake`), refusing what it cannot replace as the host did;
 3. run ``elm make`` (:mod:`.toolchain`) and patch its output (:mod:`.patch`);
 4. cache the runtime by app-config hash and compiler version (:mod:`.cache`).
 
@@ -24,6 +27,7 @@ from elmreplay.elmcompile.compile import (
     read_app_dir,
 )
 from elmreplay.elmcompile.errors import (
+    CompilationInterfaceError,
     ElmCompilerMissing,
     ElmMakeFailed,
     ElmPackagesUnavailable,
@@ -47,6 +51,7 @@ from elmreplay.elmcompile.patch import patch_backend_js, patch_migration_js
 from elmreplay.elmcompile.toolchain import elm_toolchain_status
 
 __all__ = [
+    "CompilationInterfaceError",
     "MIGRATION_DECODE_ERROR_PREFIX",
     "MIGRATION_ERROR_GLOBAL",
     "ElmCompilerMissing",

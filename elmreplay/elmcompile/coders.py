@@ -16,6 +16,18 @@ Alternatives are tried in the host's order and records are decoded with ``andMap
 did, so decode errors (which end up in ``Interface_DeserializeFailed`` states and migration
 results) read like the host's.
 
+``generation`` selects the host's decoders (encoders are the same in all; the history is in
+``docs/compilation-interfaces.md``):
+
+* ``"2020"``: the C# generator described above;
+* ``"2021-04"``: the host's Elm-based generator from ``df9d2d41`` (2021-04-26): a tag with
+  arguments decodes only from ``{"Tag":[args]}``, tags are tried in alphabetical order, and
+  ``Dict`` decodes only from ``[[k,v],...]``;
+* ``"2021"``: the same from ``52a2ecb0`` (2021-05-17), and a tag without arguments decodes from
+  any non-null value under its key (``jsonDecodeSucceedWhenNotNull``).
+
+``Maybe`` and ``Result`` keep their lenient forms in every generation.
+
 Every app type gets a pair of top-level functions named after it
 (``jsonEncode_Backend_Main_State`` / ``jsonDecode_Backend_Main_State``); custom types with
 parameters get generic coders taking one coder per parameter. Anonymous records and containers
@@ -218,6 +230,36 @@ jsonDecode_Bytes =
     ),
 }
 
+# The 2021 generator's versions of support functions (same names, so calls stay the same).
+_HELPERS_2021: dict[str, tuple[tuple[str, ...], str]] = {
+    "jsonDecode_Dict": (
+        ("jsonDecode_Tuple2",),
+        """jsonDecode_Dict : Json.Decode.Decoder comparable -> Json.Decode.Decoder v -> Json.Decode.Decoder (Dict.Dict comparable v)
+jsonDecode_Dict decodeKey decodeValue =
+    Json.Decode.list (jsonDecode_Tuple2 decodeKey decodeValue)
+        |> Json.Decode.map Dict.fromList""",
+    ),
+    "jsonDecodeSucceedWhenNotNull": (
+        (),
+        """{-| A tag without arguments: any value under the tag's key except `null`.
+-}
+jsonDecodeSucceedWhenNotNull : a -> Json.Decode.Decoder a
+jsonDecodeSucceedWhenNotNull valueIfNotNull =
+    Json.Decode.value
+        |> Json.Decode.andThen
+            (\\asValue ->
+                if asValue == Json.Encode.null then
+                    Json.Decode.fail "Is null."
+
+                else
+                    Json.Decode.succeed valueIfNotNull
+            )""",
+    ),
+}
+
+#: Generations of the host's coder generator (see the module documentation).
+GENERATIONS = ("2020", "2021-04", "2021")
+
 _MAP_MAX = 8
 
 
@@ -251,9 +293,21 @@ class CoderGenerator:
     they need), then :meth:`generate` for the definitions.
     """
 
-    def __init__(self, resolver: TypeResolver, reserved_names: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        resolver: TypeResolver,
+        reserved_names: Iterable[str] = (),
+        *,
+        generation: str = "2020",
+    ) -> None:
+        if generation not in GENERATIONS:
+            raise ValueError(f"generation must be one of {GENERATIONS}, not {generation!r}")
         self.resolver = resolver
         self.reserved = set(reserved_names)
+        self.generation = generation
+        self._helper_texts = dict(_HELPERS)
+        if generation != "2020":
+            self._helper_texts.update(_HELPERS_2021)
         self._keys: list[Key] = []
         self._refs: dict[Key, CType] = {}
         self._base_names: dict[Key, str] = {}
@@ -365,7 +419,7 @@ class CoderGenerator:
     def _use(self, helper: str) -> str:
         if helper not in self._helpers:
             self._helpers.add(helper)
-            for dep in _HELPERS[helper][0]:
+            for dep in self._helper_texts[helper][0]:
                 self._use(dep)
         return helper
 
@@ -499,9 +553,9 @@ class CoderGenerator:
             ref = self._refs[self._keys[index]]
             definitions.extend(self._definitions_for(ref))
             index += 1
-        for name in _HELPERS:
+        for name, (_, text) in self._helper_texts.items():
             if name in self._helpers:
-                definitions.append(_HELPERS[name][1])
+                definitions.append(text)
         exposures: dict[str, dict[str, bool]] = {}
         for key in self._keys:
             exposures.setdefault(key[0], {})[key[1]] = isinstance(self._refs[key], CustomRef)
@@ -566,12 +620,21 @@ class CoderGenerator:
             case_of("value", branches),
         )
         lazy = self._is_recursive(ref.key)
+        strict = self.generation != "2020"
+        not_null = self.generation == "2021"
         tag_decoders = []
-        for tag, args in definition.tags:
+        tags = sorted(definition.tags, key=lambda t: t[0]) if strict else definition.tags
+        for tag, args in tags:
             constructor = f"{ref.module}.{tag}"
             scope = _Scope(set(taken))
             if not args:
-                inner = f"Json.Decode.succeed {constructor}"
+                if not_null:
+                    inner = call(self._use("jsonDecodeSucceedWhenNotNull"), [constructor])
+                else:
+                    inner = f"Json.Decode.succeed {constructor}"
+            elif len(args) == 1 and strict:
+                index_0 = call("Json.Decode.index", ["0", self._dec(args[0], scope)])
+                inner = call("Json.Decode.map", [constructor, index_0])
             elif len(args) == 1:
                 single = call(self._use("jsonDecode_singleTagArgument"), [self._dec(args[0], scope)])
                 inner = call("Json.Decode.map", [constructor, single])

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from elmreplay.elmcompile.cache import RuntimeCache, cache_key
+from elmreplay.elmcompile.elmmake import ElmMakeRunner
 from elmreplay.elmcompile.errors import ElmMakeFailed, ElmSourceError
 from elmreplay.errors import ElmCompileError
 from elmreplay.elmcompile.lowering import LoweredApp, lower_app_config
@@ -42,7 +43,7 @@ __all__ = [
 ]
 
 #: Part of every cache key: bump when generated code or patching changes.
-GENERATOR_VERSION = "elmreplay-elmcompile-1"
+GENERATOR_VERSION = "elmreplay-elmcompile-2"
 
 #: Global defined by a runtime whose migration could not be prepared (the host's text).
 MIGRATION_ERROR_GLOBAL = "interface_migrate_preparation_error"
@@ -67,14 +68,44 @@ def _write_project(root: Path, files: Mapping[str, bytes]) -> None:
 
 
 def build_runtime(
-    files: Mapping[str, bytes], *, elm: str | None = None, app_config_hash: str | None = None
+    files: Mapping[str, bytes],
+    *,
+    elm: str | None = None,
+    app_config_hash: str | None = None,
+    coder_generation: str | None = None,
 ) -> str:
     """Lower, compile and patch an app config without touching the cache.
 
     Runs ``elm make`` in a fresh temporary directory (removed afterwards).
+    ``coder_generation`` is passed to :func:`~.lowering.lower_app_config`.
     """
-    lowered = lower_app_config(files)
-    return _build(lowered, elm=elm, app_config_hash=app_config_hash).js
+    binary = find_elm(elm)
+    lowered = lower_app_config(
+        files,
+        coder_generation=coder_generation,
+        elm_make=_elm_make_runner(binary, app_config_hash),
+    )
+    return _build(lowered, elm=binary, app_config_hash=app_config_hash).js
+
+
+def _elm_make_runner(elm: str, app_config_hash: str | None) -> ElmMakeRunner:
+    """``elm make`` for ElmMake interface modules: same compiler and ELM_HOME as the backend."""
+
+    def run(files: Mapping[str, bytes], entry: str, javascript: bool, debug: bool) -> bytes:
+        with tempfile.TemporaryDirectory(prefix="elmreplay-elm-make-") as tmp:
+            root = Path(tmp)
+            _write_project(root, files)
+            output = elm_make(
+                root,
+                [entry],
+                elm=elm,
+                app_config_hash=app_config_hash,
+                html=not javascript,
+                debug=debug,
+            )
+        return output.encode("utf-8")
+
+    return run
 
 
 def _build(lowered: LoweredApp, *, elm: str | None, app_config_hash: str | None) -> _Built:
@@ -107,6 +138,7 @@ def compile_app_config(
     app_config_hash: str,
     cache_dir: Path | None = None,
     elm: str | None = None,
+    coder_generation: str | None = None,
 ) -> str:
     """The runtime JavaScript for an app config, from the cache or freshly compiled.
 
@@ -121,6 +153,10 @@ def compile_app_config(
         Cache location; default ``$ELMREPLAY_CACHE``, else the user cache directory.
     elm
         The Elm binary; default ``$ELMREPLAY_ELM``, else ``elm`` on PATH.
+    coder_generation
+        ``"2020"`` or ``"2021"``: the host generation whose JSON decoders a
+        ``GenerateJsonCoders`` module gets when its module name does not fix it (see
+        :func:`~.lowering.lower_app_config`).
 
     Returns
     -------
@@ -138,13 +174,18 @@ def compile_app_config(
         The app cannot be compiled (all :class:`~elmreplay.errors.ElmCompileError`).
     """
     binary = find_elm(elm)
-    key = cache_key(app_config_hash, elm_version(binary), GENERATOR_VERSION)
+    generator = GENERATOR_VERSION + (f"-coders-{coder_generation}" if coder_generation else "")
+    key = cache_key(app_config_hash, elm_version(binary), generator)
     cache = RuntimeCache(cache_dir)
     cached = cache.get(key)
     if cached is not None:
         return cached
     try:
-        lowered = lower_app_config(files)
+        lowered = lower_app_config(
+            files,
+            coder_generation=coder_generation,
+            elm_make=_elm_make_runner(binary, app_config_hash),
+        )
     except ElmCompileError as e:  # lowering does not know which app config it reads
         e.app_config_hash = e.app_config_hash or app_config_hash
         raise
@@ -164,10 +205,17 @@ def files_digest(files: Mapping[str, bytes]) -> str:
 
 
 def read_app_dir(path: str | os.PathLike[str]) -> dict[str, bytes]:
-    """The files of an app directory (``elm-stuff``, ``.git`` and ``node_modules`` skipped)."""
+    """The files of an app directory (``elm-stuff``, ``.git`` and ``node_modules`` skipped).
+
+    The Elm project is the directory itself or, in the layout of 2020-04 to 2020-06
+    (store-format.md §6.1), its ``elm-app/`` subdirectory; either needs an ``elm.json``.
+    """
     root = Path(path)
-    if not (root / "elm.json").is_file():
-        raise ElmSourceError(f"No elm.json in the app directory {root}", path="elm.json")
+    if not (root / "elm.json").is_file() and not (root / "elm-app" / "elm.json").is_file():
+        raise ElmSourceError(
+            f"No elm.json in the app directory {root} (nor in its elm-app/ subdirectory)",
+            path="elm.json",
+        )
     files: dict[str, bytes] = {}
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if d not in _SKIPPED_DIRS)
@@ -178,13 +226,22 @@ def read_app_dir(path: str | os.PathLike[str]) -> dict[str, bytes]:
 
 
 def compile_app_dir(
-    path: str | os.PathLike[str], *, cache_dir: Path | None = None, elm: str | None = None
+    path: str | os.PathLike[str],
+    *,
+    cache_dir: Path | None = None,
+    elm: str | None = None,
+    coder_generation: str | None = None,
 ) -> str:
     """The runtime JavaScript for an app given as a directory (e.g. a sample app version).
 
     Cached under a digest of the directory's files (see :func:`files_digest`).
+    ``coder_generation`` as for :func:`compile_app_config`.
     """
     files = read_app_dir(path)
     return compile_app_config(
-        files, app_config_hash="files-sha256:" + files_digest(files), cache_dir=cache_dir, elm=elm
+        files,
+        app_config_hash="files-sha256:" + files_digest(files),
+        cache_dir=cache_dir,
+        elm=elm,
+        coder_generation=coder_generation,
     )

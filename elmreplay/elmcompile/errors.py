@@ -9,7 +9,8 @@ catch them too::
     │   ├── ElmSyntaxError          the declaration parser cannot read a declaration
     │   ├── UnsupportedElmType      the state refers to a type without a JSON convention
     │   ├── UnknownElmType          a type name that resolves to nothing
-    │   └── StateTypeNotFound       Backend.Main has no usable interfaceToHost_processEvent
+    │   ├── StateTypeNotFound       Backend.Main has no usable interfaceToHost_processEvent
+    │   └── CompilationInterfaceError  a compilation-interface module elmreplay cannot lower
     ├── MigrationPreparationError   the host's texts for a migration it cannot prepare
     ├── MissingElmDependency        elm.json lacks a package the generated code needs
     ├── ElmMakeFailed               `elm make` rejected the program (Elm's own message)
@@ -24,6 +25,7 @@ from __future__ import annotations
 from elmreplay.errors import ElmCompileError, RuntimeUnavailable
 
 __all__ = [
+    "CompilationInterfaceError",
     "ElmCompilerMissing",
     "ElmMakeFailed",
     "ElmPackagesUnavailable",
@@ -77,6 +79,27 @@ class StateTypeNotFound(ElmSourceError):
     """``Backend.Main`` is missing or has no ``interfaceToHost_processEvent`` annotation."""
 
 
+class CompilationInterfaceError(ElmSourceError):
+    """A compilation-interface module (``CompilationInterface.*`` and the older prefixes) whose
+    function bodies the host's compiler replaced, and which elmreplay cannot replace the same
+    way: a form it does not implement, a function it cannot generate, or a placeholder body
+    left after lowering. ``module`` and ``function`` name what is affected."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        module: str,
+        function: str | None = None,
+        path: str | None = None,
+        line: int | None = None,
+        app_config_hash: str | None = None,
+    ) -> None:
+        super().__init__(message, path=path, line=line, app_config_hash=app_config_hash)
+        self.module = module
+        self.function = function
+
+
 class MigrationPreparationError(ElmCompileError):
     """The migration cannot be prepared; ``host_message`` is the host's own text.
 
@@ -113,7 +136,11 @@ class ElmCompilerMissing(RuntimeUnavailable):
 class ElmPackagesUnavailable(RuntimeUnavailable):
     """``elm make`` could not get the Elm packages (offline and not cached in ``ELM_HOME``).
 
-    ``elm_title`` is the title of Elm's report (e.g. ``PROBLEM LOADING PACKAGE LIST``).
+    The message is one line naming each missing ``author/name version`` and how to provide
+    them. ``elm_title`` is the title of Elm's report (e.g. ``PROBLEM LOADING PACKAGE LIST``),
+    ``elm_message`` Elm's whole report, ``missing`` the ``author/name version`` texts.
     """
 
     elm_title: str = ""
+    elm_message: str = ""
+    missing: tuple[str, ...] = ()

@@ -23,14 +23,25 @@ from dataclasses import dataclass, field
 from elmreplay.elmcompile.coders import CoderGenerator
 from elmreplay.elmcompile.elmtext import define, indent_rest
 from elmreplay.elmcompile.errors import (
+    CompilationInterfaceError,
     ElmSourceError,
     MigrationPreparationError,
     MissingElmDependency,
     StateTypeNotFound,
 )
+from elmreplay.elmcompile.interfaces import (
+    HOST_FORMS,
+    InterfaceForm,
+    check_no_placeholders,
+    interface_modules,
+    unsupported_form_error,
+)
+from elmreplay.elmcompile.elmmake import ElmMakeRunner, lower_elm_make_module
+from elmreplay.elmcompile.jsoncoders import lower_json_coders_module
+from elmreplay.elmcompile.sourcefiles import lower_source_files_module
 from elmreplay.elmcompile.resolve import TypeResolver
 from elmreplay.elmcompile.sources import AppSources, module_path
-from elmreplay.elmcompile.syntax import ElmModule
+from elmreplay.elmcompile.syntax import ElmModule, parse_module
 from elmreplay.elmcompile.types import CType, print_type
 
 __all__ = [
@@ -421,6 +432,15 @@ def expose_types(module: ElmModule, needed: Mapping[str, bool]) -> str:
 
 # --- everything together ---------------------------------------------------------------------
 
+#: Kinds of compilation-interface modules (interfaces.HOST_FORMS) that the lowering replaces.
+LOWERED_INTERFACE_KINDS: frozenset[str] = frozenset(
+    {"GenerateJsonCoders", "SourceFiles", "ElmMakeFrontendWeb", "ElmMake"}
+)
+
+#: The order in which the host lowered the kinds (SourceFiles, coders, then elm make).
+_KIND_ORDER = ("SourceFiles", "GenerateJsonCoders", "ElmMakeFrontendWeb", "ElmMake")
+
+
 
 @dataclass
 class LoweredApp:
@@ -428,6 +448,7 @@ class LoweredApp:
 
     ``migration_root`` is the migration root module name, or None; ``migration_error`` the
     host's text when the migration cannot be prepared (then ``migration_root`` is None).
+    ``notes`` says what the lowering had to assume (see :func:`lower_app_config`).
     """
 
     files: dict[str, bytes]
@@ -437,10 +458,29 @@ class LoweredApp:
     migration_root_path: str | None
     migration_error: str | None
     generated: dict[str, str]
+    notes: list[str] = field(default_factory=list)
 
 
-def lower_app_config(files: Mapping[str, bytes]) -> LoweredApp:
+def lower_app_config(
+    files: Mapping[str, bytes],
+    *,
+    coder_generation: str | None = None,
+    elm_make: ElmMakeRunner | None = None,
+) -> LoweredApp:
     """Generate the root modules for an app config and rewrite exposing lists (§6.3, §9.1).
+
+    Compilation-interface modules (:mod:`.interfaces`) are lowered where elmreplay implements
+    their form; any other form, or a placeholder body left after lowering, raises
+    :class:`~elmreplay.elmcompile.errors.CompilationInterfaceError`.
+
+    ``coder_generation`` (one of :data:`.coders.GENERATIONS`) is the host generation whose JSON
+    decoders a ``GenerateJsonCoders`` module gets. A module name the host used with one
+    generation only fixes it (a different value is an error); for a name used with several
+    (:attr:`.interfaces.InterfaceForm.generations`), the form's default is used unless given,
+    and :attr:`LoweredApp.notes` says so.
+
+    ``elm_make`` runs the compiler for ``ElmMake``/``ElmMakeFrontendWeb`` modules (see
+    :mod:`.elmmake`); without it, such a module is an error (lowering stays pure).
 
     Errors in the backend's state type raise (the app cannot run); a migration that cannot be
     prepared is reported in :attr:`LoweredApp.migration_error` with the host's text, because
@@ -451,8 +491,45 @@ def lower_app_config(files: Mapping[str, bytes]) -> LoweredApp:
     out = dict(app.files)
     generated: dict[str, str] = {}
     exposures: dict[str, dict[str, bool]] = {}
-    uses_bytes = False
     root_dir = app.source_dirs[0] if app.source_dirs else "src"
+
+    notes: list[str] = []
+    bytes_reasons: list[str] = []
+    interfaces_lowered = False
+    # The host's order: files and coders first, so a frontend compiled for ElmMake sees them.
+    interfaces = sorted(
+        ((HOST_FORMS[m.name], m) for m in interface_modules(app) if m.name in HOST_FORMS),
+        key=lambda fm: (_KIND_ORDER.index(fm[0].kind), fm[1].name),
+    )
+    for form, interface in interfaces:
+        if form.kind not in LOWERED_INTERFACE_KINDS:
+            raise unsupported_form_error(interface)
+        if form.kind == "SourceFiles":
+            lowered_interface = lower_source_files_module(interface, app.config_files)
+        elif form.kind == "GenerateJsonCoders":
+            generation = _coder_generation(form, coder_generation)
+            if len(form.generations) > 1 and coder_generation is None:
+                notes.append(
+                    f"{form.module}: the host used this name with the coder generations "
+                    f"{', '.join(form.generations)}; the decoders of {generation} were generated "
+                    "(pass coder_generation to choose)"
+                )
+            lowered_interface = lower_json_coders_module(app, resolver, interface, generation)
+        else:
+            if elm_make is None:
+                raise CompilationInterfaceError(
+                    f"{form.module} embeds `elm make` output: lowering it needs the Elm "
+                    "compiler (compile the app instead of only lowering it)",
+                    module=form.module,
+                    path=interface.path,
+                )
+            _apply_exposures(app, out, exposures)
+            lowered_interface = lower_elm_make_module(interface, out, elm_make)
+        if lowered_interface.uses_bytes:
+            bytes_reasons.append(f"{form.module} holds Bytes.Bytes")
+        out[interface.path] = lowered_interface.text.encode("utf-8")
+        _merge(exposures, lowered_interface.exposures)
+        interfaces_lowered = True
 
     backend_root_path = app.find_module_path(BACKEND_ROOT_MODULE)
     if backend_root_path is None:
@@ -460,7 +537,8 @@ def lower_app_config(files: Mapping[str, bytes]) -> LoweredApp:
         backend_root_path = module_path(BACKEND_ROOT_MODULE, root_dir)
         generated[backend_root_path] = backend.text
         _merge(exposures, backend.exposures)
-        uses_bytes = backend.uses_bytes
+        if backend.uses_bytes:
+            bytes_reasons.append("the state contains Bytes.Bytes")
 
     migration_root: str | None = None
     migration_root_path: str | None = None
@@ -475,24 +553,21 @@ def lower_app_config(files: Mapping[str, bytes]) -> LoweredApp:
             migration_root_path = module_path(migration.root_module, root_dir)
             generated[migration_root_path] = mig.text
             _merge(exposures, mig.exposures)
-            uses_bytes = uses_bytes or mig.uses_bytes
+            if mig.uses_bytes:
+                bytes_reasons.append("the migration's types contain Bytes.Bytes")
     except MigrationPreparationError as e:
         migration_error = e.host_message
     except ElmSourceError as e:
         migration_error = f"Failed with exception:\n{e}"
 
-    if generated:
-        app.require_packages(["elm/json"], "the generated root modules use Json.Decode/Encode")
-    if uses_bytes:
-        _require_bytes_support(app)
-    for module_name, needed in exposures.items():
-        module = app.module(module_name)
-        assert module is not None
-        new_text = expose_types(module, needed)
-        if new_text != module.source:
-            out[module.path] = new_text.encode("utf-8")
+    if generated or interfaces_lowered:
+        app.require_packages(["elm/json"], "the generated Elm code uses Json.Decode/Encode")
+    if bytes_reasons:
+        _require_bytes_support(app, bytes_reasons[0])
+    _apply_exposures(app, out, exposures)
     for path, text in generated.items():
         out[path] = text.encode("utf-8")
+    check_no_placeholders(app, out)
     return LoweredApp(
         files=out,
         backend_root=BACKEND_ROOT_MODULE,
@@ -501,7 +576,32 @@ def lower_app_config(files: Mapping[str, bytes]) -> LoweredApp:
         migration_root_path=migration_root_path,
         migration_error=migration_error,
         generated=generated,
+        notes=notes,
     )
+
+
+def _apply_exposures(
+    app: AppSources, out: dict[str, bytes], exposures: Mapping[str, Mapping[str, bool]]
+) -> None:
+    """Rewrite exposing lists in ``out`` (the files being lowered) as ``exposures`` asks."""
+    for module_name, needed in exposures.items():
+        module = app.module(module_name)
+        assert module is not None
+        if out[module.path] != app.files[module.path]:  # rewritten above: edit the new text
+            module = parse_module(out[module.path].decode("utf-8"), module.path)
+        new_text = expose_types(module, needed)
+        if new_text != module.source:
+            out[module.path] = new_text.encode("utf-8")
+
+
+def _coder_generation(form: InterfaceForm, requested: str | None) -> str:
+    if requested is not None and requested not in form.generations:
+        raise CompilationInterfaceError(
+            f"{form.module} existed only in the host's coder generations "
+            f"{', '.join(form.generations)}, but generation {requested} was requested",
+            module=form.module,
+        )
+    return requested or form.default_generation
 
 
 def _merge(into: dict[str, dict[str, bool]], new: Mapping[str, Mapping[str, bool]]) -> None:
@@ -515,12 +615,12 @@ def _merge(into: dict[str, dict[str, bool]], new: Mapping[str, Mapping[str, bool
 BASE64_PACKAGES = ("danfishgold/base64-bytes",)
 
 
-def _require_bytes_support(app: AppSources) -> None:
-    app.require_packages(["elm/bytes"], "the state contains Bytes.Bytes")
+def _require_bytes_support(app: AppSources, why: str) -> None:
+    app.require_packages(["elm/bytes"], why)
     direct = app.direct_dependencies()
     if app.find_module_path("Base64") is None and not any(p in direct for p in BASE64_PACKAGES):
         raise MissingElmDependency(
-            "The state contains Bytes.Bytes, encoded as {\"AsBase64\":...}: the app needs a "
+            f"Bytes.Bytes go through base64 in the generated code ({why}): the app needs a "
             "`Base64` module with `fromBytes`/`toBytes` (e.g. the package "
             f"{BASE64_PACKAGES[0]} in dependencies.direct, or src/Base64.elm)"
         )

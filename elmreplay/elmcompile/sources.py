@@ -43,6 +43,8 @@ class AppSources:
             if "elm-stuff" in norm.split("/"):
                 continue
             normalized[norm] = bytes(content)
+        #: Every file of the app config (``elm-stuff`` dropped), relative to its root.
+        self.config_files = normalized
         self.project_dir = _project_dir(normalized)
         prefix = self.project_dir + "/" if self.project_dir else ""
         self.files: dict[str, bytes] = {

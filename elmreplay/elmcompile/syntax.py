@@ -20,6 +20,7 @@ from elmreplay.elmcompile.errors import ElmSyntaxError
 __all__ = [
     "Annotation",
     "CustomTypeDecl",
+    "Definition",
     "ElmModule",
     "ExposedItem",
     "Exposing",
@@ -460,6 +461,22 @@ class Annotation:
     line: int
 
 
+@dataclass(frozen=True)
+class Definition:
+    """A top-level value definition (``name params = body``) and, when present, its annotation.
+
+    ``start``/``end`` are source offsets: from the annotation (or the definition when there is
+    none) to the next top-level declaration; ``body_start`` is where the definition itself
+    (the line ``name params =``) starts.
+    """
+
+    name: str
+    line: int
+    start: int
+    body_start: int
+    end: int
+
+
 @dataclass
 class ElmModule:
     """The declarations of one Elm module that the generator needs."""
@@ -471,6 +488,10 @@ class ElmModule:
     imports: tuple[Import, ...]
     annotations: dict[str, Annotation]
     header_line: int
+    definitions: dict[str, Definition] = field(default_factory=dict)
+    #: Offset where an import may be inserted (after the last import, else before the first
+    #: declaration after the header).
+    import_end: int = 0
     _type_chunks: dict[str, list[Token]] = field(default_factory=dict, repr=False)
     _type_cache: dict[str, TypeDecl] = field(default_factory=dict, repr=False)
 
@@ -489,6 +510,10 @@ class ElmModule:
             cached = _parse_type_decl(self._type_chunks[name], self.path)
             self._type_cache[name] = cached
         return cached
+
+
+# Keywords that start top-level declarations other than value definitions.
+_NOT_VALUES = frozenset({"import", "type", "port", "infix", "module", "effect"})
 
 
 def _split_declarations(tokens: list[Token]) -> list[list[Token]]:
@@ -537,11 +562,19 @@ def parse_module(source: str, path: str) -> ElmModule:
 
     imports: list[Import] = []
     annotations: dict[str, Annotation] = {}
+    definitions: dict[str, Definition] = {}
     type_chunks: dict[str, list[Token]] = {}
+    # Where imports may be added: after the last import, else before the first declaration.
+    import_end = chunks[1][0].offset if len(chunks) > 1 else len(source)
+    pending_annotation: tuple[str, int] | None = None  # (name, offset) of the last annotation
     for index, chunk in enumerate(chunks[1:], start=1):
         head = chunk[0]
+        end = chunks[index + 1][0].offset if index + 1 < len(chunks) else len(source)
+        annotated = pending_annotation
+        pending_annotation = None
         if head.kind == "lower" and head.text == "import":
             imports.append(_parse_import(chunk, path))
+            import_end = chunk[-1].end
         elif head.kind == "lower" and head.text == "type":
             if len(chunk) < 2:
                 raise ElmSyntaxError("Incomplete type declaration", path=path, line=head.line)
@@ -554,9 +587,16 @@ def parse_module(source: str, path: str) -> ElmModule:
                 )
             type_chunks[name_tok.text] = chunk
         elif head.kind == "lower" and len(chunk) > 1 and chunk[1].text == ":":
-            end = chunks[index + 1][0].offset if index + 1 < len(chunks) else len(source)
             text = source[chunk[1].end : end]
             annotations.setdefault(head.text, Annotation(head.text, text, head.line))
+            pending_annotation = (head.text, head.offset)
+        elif head.kind == "lower" and "." not in head.text and head.text not in _NOT_VALUES:
+            start = head.offset
+            if annotated is not None and annotated[0] == head.text:
+                start = annotated[1]
+            definitions.setdefault(
+                head.text, Definition(head.text, head.line, start, head.offset, end)
+            )
     return ElmModule(
         name=name_token.text,
         path=path,
@@ -565,6 +605,8 @@ def parse_module(source: str, path: str) -> ElmModule:
         imports=tuple(imports),
         annotations=annotations,
         header_line=header[0].line,
+        definitions=definitions,
+        import_end=import_end,
         _type_chunks=type_chunks,
     )
 

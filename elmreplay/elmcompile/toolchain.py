@@ -3,6 +3,12 @@
 The binary is ``$ELMREPLAY_ELM`` if set, else ``elm`` on ``PATH`` (npm ``@lydell/elm`` or Debian
 ``elm-compiler``). Packages come from ``ELM_HOME`` (default ``~/.elm``); without network access
 ``elm make`` only works when they are already there, which :func:`elm_toolchain_status` probes.
+
+The layout Elm 0.19.1 reads offline (:func:`missing_packages` checks it)::
+
+    $ELM_HOME/0.19.1/packages/registry.dat                 the list of known packages
+    $ELM_HOME/0.19.1/packages/AUTHOR/NAME/VERSION/elm.json  one directory per pinned package
+    $ELM_HOME/0.19.1/packages/AUTHOR/NAME/VERSION/src/...
 """
 
 from __future__ import annotations
@@ -19,10 +25,14 @@ from elmreplay.elmcompile.errors import ElmCompilerMissing, ElmMakeFailed, ElmPa
 
 __all__ = [
     "ELM_ENV_VAR",
+    "PACKAGES_HINT",
+    "elm_home",
     "elm_make",
     "elm_toolchain_status",
     "elm_version",
     "find_elm",
+    "missing_packages",
+    "pinned_packages",
     "render_elm_report",
 ]
 
@@ -40,6 +50,44 @@ _PACKAGE_TITLES = (
     "HTTP PROBLEM",
 )
 _BUSY_FILE = "resource busy (file is locked)"
+
+#: How to provide packages that `elm make` cannot download.
+PACKAGES_HINT = (
+    "provide them by running `elm make` once with network access and the same ELM_HOME, or by "
+    "laying out each package's elm.json and src/ in ELM_HOME/0.19.1/packages/AUTHOR/NAME/VERSION/ "
+    "and listing it in ELM_HOME/0.19.1/packages/registry.dat"
+)
+
+
+def elm_home() -> Path:
+    """The directory Elm keeps packages in: ``$ELM_HOME``, else ``~/.elm``."""
+    return Path(os.environ.get("ELM_HOME") or Path.home() / ".elm")
+
+
+def pinned_packages(elm_json: object) -> dict[str, str]:
+    """Every package an application's elm.json pins (direct, indirect and test), by name."""
+    pinned: dict[str, str] = {}
+    if not isinstance(elm_json, dict):
+        return pinned
+    for section in ("dependencies", "test-dependencies"):
+        deps = elm_json.get(section)
+        if not isinstance(deps, dict):
+            continue
+        for group in ("direct", "indirect"):
+            entries = deps.get(group)
+            if isinstance(entries, dict):
+                pinned.update({str(k): str(v) for k, v in entries.items()})
+    return pinned
+
+
+def missing_packages(pinned: dict[str, str], home: Path | None = None) -> list[str]:
+    """``author/name version`` of each pinned package not laid out in ``home`` (sorted)."""
+    packages = (home or elm_home()) / "0.19.1" / "packages"
+    return [
+        f"{name} {version}"
+        for name, version in sorted(pinned.items())
+        if not (packages / name / version / "elm.json").is_file()
+    ]
 
 
 def find_elm(elm: str | os.PathLike[str] | None = None) -> str:
@@ -113,15 +161,20 @@ def elm_make(
     *,
     elm: str | None = None,
     app_config_hash: str | None = None,
+    html: bool = False,
+    debug: bool = False,
 ) -> str:
-    """Run ``elm make <entries> --output=...`` (non-optimized) in ``project_dir``; return the JS.
+    """Run ``elm make <entries> --output=...`` (non-optimized) in ``project_dir``; return the
+    JavaScript, or with ``html`` the HTML page (``--debug`` with ``debug``).
 
     Raises :class:`ElmPackagesUnavailable` when Elm cannot get its packages and
     :class:`ElmMakeFailed` (with Elm's own message) for any other failure.
     """
     binary = find_elm(elm)
-    output = project_dir / "elmreplay-elm-make-output.js"
+    output = project_dir / ("elmreplay-elm-make-output." + ("html" if html else "js"))
     command = [binary, "make", *entry_modules, f"--output={output}", "--report=json"]
+    if debug:
+        command.append("--debug")
     for attempt in range(2):
         try:
             done = subprocess.run(
@@ -145,11 +198,38 @@ def elm_make(
         if _BUSY_FILE in done.stderr and attempt == 0:
             continue
         break
-    raise _classify_failure(done.stderr or done.stdout, app_config_hash)
+    raise _classify_failure(done.stderr or done.stdout, app_config_hash, project_dir)
+
+
+def _packages_error(
+    title: str, elm_text: str, project_dir: Path, app_config_hash: str | None
+) -> ElmPackagesUnavailable:
+    """One line naming what is missing from ELM_HOME; Elm's own report is kept aside."""
+    home = elm_home()
+    try:
+        elm_json = json.loads((project_dir / "elm.json").read_text(encoding="utf-8-sig"))
+    except (OSError, ValueError):
+        elm_json = None
+    missing = missing_packages(pinned_packages(elm_json), home)
+    registry = home / "0.19.1" / "packages" / "registry.dat"
+    if missing:
+        what = f"ELM_HOME={home} lacks {', '.join(missing)}"
+    elif not registry.is_file():
+        what = f"ELM_HOME={home} has no {registry.relative_to(home)}"
+    else:
+        what = f"ELM_HOME={home} holds every pinned package, but Elm could not load them"
+    error = ElmPackagesUnavailable(
+        f"Elm packages unavailable ({title}, no network?): {what}; {PACKAGES_HINT}",
+        app_config_hash=app_config_hash,
+    )
+    error.elm_title = title
+    error.elm_message = elm_text
+    error.missing = tuple(missing)
+    return error
 
 
 def _classify_failure(
-    stderr: str, app_config_hash: str | None
+    stderr: str, app_config_hash: str | None, project_dir: Path
 ) -> ElmMakeFailed | ElmPackagesUnavailable:
     try:
         report = json.loads(stderr)
@@ -158,14 +238,7 @@ def _classify_failure(
     text = render_elm_report(report) if report is not None else stderr.strip()
     title = report.get("title", "") if isinstance(report, dict) else ""
     if title in _PACKAGE_TITLES or (report is None and "package.elm-lang.org" in stderr):
-        home = os.environ.get("ELM_HOME", "~/.elm")
-        error = ElmPackagesUnavailable(
-            f"Elm packages are unavailable (no network access and not in ELM_HOME={home}): "
-            f"{text}",
-            app_config_hash=app_config_hash,
-        )
-        error.elm_title = title or "PACKAGE PROBLEM"
-        return error
+        return _packages_error(title or "PACKAGE PROBLEM", text, project_dir, app_config_hash)
     return ElmMakeFailed(f"elm make failed:\n{text}", elm_message=text, app_config_hash=app_config_hash)
 
 
@@ -213,13 +286,13 @@ def elm_toolchain_status(
 
 @lru_cache(maxsize=16)
 def _probe(
-    binary: str, version: str, elm_home: str, packages: tuple[str, ...]
+    binary: str, version: str, home_setting: str, packages: tuple[str, ...]
 ) -> tuple[bool, str]:
     elm_json = json.loads(json.dumps(_PROBE_ELM_JSON))
     for spec in packages:
         name, _, pinned = spec.partition("@")
         elm_json["dependencies"]["direct"][name] = pinned
-    home = elm_home or "~/.elm (default)"
+    home = home_setting or "~/.elm (default)"
     with tempfile.TemporaryDirectory(prefix="elmreplay-probe-") as tmp:
         root = Path(tmp)
         (root / "src").mkdir()
@@ -228,11 +301,7 @@ def _probe(
         try:
             elm_make(root, ["src/Main.elm"], elm=binary)
         except ElmPackagesUnavailable as e:
-            needed = ", ".join(f"{n} {v}" for n, v in elm_json["dependencies"]["direct"].items())
-            return False, (
-                f"Elm {version} at {binary} cannot get packages ({e.elm_title}): no network, "
-                f"and ELM_HOME={home} lacks {needed}"
-            )
+            return False, f"Elm {version} at {binary}: {e}"
         except ElmMakeFailed as e:
             return False, f"Elm {version} at {binary} failed on a trivial program: {e}"
     return True, f"Elm {version} at {binary} with packages from ELM_HOME={home}"

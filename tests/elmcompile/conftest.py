@@ -7,6 +7,7 @@ reason from :func:`elmreplay.elmcompile.elm_toolchain_status` when either is mis
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -64,6 +65,14 @@ def make_app(
 def main_with_state(declarations: str, imports: str = "") -> str:
     """A Backend.Main module whose `State` is declared by ``declarations``."""
     return MAIN_HEADER + imports + "\n\n" + declarations + MAIN_FUNCTIONS
+
+
+def fake_elm_make(files: Mapping[str, bytes], entry: str, javascript: bool, debug: bool) -> bytes:
+    """A stand-in for `elm make` (tests of ElmMake lowering without a compiler): a short text
+    naming the request, with non-ASCII to exercise the encodings."""
+    assert entry in files, entry
+    kind = "JavaScript" if javascript else "HTML"
+    return f"{kind} of {entry}{' (debug)' if debug else ''} – stand-in\n".encode("utf-8")
 
 
 def require_elm(packages: tuple[str, ...] = ()) -> None:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+
+from elmreplay.elmcompile import elm_toolchain_status
+from elmreplay.elmcompile.toolchain import find_elm
 
 from .harness import APP_VERSIONS, APPS, PORTS, has_migration
 
@@ -89,26 +91,20 @@ def test_every_version_has_a_labelled_port(app: str) -> None:
     assert f"sample_histories/apps/{app}" in head
 
 
-def _elm_home() -> Path | None:
-    home = Path(os.environ.get("ELM_HOME", Path.home() / ".elm"))
-    packages = home / "0.19.1" / "packages"
-    if (packages / "elm" / "core" / "1.0.5").is_dir() and (packages / "elm" / "json" / "1.1.3").is_dir():
-        return home
-    return None
-
-
 @pytest.mark.elm
 @pytest.mark.parametrize("app", APP_VERSIONS)
 def test_elm_sources_compile(app: str, tmp_path: Path) -> None:
-    elm = shutil.which("elm")
-    home = _elm_home()
-    if elm is None or home is None:
-        pytest.skip("needs the elm 0.19.1 compiler and elm/core 1.0.5 + elm/json 1.1.3 in ELM_HOME")
+    # The compiler is found as elmreplay finds it ($ELMREPLAY_ELM, then PATH), and the skip
+    # reason names what is missing (the compiler, or which packages in which ELM_HOME).
+    ok, reason = elm_toolchain_status()
+    if not ok:
+        pytest.skip(f"Elm toolchain unavailable: {reason}")
+    elm = find_elm()
     copy = tmp_path / "app"
     shutil.copytree(APPS / app, copy)
     modules = ["src/Backend/Main.elm"] + (["src/MigrateBackendState.elm"] if has_migration(app) else [])
     done = subprocess.run(
-        [elm, "make", *modules, "--output=/dev/null"], cwd=copy, env={**os.environ, "ELM_HOME": str(home)},
+        [elm, "make", *modules, "--output=/dev/null"], cwd=copy,
         capture_output=True, text=True, timeout=300,
     )
     assert done.returncode == 0, done.stdout + done.stderr

@@ -1,0 +1,183 @@
+"""The host's own example apps and test projects that use compilation-interface modules,
+compiled by elmreplay and held to the host's own expected results.
+
+The apps are read from a local git clone of the host's repository (pine-vm/pine, earlier
+elm-fullstack) named by ``ELMREPLAY_HOST_REPO`` (a bare clone works), at fixed commits; none of
+the host's code is part of this repository. Without the clone, or without Elm and the packages
+each app pins, the tests skip and say what is missing.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import subprocess
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from elmreplay.elmcompile import build_runtime
+
+from .conftest import require_elm
+
+pytestmark = pytest.mark.elm
+
+HOST_REPO_VAR = "ELMREPLAY_HOST_REPO"
+
+
+def host_files(commit: str, directory: str) -> dict[str, bytes]:
+    """The files under ``directory`` at ``commit`` of the host's repository, by relative path."""
+    repo = os.environ.get(HOST_REPO_VAR)
+    if not repo:
+        pytest.skip(f"set {HOST_REPO_VAR} to a git clone of pine-vm/pine to run the host's examples")
+    listing = subprocess.run(
+        ["git", "-C", repo, "ls-tree", "-r", "--name-only", commit, "--", directory],
+        capture_output=True, text=True, check=False,
+    )
+    if listing.returncode != 0 or not listing.stdout:
+        pytest.skip(f"{HOST_REPO_VAR}={repo} has no {directory} at {commit}: {listing.stderr.strip()}")
+    files = {}
+    for name in listing.stdout.split():
+        shown = subprocess.run(["git", "-C", repo, "show", f"{commit}:{name}"], capture_output=True, check=False)
+        if shown.returncode != 0:
+            pytest.skip(f"{HOST_REPO_VAR} lacks the content of {name} at {commit}")
+        files[name[len(directory) + 1 :]] = shown.stdout
+    return files
+
+
+def require_packages(files: dict[str, bytes]) -> None:
+    deps = json.loads(files["elm.json"])["dependencies"]
+    require_elm(tuple(f"{n}@{v}" for group in ("direct", "indirect") for n, v in deps[group].items()))
+
+
+def runtime(files: dict[str, bytes], coder_generation: str | None = None) -> Iterator[Any]:
+    from .test_compile_run import load
+
+    require_packages(files)
+    yield from load(build_runtime(files, coder_generation=coder_generation))
+
+
+def http(method: str, body: bytes = b"", uri: str = "http://localhost/") -> str:
+    return json.dumps(
+        {
+            "HttpRequestEvent": {
+                "posixTimeMilli": 0,
+                "httpRequestId": "r",
+                "requestContext": {"clientAddress": "127.0.0.1"},
+                "request": {"method": method, "uri": uri, "bodyAsBase64": base64.b64encode(body).decode(), "headers": []},
+            }
+        }
+    )
+
+
+def response(answer: str) -> tuple[int, bytes]:
+    (done,) = json.loads(answer)["DecodeEventSuccess"]["completeHttpResponses"]
+    return done["response"]["statusCode"], base64.b64decode(done["response"]["bodyAsBase64"] or "")
+
+
+# --- modeled-in-elm/generate-json-coders: the host's expected JSON texts ------------------------
+
+
+def _keep_worker_packages(files: dict[str, bytes]) -> dict[str, bytes]:
+    """The project's Main is a Platform.worker: drop the browser packages only a browser
+    program would need, so that fewer packages must be in ELM_HOME."""
+    elm_json = json.loads(files["elm.json"])
+    for group in ("direct", "indirect"):
+        deps = elm_json["dependencies"][group]
+        for name in ("elm/browser", "elm/html", "elm/virtual-dom", "elm/url", "elm/time"):
+            deps.pop(name, None)
+    return {**files, "elm.json": json.dumps(elm_json).encode()}
+
+
+CODERS_BACKEND = b"""module Backend.Main exposing (State, interfaceToHost_initState, interfaceToHost_processEvent)
+
+import Main
+
+
+type alias State =
+    Int
+
+
+interfaceToHost_initState : State
+interfaceToHost_initState =
+    0
+
+
+interfaceToHost_processEvent : String -> State -> ( State, String )
+interfaceToHost_processEvent _ state =
+    ( state, Main.tests )
+"""
+
+
+@pytest.mark.parametrize(
+    ("commit", "directory", "generation"),
+    [
+        ("1cd3f00b", "implement/test/modeled-in-elm/generate-json-coders", None),  # LoweringInterface
+        ("a9e04a4e", "implement/test/modeled-in-elm/generate-json-coders", "2020"),
+        ("7162789a", "implement/test-elm-fullstack/modeled-in-elm/generate-json-coders", "2020"),
+        ("84901c38", "implement/test-elm-fullstack/modeled-in-elm/generate-json-coders", "2021-04"),
+        ("cd427019", "implement/test-elm-fullstack/modeled-in-elm/generate-json-coders", "2021"),
+    ],
+)
+def test_generate_json_coders_project(commit: str, directory: str, generation: str | None) -> None:
+    files = _keep_worker_packages(host_files(commit, directory))
+    files["src/Main.elm"] = files["src/Main.elm"].replace(
+        b"module Main exposing (main)", b"module Main exposing (main, tests)"
+    )
+    files["src/Backend/Main.elm"] = CODERS_BACKEND
+    for app in runtime(files, generation):
+        results = json.loads(app.event("{}"))
+        assert results, "no test cases"
+        for case in results:
+            assert case["derived"] == case["expected"], case["testName"]
+
+
+# --- read-source-file-webapp: Web_host_serves_static_content_from_source_file --------------------
+
+STATIC_CONTENT = (
+    b"".join(i.to_bytes(2, "little") for i in range(10_000))
+    + "Default static file content from String\nAnother line".encode()
+    + b"".join((i % 65536).to_bytes(2, "little") for i in range(100_000))  # (UInt16)elem
+)
+
+
+@pytest.mark.parametrize(
+    ("commit", "uri_bytes", "expect_utf8"),
+    [
+        ("b15e39cb", "http://localhost/", False),  # ElmFullstackCompilerInterface.SourceFiles
+        ("b30dd8eb", "http://localhost/bytes", True),  # CompilationInterface.SourceFiles, utf8
+    ],
+)
+def test_read_source_file_webapp(commit: str, uri_bytes: str, expect_utf8: bool) -> None:
+    files = host_files(commit, "implement/test-elm-fullstack/example-elm-apps/read-source-file-webapp")
+    files["static-content/demo-file.mp3"] = STATIC_CONTENT
+    for app in runtime(files):
+        assert response(app.event(http("GET", uri=uri_bytes))) == (200, STATIC_CONTENT)
+        if expect_utf8:
+            status, body = response(app.event(http("GET", uri="http://localhost/utf8")))
+            assert status == 200
+            assert body.decode() == "A text file we will integrate using UTF8 encoding ⚓\nNewline and special chars:\"'"
+
+
+# --- test-prevent-damage-by-migrate-webapp: Web_host_prevents_damaging_backend_state... ------------
+
+
+def test_prevent_damage_by_migrate_webapp() -> None:
+    files = host_files("b30dd8eb", "implement/test-elm-fullstack/example-elm-apps/test-prevent-damage-by-migrate-webapp")
+    trigger = '{"attemptSetMaybeStringOnMigration":true,"maybeString":{"Nothing":[]},"otherState":""}'
+    harmless = '{"attemptSetMaybeStringOnMigration":false,"maybeString":{"Nothing":[]},"otherState":"sometext"}'
+    for app in runtime(files):
+        assert response(app.event(http("POST", trigger.encode())))[0] == 200
+        assert response(app.event(http("GET"))) == (200, trigger.encode())
+        # The migration of the same app: the trigger state migrates into a state the new app
+        # cannot load (the host answered "Failed to load the migrated serialized state").
+        migrated = json.loads(app.migrate(app.get()))
+        app.set(migrated["Ok"][0])
+        assert "Interface_DeserializeFailed" in app.get()
+        app.set(trigger)
+        assert response(app.event(http("POST", harmless.encode())))[0] == 200
+        migrated = json.loads(app.migrate(app.get()))
+        app.set(migrated["Ok"][0])
+        assert response(app.event(http("GET"))) == (200, harmless.replace("sometext", "sometext8").encode())
