@@ -173,7 +173,7 @@ def cmd_find(args: argparse.Namespace) -> int:
     try:
         condition = parse(args.where)
     except QuerySyntaxError as e:
-        print(f"elmreplay find: error: bad condition: {e.reason} at column {e.column}: {e.text[: e.column - 1]}>>>{e.text[e.column - 1 :]}", file=sys.stderr)
+        print(f"elmreplay find: error: bad condition: {e.reason} at column {e.column}: {e.text[: e.column - 1]}<HERE>{e.text[e.column - 1 :]}", file=sys.stderr)
         return EXIT_INPUT
     store = open_store(args.store)
     with ReplaySession(store, _resolver(args)) as session:
