@@ -165,6 +165,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
 def cmd_find(args: argparse.Namespace) -> int:
     """Every record after which the condition holds: exit 0 when one did, 1 when none, 2 when
     the condition does not parse (one line pointing at the column)."""
+    from pandas import isna as pd_isna
+
     from .errors import QuerySyntaxError
     from .inspect.query import parse
     from .replay.session import ReplaySession
@@ -182,17 +184,18 @@ def cmd_find(args: argparse.Namespace) -> int:
         with _progress(len(store), "find") as bar:
             found = session.find(condition, start=lo, stop=hi, first=args.first, on_progress=lambda i: bar.update(i + 1 - bar.n))
     if args.json:
+        times = [None if pd_isna(t) else t.isoformat() for t in found["time"]]
         rows = [
-            {"index": int(r.index), "kind": r.kind, "time": None if r.time is None or r.time != r.time else r.time.isoformat(), "matched": r.matched}
-            for r in found.itertuples(index=False)
+            {"index": int(i), "kind": kind, "time": t, "matched": m}
+            for i, kind, t, m in zip(found["index"], found["kind"], times, found["matched"])
         ]
         _print_json(rows)
     elif args.format == "csv":
         out = found.assign(matched=[json.dumps(m, ensure_ascii=False) for m in found["matched"]])
         sys.stdout.write(out.to_csv(index=False))
     else:
-        for r in found.itertuples(index=False):
-            print(f"#{r.index}  {r.kind}  {r.time}  {json.dumps(r.matched, ensure_ascii=False)[:200]}")
+        for i, kind, t, m in zip(found["index"], found["kind"], found["time"], found["matched"]):
+            print(f"#{i}  {kind}  {t}  {json.dumps(m, ensure_ascii=False)[:200]}")
         print(f"{len(found)} matching record(s)", file=sys.stderr)
     return EXIT_OK if len(found) else EXIT_DIFFERENT
 

@@ -36,7 +36,7 @@ from elmreplay.inspect.query import (
 )
 from elmreplay.runtime.engine import AppProcess
 
-NOTHING = {"Nothing": []}
+NOTHING: dict[str, list[Any]] = {"Nothing": []}
 TRACKER_LIKE = {
     "users": [["dave", {"displayName": "Dave", "role": NOTHING}], ["erin", {"displayName": "Erin", "role": {"Just": ["admin"]}}]],
     "issues": [

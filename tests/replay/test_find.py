@@ -36,7 +36,9 @@ def steps(tracker: elmreplay.ReplaySession) -> dict[int, tuple[Any, Any, Any, An
         response, state = traced[i]
         rec = tracker.records[i]
         event = json.loads(tracker.store.event_json(i)) if rec.kind is RecordKind.UPDATE else None
-        out[i] = (json.loads(state), event, json.loads(response) if response else None, json.loads(traced[i - 1][1]))
+        before = traced[i - 1][1]
+        assert state is not None and before is not None
+        out[i] = (json.loads(state), event, json.loads(response) if response else None, json.loads(before))
     return out
 
 
