@@ -58,7 +58,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Any, Iterator, Literal, Union
+from typing import Any, Iterable, Iterator, Literal, Union
 
 from elmreplay.errors import QuerySyntaxError
 
@@ -793,7 +793,7 @@ def evaluate_leaf(leaf: Leaf, step: Step) -> tuple[bool, dict[str, Any]]:
         for p, v in resolve(leaf.path, step):
             ok, m = evaluate(leaf.cond, Step(state=v, prefix="" if p == "." else p))
             if ok:
-                out.update(m)
+                merge(out, m.items())
         return bool(out), out
     if isinstance(leaf, Changed):
         now, before = resolve(leaf.path, step), resolve(leaf.path, step, prev=True)
@@ -810,6 +810,15 @@ def evaluate_leaf(leaf: Leaf, step: Step) -> tuple[bool, dict[str, Any]]:
     return bool(matched), matched
 
 
+def merge(out: dict[str, Any], pairs: Iterable[tuple[str, Any]] | Iterable[list[Any]]) -> dict[str, Any]:
+    """Add matched (path, value) pairs: a path reported by several leaves keeps its value over
+    the None of ``exists``/``changed``, whatever the order (a path has one value per step)."""
+    for p, v in pairs:
+        if v is not None or p not in out:
+            out[p] = v
+    return out
+
+
 def evaluate(cond: Condition, step: Step) -> tuple[bool, dict[str, Any]]:
     """Whether ``cond`` holds at ``step``; the matched values of the leaves that held (concrete
     path -> value; None for ``exists`` and ``changed``). Leaves under ``not`` report nothing."""
@@ -819,7 +828,7 @@ def evaluate(cond: Condition, step: Step) -> tuple[bool, dict[str, Any]]:
             ok, m = evaluate(item, step)
             if not ok:
                 return False, {}
-            out.update(m)
+            merge(out, m.items())
         return True, out
     if isinstance(cond, Or):
         found, out = False, {}
@@ -827,7 +836,7 @@ def evaluate(cond: Condition, step: Step) -> tuple[bool, dict[str, Any]]:
             ok, m = evaluate(item, step)
             if ok:
                 found = True
-                out.update(m)
+                merge(out, m.items())
         return found, out
     if isinstance(cond, Not):
         ok, _ = evaluate(cond.item, step)
@@ -903,7 +912,11 @@ def _js_condition(cond: Condition, *, cached: bool) -> str:
         # c.mark() is evaluated first (arguments run left to right): a failed 'and' and any 'not'
         # drop the values their leaves reported, as the Python evaluator does.
         if isinstance(c, And):
-            return "h.and(c,c.mark()," + "&&".join(go(i) for i in c.items) + ")"
+            # The cheap parts first: whether an 'and' holds does not depend on the order, and a
+            # false event/response part then spares serializing the state (its values may be
+            # reported in another order than Python's evaluator reports them).
+            items = sorted(c.items, key=lambda i: bool(uses(i) & {"state", "prev"}))
+            return "h.and(c,c.mark()," + "&&".join(go(i) for i in items) + ")"
         if isinstance(c, Or):
             # every branch runs (no short cut), so each true leaf reports its values, as in Python
             return "h.any([" + ",".join(go(i) for i in c.items) + "])"

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Callable, Union
 
 import pandas as pd
 
-from ..inspect.query import MISSING, Condition, Step, evaluate, parse, to_js, uses
+from ..inspect.query import MISSING, Condition, Step, evaluate, merge, parse, to_js, uses
 from ..store.records import RecordKind
 from ..store.store import describe_event_json
 from .host import QueryRun
@@ -117,7 +117,7 @@ def _find_condition(
                 session._advance(min(session.position + FIRST_CHUNK, stop - 1), query=query, on_other=on_other, on_progress=on_progress)
     finally:
         session.host.pool.drop_query(query.key)
-    return [(i, {p: v for p, v in m}) for i, m in query.found if start <= i < stop]
+    return [(i, merge({}, m)) for i, m in query.found if start <= i < stop]
 
 
 def _find_callable(
