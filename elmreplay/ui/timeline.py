@@ -33,6 +33,7 @@ from ..inspect.diff import StateDiff, diff_states
 from ..store.records import RecordKind
 from ..store.store import Store
 from .eventlist import MARKERS, EventFilter, EventList, decode_body
+from .findpanel import FindPanel
 from .reprs import esc, table
 from .tree import state_tree
 
@@ -377,6 +378,20 @@ class Timeline(widgets.VBox):
     def state(self, index: int | None = None) -> str | None:
         """The serialized state after record ``index`` (default: the one shown)."""
         return self._state(self._index if index is None else index)
+
+    # --- find box (issue 20; the panel lives in findpanel.py) -----------------------------
+
+    def find(self, where: str = "") -> FindPanel:
+        """The find box below the controls (added on first use); runs ``where`` when given."""
+        kids: list[Any] = list(getattr(self, "children"))
+        panel = next((c for c in kids if isinstance(c, FindPanel)), None)
+        if panel is None:
+            panel = FindPanel(self)
+            kids.insert(kids.index(self._controls) + 1, panel)
+            self.set_trait("children", tuple(kids))
+        if where:
+            panel.run(where)
+        return panel
 
     def close(self) -> None:
         """Close the widgets, and the replay session when the timeline made it."""
