@@ -156,3 +156,14 @@ def test_cli_bad_condition_is_one_line_pointing_at_the_column(capsys: pytest.Cap
     lines = err.strip().splitlines()
     assert len(lines) == 1 and f"at column {column}" in lines[0]
     assert lines[0].endswith(where[: column - 1] + "<HERE>" + where[column - 1 :])
+
+
+def test_set_state_and_revert_records() -> None:
+    """counter_admin holds a set-state and a revert: those steps are evaluated too."""
+    with elmreplay.replay(elmreplay.open_store(ROOT / "sample_histories" / "counter_admin" / "store")) as session:
+        traced = session.trace(0, len(session))
+        states = [json.loads(s) if s is not None else None for _, s in (traced[i] for i in range(len(session)))]
+        changed = [i for i, s in enumerate(states) if s is not None and (i == 0 or s != states[i - 1])]
+        assert session.find("changed(.)")["index"].tolist() == changed
+        kinds = {str(k) for k in session.find("exists(.)")["kind"]}
+        assert {RecordKind.SET_STATE.value, RecordKind.REVERT.value} <= kinds
