@@ -9,7 +9,10 @@ prints each figure as a ratio measured in the same run, with the absolute number
 3. load (store -> ``events()`` DataFrame) in both layouts vs reading + JSON-parsing the same
    bytes, and the hash-verification cost;
 4. diff: elmreplay's diff vs plain DeepDiff on a ~10 MB state (``bench/diff_bench.py``);
-5. memory: peak RSS of a full replay + verify of the biggest counter store (subprocess).
+5. memory: peak RSS of a full replay + verify of the biggest counter store (subprocess);
+6. find vs replay: a path condition over a range against a plain replay of the same range
+   (``bench/find_bench.py``; the tracker's state condition over its first ``find_tracker_stop``
+   records, since its cost grows with the state's size).
 
 Sizes: full run 1M-record counter stores and a 100k-event tracker store (< 10 min on 2 cores);
 ``--quick`` 100k and 10k (< 2 min; the CI runs it). Nothing is asserted. The last output line
@@ -33,7 +36,7 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: make ``bench`` and ``elmreplay`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import diff_bench, load_bench, memory_bench, replay_bench, seek_bench  # noqa: E402
+from bench import diff_bench, find_bench, load_bench, memory_bench, replay_bench, seek_bench  # noqa: E402
 from bench.stores import BenchStore, make_store  # noqa: E402
 from elmreplay.store.writer import WriterEra  # noqa: E402
 
@@ -51,6 +54,7 @@ class Sizes:
     tracker_seeks: tuple[int, int]
     one_call_events: int
     diff_quick: bool
+    find_tracker_stop: int = 3000  # records of the tracker store that find is measured on
 
     @staticmethod
     def of(mode: str) -> Sizes:
@@ -139,6 +143,12 @@ def run(mode: str, root: Path, *, parallel: bool = True) -> dict[str, Any]:
         f"-> {mem_big['replay_added_mb']:.0f} MB"
     )
 
+    _log("\n== 6. find: a path condition vs a plain replay of the same range ==")
+    find_counter = find_bench.run(stores["counter"], kind="counter", repeat=sizes.repeat)
+    find_tracker = find_bench.run(stores["tracker"], kind="tracker", repeat=sizes.repeat, stop=sizes.find_tracker_stop)
+    for f in (find_counter, find_tracker):
+        _print_find(f)
+
     summary: dict[str, Any] = {
         "mode": mode,
         "replay_vs_limit": round(min(counter["replay_vs_limit"], tracker["replay_vs_limit"]), 3),
@@ -186,6 +196,12 @@ def run(mode: str, root: Path, *, parallel: bool = True) -> dict[str, Any]:
         "store_kb_per_record": round(growth["store_kb_per_record"], 3),
         "replay_added_mb_small": round(mem_small["replay_added_mb"]),
         "replay_added_mb_big": round(mem_big["replay_added_mb"]),
+        "find_vs_replay": {"counter": round(find_counter["find_vs_replay"]["state"], 2), "tracker": round(find_tracker["find_vs_replay"]["state"], 2)},
+        "find_vs_replay_response": {
+            "counter": round(find_counter["find_vs_replay"]["response"], 2),
+            "tracker": round(find_tracker["find_vs_replay"]["response"], 2),
+        },
+        "find_tracker_records": find_tracker["records"],
         "records": {"counter": sizes.counter, "chain": sizes.chain, "tracker": sizes.tracker},
         "seconds": round(time.perf_counter() - t0),
     }
@@ -246,6 +262,15 @@ def _print_memory(m: dict[str, Any]) -> None:
         f"{m['hash_index_mb']:.0f} MB, replay + verify "
         f"+{m['replay_added_mb']:.0f} MB), verify {m['verify_s']:.1f} s ok={m['verify_ok']}"
     )
+
+
+def _print_find(f: dict[str, Any]) -> None:
+    _log(f"{f['store']}: records [0, {f['records']}), state at the end {f['state_kb_at_end']:.0f} KB; replay {f['replay_s']:.3f} s")
+    for name, where in f["conditions"].items():
+        _log(
+            f"  {name:8} {where!r}: {f['find_s'][name]:.3f} s, {f['matches'][name]} matches"
+            f" -> {f['find_vs_replay'][name]:.2f}x of the replay (goal <= 2x)"
+        )
 
 
 def _memory_growth(small: dict[str, Any], big: dict[str, Any]) -> dict[str, float]:

@@ -162,6 +162,44 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_find(args: argparse.Namespace) -> int:
+    """Every record after which the condition holds: exit 0 when one did, 1 when none, 2 when
+    the condition does not parse (one line pointing at the column)."""
+    from pandas import isna as pd_isna
+
+    from .errors import QuerySyntaxError
+    from .inspect.query import parse
+    from .replay.session import ReplaySession
+    from .store import open_store
+
+    try:
+        condition = parse(args.where)
+    except QuerySyntaxError as e:
+        print(f"elmreplay find: error: bad condition: {e.reason} at column {e.column}: {e.text[: e.column - 1]}<HERE>{e.text[e.column - 1 :]}", file=sys.stderr)
+        return EXIT_INPUT
+    store = open_store(args.store)
+    with ReplaySession(store, _resolver(args)) as session:
+        lo = args.from_index if args.from_index is not None else None
+        hi = args.to_index + 1 if args.to_index is not None else None
+        with _progress(len(store), "find") as bar:
+            found = session.find(condition, start=lo, stop=hi, first=args.first, on_progress=lambda i: bar.update(i + 1 - bar.n))
+    if args.json:
+        times = [None if pd_isna(t) else t.isoformat() for t in found["time"]]
+        rows = [
+            {"index": int(i), "kind": kind, "time": t, "matched": m}
+            for i, kind, t, m in zip(found["index"], found["kind"], times, found["matched"])
+        ]
+        _print_json(rows)
+    elif args.format == "csv":
+        out = found.assign(matched=[json.dumps(m, ensure_ascii=False) for m in found["matched"]])
+        sys.stdout.write(out.to_csv(index=False))
+    else:
+        for i, kind, t, m in zip(found["index"], found["kind"], found["time"], found["matched"]):
+            print(f"#{i}  {kind}  {t}  {json.dumps(m, ensure_ascii=False)[:200]}")
+        print(f"{len(found)} matching record(s)", file=sys.stderr)
+    return EXIT_OK if len(found) else EXIT_DIFFERENT
+
+
 def _add_runtime_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--runtimes",
@@ -245,6 +283,18 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--json", action="store_true")
     _add_runtime_args(d)
     d.set_defaults(func=cmd_diff)
+
+    f = sub.add_parser("find", help="every record after which a condition on the state, event or response holds")
+    f.add_argument("store")
+    f.add_argument("--where", required=True, metavar="COND", help="e.g. '.issues[*].assignee is Nothing', 'response.status >= 500'")
+    f.add_argument("--from", dest="from_index", type=int, metavar="I", help="first record to look at (default: the first)")
+    f.add_argument("--to", dest="to_index", type=int, metavar="J", help="last record to look at, included (default: the newest)")
+    f.add_argument("--first", action="store_true", help="stop at the first match")
+    fmt = f.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true")
+    fmt.add_argument("--format", choices=["text", "csv"], default="text")
+    _add_runtime_args(f)
+    f.set_defaults(func=cmd_find)
     return p
 
 

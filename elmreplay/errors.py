@@ -28,6 +28,8 @@ or an event index. The CLI prints ``str(error)`` as one line and exits 2 (input 
     ├── RestoreError                  the host's restore path failed (its message text)
     ├── InvalidStateJson              a state given to the diff is not JSON
     ├── SkipNotPossible               a skipped-event counterfactual cannot answer for a record
+    ├── QuerySyntaxError              a find condition does not parse (names the column)
+    ├── UnsupportedQuery              a find condition asks what this history cannot answer
     └── ElmCompileError               compiling Elm source failed
 """
 
@@ -203,6 +205,24 @@ class InvalidStateJson(ElmReplayError, ValueError):
 class SkipNotPossible(ElmReplayError):
     """The history with one event skipped cannot be computed for this record (not an app event,
     or past the next deployment, set-state or revert); the message names the records."""
+class QuerySyntaxError(ElmReplayError, ValueError):
+    """A find condition (``session.find``, ``elmreplay find --where``) does not parse or asks for
+    something the condition language does not have. ``column`` is 1-based."""
+
+    def __init__(self, message: str, *, text: str, column: int) -> None:
+        super().__init__(f"{message} at column {column}")
+        self.reason = message
+        self.text = text
+        self.column = column
+
+    def pointer(self) -> str:
+        """The condition and a caret under the column, for a terminal."""
+        return f"{self.text}\n{' ' * (self.column - 1)}^"
+
+
+class UnsupportedQuery(ElmReplayError, ValueError):
+    """A find condition that parses but cannot be answered exactly on this history (the message
+    names the record)."""
 
 
 class ElmCompileError(ElmReplayError):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import json
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, Sequence, overload
 
 from ..errors import AppError, CorruptTree, RestoreError, RuntimeUnavailable, StoreError
@@ -99,6 +99,25 @@ class LiveState:
         return self.process.holds(self.key)
 
 
+@dataclass
+class QueryRun:
+    """A find condition evaluated inside V8 while app events run (``inspect.query.to_js``).
+
+    ``at``: the item offsets after which to evaluate it (None: after every item); ``matches``
+    receives (item offset, [[concrete path, value], ...]) where it held; ``found`` the same per
+    record index (filled by the session); ``needs_prev``: the condition compares with the
+    previous state (``changed``); ``per_event``: it reads the event or the response.
+    """
+
+    key: str
+    js: str
+    needs_prev: bool = False
+    per_event: bool = False
+    at: Sequence[int] | None = None
+    matches: list[tuple[int, list[list[Any]]]] = field(default_factory=list)
+    found: list[tuple[int, list[list[Any]]]] = field(default_factory=list)
+
+
 class AppEvents(Sequence[tuple[Record, str]]):
     """App events as two parallel lists, event JSON and the record it came from: a run of a
     million events must not allocate a million pairs (the garbage collector would then scan
@@ -162,6 +181,11 @@ class ProcessPool:
         if proc is None or proc.closed:
             return self.fresh(config_hash)
         return proc
+
+    def drop_query(self, key: str) -> None:
+        """Forget a find condition in every process (it holds references to states)."""
+        for proc in self._procs.values():
+            proc.drop_query(key)
 
     def close(self) -> None:
         for proc in self._procs.values():
@@ -291,6 +315,7 @@ class HostProcess:
         states_after: Sequence[int] = (),
         hold_after: Mapping[int, LiveState] | None = None,
         batch_size: int = DEFAULT_BATCH_SIZE,
+        query: QueryRun | None = None,
     ) -> tuple[list[str | None], dict[int, str]]:
         """Run app events (``(record, event JSON)`` pairs, in order) inside V8 in batches.
 
@@ -298,7 +323,8 @@ class HostProcess:
         the serialized states after the requested item offsets. Failures name the record.
         Pass an :class:`AppEvents` for long runs: it holds the same pairs without a tuple each.
         ``hold_after`` maps item offsets to tokens from :meth:`live_token`, which become valid
-        once the state after that offset is held.
+        once the state after that offset is held. ``query`` collects where a find condition
+        held into ``query.matches`` (item offsets).
         """
         out_responses: list[str | None] = []
         out_states: dict[int, str] = {}
@@ -316,7 +342,16 @@ class HostProcess:
             batch = payloads[start : start + batch_size]
             snaps = [o - start for o in wanted if start <= o < start + len(batch)]
             keys = {o - start: live.key for o, live in holds if start <= o < start + len(batch)}
-            result, failure = self.process.run_batch(batch, responses=responses, states_after=snaps, hold_after=keys)
+            batch_query: tuple[str, Sequence[int] | None] | None = None
+            if query is not None:
+                self._app(lambda p: p.define_query(query.key, query.js), owners[start])
+                at = None if query.at is None else [o - start for o in query.at if start <= o < start + len(batch)]
+                batch_query = (query.key, at)
+            result, failure = self.process.run_batch(
+                batch, responses=responses, states_after=snaps, hold_after=keys, query=batch_query
+            )
+            if query is not None:
+                query.matches.extend((start + off, m) for off, m in result.matches)
             if failure is not None:
                 self.process = None
                 raise _located(failure.error, owners[start + min(failure.offset, len(batch) - 1)])

@@ -26,13 +26,15 @@ from typing import Callable, TypeVar
 
 import pandas as pd
 
-from ..errors import RestoreError
+from ..errors import RestoreError, UnsupportedQuery
 from ..inspect.render import esc, mimebundle
 from ..runtime.engine import DEFAULT_MAX_MEMORY, DEFAULT_TIMEOUT_S, EncodedEvents
 from ..runtime.sources import RuntimeResolver
 from ..store.records import Record, RecordKind
 from ..store.store import Store
-from .host import AppEvents, HostProcess, LiveState, Result, Snapshot
+from .find import Where
+from .find import find as find_steps
+from .host import AppEvents, HostProcess, LiveState, QueryRun, Result, Snapshot
 
 DEFAULT_CHECKPOINT_EVERY = 1000
 DEFAULT_MEMORY_BUDGET = 256 << 20
@@ -55,6 +57,10 @@ BEFORE_FIRST = -1
 LOST = -2
 
 ProgressCallback = Callable[[int], None]
+#: Evaluates a find condition in Python after a record that did not run inside a V8 batch (a
+#: deploy, set-state, revert, or an app event while no app ran): (record index, the state before
+#: it when the condition needs it).
+OtherStep = Callable[[int, "str | None"], None]
 #: What a seek can start from: a serialized state, or a state held inside V8.
 StartState = Snapshot | LiveState
 T = TypeVar("T")
@@ -238,6 +244,28 @@ class ReplaySession:
         states: dict[int, str | None] = {}
         self._advance(stop - 1, collect=responses, states=states)
         return {i: (responses[i - start], states.get(i)) for i in range(start, stop)}
+
+    def find(
+        self,
+        where: Where,
+        *,
+        start: int | None = None,
+        stop: int | None = None,
+        first: bool = False,
+        on_progress: ProgressCallback | None = None,
+    ) -> pd.DataFrame:
+        """Every record in ``[start, stop)`` after which ``where`` holds: one row per match with
+        ``index`` (as in ``store.events()``), ``kind``, ``time`` and ``matched`` (concrete path ->
+        value of the parts of the condition that held).
+
+        ``where`` is a condition in the language of :mod:`elmreplay.inspect.query` (e.g.
+        ``'.issues[*].assignee is Nothing'``, ``'response.status >= 500'``), evaluated inside V8
+        next to the replay, or a Python callable ``(state, event, response) -> bool`` on parsed
+        JSON (slow: every state crosses into Python). Exact: no record is skipped. ``first=True``
+        stops at the first match. Raises :class:`~elmreplay.errors.QuerySyntaxError` for a
+        condition that does not parse.
+        """
+        return find_steps(self, where, start=start, stop=stop, first=first, on_progress=on_progress)
 
     def replay_all(self, *, on_progress: ProgressCallback | None = None) -> None:
         """Replay to the newest record (building checkpoints on the way)."""
@@ -461,19 +489,31 @@ class ReplaySession:
         collect: list[str | None] | None = None,
         on_progress: ProgressCallback | None = None,
         states: dict[int, str | None] | None = None,
+        query: QueryRun | None = None,
+        on_other: OtherStep | None = None,
     ) -> None:
         """Apply records ``_pos+1 .. index`` in append order, batching runs of app events.
-        ``collect`` receives each record's response, ``states`` each record's resulting state."""
+        ``collect`` receives each record's response, ``states`` each record's resulting state;
+        ``query`` is a find condition evaluated in V8 after each app event (``query.found``),
+        ``on_other`` evaluates it after the other records (see :data:`OtherStep`)."""
         while self._pos < index:
             first = self._pos + 1
             try:
                 last = self._run_last(first, index)
-                if last >= first:
+                if last >= first and (query is None or self.host.process is not None):
+                    self._run_events(first, last, collect, states, query)
+                elif last >= first:  # app events while no app runs: nothing for V8 to evaluate
                     self._run_events(first, last, collect, states)
+                    for i in range(first, last + 1):
+                        if on_other is not None:
+                            on_other(i, None)
                 else:
+                    before = self.host.snapshot().state_json if query is not None and query.needs_prev else None
                     self._apply_one(first, collect)
                     if states is not None:
                         states[self._pos] = self.host.snapshot(record=self.records[self._pos]).state_json
+                    if on_other is not None:
+                        on_other(first, before)
             except BaseException:
                 self._pos = LOST  # the process failed or was interrupted mid-way: the next seek restores
                 raise
@@ -518,9 +558,24 @@ class ReplaySession:
         return sorted(set(found).union(extra)) if extra else found
 
     def _run_events(
-        self, first: int, last: int, collect: list[str | None] | None, trace_states: dict[int, str | None] | None = None
+        self,
+        first: int,
+        last: int,
+        collect: list[str | None] | None,
+        trace_states: dict[int, str | None] | None = None,
+        query: QueryRun | None = None,
     ) -> None:
         items, last_offset = self._run_payloads(first, last)
+        if query is not None:  # a record's step is its last event (the state after the record)
+            query.at = None if last_offset is None else [o for o in last_offset if o >= 0]
+            query.matches = []
+            if last_offset is not None and query.per_event:
+                for i, (a, b) in enumerate(zip([-1, *last_offset], last_offset)):
+                    if b - a != 1:
+                        raise UnsupportedQuery(
+                            f"Record #{first + i} holds {b - a} app events: a condition on the event or the response "
+                            "needs one event per record (conditions on the state alone work)"
+                        )
 
         def offset(i: int) -> int:
             return i - first if last_offset is None else last_offset[i - first]
@@ -544,11 +599,13 @@ class ReplaySession:
                     held[i] = hold_after[offset(i)] = token
             started = time.perf_counter()
             responses, states = self.host.run_app_events(
-                items, responses=collect is not None, states_after=offsets, hold_after=hold_after or None
+                items, responses=collect is not None, states_after=offsets, hold_after=hold_after or None, query=query
             )
             self._fit_live_every((time.perf_counter() - started) / len(items) if items else 0.0, len(items))
         if held:
             self._keep_live(held)
+        if query is not None:
+            query.found.extend((items[off][0].index, m) for off, m in query.matches)
         for off, i in wanted.items():
             self._store_snapshot(i, Snapshot(self.host.app_config_hash, states.get(off)))
         if trace_states is not None:

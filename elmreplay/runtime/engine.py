@@ -29,6 +29,9 @@ DEFAULT_TIMEOUT_S = 30.0
 DEFAULT_MAX_MEMORY = 1 << 30  # 1 GiB of V8 heap per app
 
 _HARNESS = resources.files(__package__).joinpath("harness.js").read_text(encoding="utf-8")
+#: Find conditions evaluated inside V8 (helpers for ``inspect.query.to_js`` output); loaded with
+#: the harness, before the app's code.
+_QUERY = resources.files(__package__).joinpath("query.js").read_text(encoding="utf-8")
 
 
 class EncodedEvents(Sequence[str]):
@@ -64,6 +67,8 @@ class BatchResult:
     responses: list[str] | None
     states: dict[int, str]
     logs: list[tuple[int, str]] = field(default_factory=list)
+    #: Where a find condition held: (batch offset, [[concrete path, value], ...]).
+    matches: list[tuple[int, list[list[Any]]]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -107,8 +112,11 @@ class AppProcess:
         self._inbox: Any = None
         #: Ids of the states held in the context (:meth:`hold`).
         self._held: set[str] = set()
+        #: Keys of the find conditions defined in the context (:meth:`define_query`).
+        self._queries: set[str] = set()
         try:
             self._eval(_HARNESS, what="loading elmreplay's harness")
+            self._eval(_QUERY, what="loading elmreplay's harness")
             # The harness's inbox (handed out once, before any app code runs): big string
             # arguments are stored into it as V8 strings, with no JSON encoding and no JavaScript
             # source to parse (evaluating a batch as a literal cost ~3x the transfer itself).
@@ -166,7 +174,7 @@ class AppProcess:
         with self._translated(what):
             return self._ctx.eval(code, timeout_sec=self.timeout_s)
 
-    def _call(self, fn: str, arg: str | None, *args: str | bool, what: str) -> Any:
+    def _call(self, fn: str, arg: str | None, *args: str | bool | None, what: str) -> Any:
         """Call a harness function: ``arg`` goes through the inbox, ``args`` as JSON literals."""
         self._check_open()
         literal = ",".join(orjson.dumps(a).decode() for a in args)
@@ -265,6 +273,21 @@ class AppProcess:
             with self._lock:
                 self._ctx.low_memory_notification()
 
+    # --- find conditions -----------------------------------------------------------------
+
+    def define_query(self, key: str, js: str) -> None:
+        """Make a condition compiled by ``inspect.query.to_js`` available under ``key`` (once);
+        ``js`` embeds the condition's literals as JSON, never its text as code."""
+        if key not in self._queries:
+            self._eval(f"__elmreplay_query.define({orjson.dumps(key).decode()}, {js});0", what="defining a find condition")
+            self._queries.add(key)
+
+    def drop_query(self, key: str) -> None:
+        """Forget a condition (and the states it remembered)."""
+        if key in self._queries and not self.closed:
+            self._eval(f"__elmreplay_query.drop({orjson.dumps(key).decode()});0", what="dropping a find condition")
+        self._queries.discard(key)
+
     # --- batches -------------------------------------------------------------------------
 
     def run_batch(
@@ -274,13 +297,15 @@ class AppProcess:
         responses: bool = False,
         states_after: Sequence[int] = (),
         hold_after: Mapping[int, str] | None = None,
+        query: tuple[str, Sequence[int] | None] | None = None,
     ) -> tuple[BatchResult, EventFailure | None]:
         """Process ``events`` in order inside V8 with one engine call.
 
         Returns what was done and, when the app failed at some event, where and how (the
         results before it are kept). ``states_after`` are batch offsets after which to capture
         the serialized state; ``hold_after`` maps batch offsets to the keys under which to hold
-        the state after them (see :meth:`hold`).
+        the state after them (see :meth:`hold`). ``query`` is ``(key, offsets)``: evaluate the
+        condition defined under ``key`` after those offsets (None: after every event).
         """
         if isinstance(events, EncodedEvents):
             payload = events.json_array()
@@ -288,7 +313,10 @@ class AppProcess:
             payload = orjson.dumps(events if isinstance(events, list) else list(events)).decode()
         snaps = orjson.dumps(sorted(set(states_after))).decode()
         holds = sorted((hold_after or {}).items())
-        args: tuple[str | bool, ...] = (responses, snaps, orjson.dumps(holds).decode()) if holds else (responses, snaps)
+        args: tuple[str | bool | None, ...] = (responses, snaps, orjson.dumps(holds).decode()) if holds else (responses, snaps)
+        if query is not None:
+            at = None if query[1] is None else sorted(query[1])
+            args = (responses, snaps, orjson.dumps(holds).decode() if holds else None, orjson.dumps({"key": query[0], "at": at}).decode())
         try:
             raw = self._call("runBatch", payload, *args, what=f"processing a batch of {len(events)} events")
         except AppError as e:
@@ -301,6 +329,7 @@ class AppProcess:
             out["responses"],
             {int(k): v for k, v in out["states"].items()},
             [(int(i), str(line)) for i, line in out.get("logs") or []],
+            [(int(i), m) for i, m in out.get("matches") or []],
         )
         self._held.update(key for off, key in holds if off < result.done)
         if out["error"] is not None:
@@ -323,6 +352,7 @@ class AppProcess:
         if not self.closed:
             self.closed = True
             self._held.clear()
+            self._queries.clear()
             self._inbox = None  # release the handle before its context
             self._ctx.close()
 

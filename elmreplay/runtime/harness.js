@@ -70,19 +70,34 @@
 
   // Run events[0..n) (a JSON array of event strings in the inbox): optionally collect responses,
   // the serialized state after chosen offsets, and hold app_state after others
-  // (holdsJson: [[offset, key], ...] in ascending offsets).
-  function runBatch(wantResponses, snapshotOffsetsJson, holdsJson) {
+  // (holdsJson: [[offset, key], ...] in ascending offsets). queryJson: {"key", "at"} evaluates
+  // a find condition (runtime/query.js) after each offset of "at" (null: every one) into
+  // out.matches as [offset, [[path, value], ...]].
+  function runBatch(wantResponses, snapshotOffsetsJson, holdsJson, queryJson) {
     var events = parse(received()), snaps = parse(snapshotOffsetsJson);
-    var holds = holdsJson === undefined ? [] : parse(holdsJson);
-    var out = { done: 0, responses: wantResponses ? [] : null, states: {}, error: null, logs: null };
-    var s = 0, h = 0;
+    var holds = holdsJson === undefined || holdsJson === null ? [] : parse(holdsJson);
+    var query = queryJson === undefined ? null : parse(queryJson);
+    var out = { done: 0, responses: wantResponses ? [] : null, states: {}, error: null, logs: null, matches: null };
+    var s = 0, h = 0, q = 0, runner = null;
     logs = [];
     try {
+      if (query !== null) {
+        runner = global.__elmreplay_query.runner(query.key);
+        runner.begin();
+        out.matches = [];
+      }
       for (var i = 0; i < events.length; i++) {
         current = i;
         var r = expectString(global.processEventAndUpdateState(events[i]), "processEventAndUpdateState");
         if (wantResponses) push.call(out.responses, r);
         out.done = i + 1;
+        if (runner !== null) {
+          while (query.at !== null && q < query.at.length && query.at[q] < i) q++;
+          if (query.at === null || (q < query.at.length && query.at[q] === i)) {
+            var m = runner.step(events[i], r);
+            if (m !== null) push.call(out.matches, [i, m]);
+          }
+        }
         while (s < snaps.length && snaps[s] < i) s++;
         if (s < snaps.length && snaps[s] === i) {
           out.states[i] = expectString(global.getSerializedState(), "getSerializedState");

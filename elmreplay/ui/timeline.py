@@ -41,6 +41,7 @@ from ..replay.skip import SkippedEventRun
 from ..store.records import RecordKind
 from ..store.store import Store
 from .eventlist import COLUMNS, MARKERS, MARKS, EventFilter, EventList, Summarizer, decode_body
+from .findpanel import FindPanel
 from .keyboard import Keyboard
 from .scan import ResponseScan
 from .tree import learn_shapes, state_tree
@@ -551,6 +552,20 @@ class Timeline(widgets.VBox):
     def state(self, index: int | None = None) -> str | None:
         """The serialized state after record ``index`` (default: the one shown), as recorded."""
         return self._state(self._index if index is None else index)
+
+    # --- find box (issue 20; the panel lives in findpanel.py) -----------------------------
+
+    def find(self, where: str = "") -> FindPanel:
+        """The find box below the controls (added on first use); runs ``where`` when given."""
+        kids: list[Any] = list(getattr(self, "children"))
+        panel = next((c for c in kids if isinstance(c, FindPanel)), None)
+        if panel is None:
+            panel = FindPanel(self)
+            kids.insert(kids.index(self.toolbar) + 1, panel)
+            self.set_trait("children", tuple(kids))
+        if where:
+            panel.run(where)
+        return panel
 
     def close(self) -> None:
         """Close the widgets, and the replay session when the timeline made it."""

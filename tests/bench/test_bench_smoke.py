@@ -72,3 +72,10 @@ def test_cli_prints_the_summary_as_its_last_line(tmp_path: Path) -> None:
     last = json.loads(out.strip().splitlines()[-1])
     assert last["mode"] == "tiny" and all(k in last for k in REQUIRED)
     assert "== 1. replay throughput" in out and "== 5. memory" in out
+
+
+def test_find_vs_replay_is_reported(summary: dict[str, object]) -> None:
+    for key in ("find_vs_replay", "find_vs_replay_response"):
+        ratios = summary[key]
+        assert isinstance(ratios, dict) and set(ratios) == {"counter", "tracker"}
+        assert all(isinstance(v, float) and v > 0 for v in ratios.values()), (key, ratios)
