@@ -29,6 +29,7 @@ import pandas as pd
 from ..errors import RestoreError
 from ..runtime.engine import DEFAULT_MAX_MEMORY, DEFAULT_TIMEOUT_S, EncodedEvents
 from ..runtime.sources import RuntimeResolver
+from ..store.indexing import resolve_index
 from ..store.records import Record, RecordKind
 from ..store.store import Store
 from .host import AppEvents, HostProcess, LiveState, Result, Snapshot
@@ -306,11 +307,7 @@ class ReplaySession:
     # --- internals ------------------------------------------------------------------------
 
     def _normalize(self, index: int) -> int:
-        n = len(self.records)
-        if index < 0:
-            index += n
-        if not 0 <= index < n:
-            raise IndexError(f"record index {index} out of range: the store has {n} records")
+        index = resolve_index(index, len(self.records))
         if index < self.first_index:
             raise IndexError(
                 f"record index {index} is before the oldest reduction this session starts from (#{self.first_index})"

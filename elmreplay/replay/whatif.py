@@ -156,8 +156,10 @@ def what_if_deploy(
     mode
         ``"migrate"`` (deploy+migrate) or ``"init"`` (deploy+init).
     at
-        Project the deployment right after this record index (as in ``Store.events()``);
-        default: after the newest record.
+        Project the deployment right after this record index: 0-based append order as in
+        ``Store.events()``, negative counts from the end (-1 = the head); default: the head.
+        The projection is the store as it stood then (later records, their reductions and a
+        torn tail are not part of it).
 
     Raises
     ------
@@ -220,7 +222,7 @@ def _dry_run_deploy(
         mode=mode,
         app_config_hash=config_hash,
         app_dir=app_dir,
-        at_index=at,
+        at_index=None if at is None else projection.cut_index,
         base_record_hash=outcome.parent_hash,
         store_head_hash=store.head_hash,
         deploy_record_hash=outcome.record_hash,
