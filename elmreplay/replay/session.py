@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import bisect
 import time
+from array import array
 from dataclasses import dataclass
 from typing import Callable, TypeVar
 
@@ -32,7 +33,7 @@ from ..runtime.sources import RuntimeResolver
 from ..store.indexing import resolve_index
 from ..store.records import Record, RecordKind
 from ..store.store import Store
-from .host import AppEvents, HostProcess, LiveState, Result, Snapshot
+from .host import DIGEST_WIDTH, NO_APP_DIGEST, AppEvents, HostProcess, LiveState, Result, Snapshot
 
 DEFAULT_CHECKPOINT_EVERY = 1000
 DEFAULT_MEMORY_BUDGET = 256 << 20
@@ -239,6 +240,18 @@ class ReplaySession:
         self._advance(stop - 1, collect=responses, states=states)
         return {i: (responses[i - start], states.get(i)) for i in range(start, stop)}
 
+    def trace_digests(self, start: int, stop: int) -> dict[int, tuple[int, ...]]:
+        """Digests (``DIGEST_WIDTH`` ints: response hash and length, state hash and length) of
+        the app-event records in ``[start, stop)`` from one replay of the range; neither
+        responses nor states leave V8, so memory does not grow with the range."""
+        start, stop = max(start, 0), min(stop, len(self.records))
+        if start >= stop:
+            return {}
+        self.seek(start - 1) if start > 0 else self._reset_to_beginning()
+        digests: dict[int, tuple[int, ...]] = {}
+        self._advance(stop - 1, digests=digests)
+        return digests
+
     def replay_all(self, *, on_progress: ProgressCallback | None = None) -> None:
         """Replay to the newest record (building checkpoints on the way)."""
         if self.records:
@@ -439,15 +452,17 @@ class ReplaySession:
         collect: list[str | None] | None = None,
         on_progress: ProgressCallback | None = None,
         states: dict[int, str | None] | None = None,
+        digests: dict[int, tuple[int, ...]] | None = None,
     ) -> None:
         """Apply records ``_pos+1 .. index`` in append order, batching runs of app events.
-        ``collect`` receives each record's response, ``states`` each record's resulting state."""
+        ``collect`` receives each record's response, ``states`` each record's resulting state,
+        ``digests`` each app-event record's digest."""
         while self._pos < index:
             first = self._pos + 1
             try:
                 last = self._run_last(first, index)
                 if last >= first:
-                    self._run_events(first, last, collect, states)
+                    self._run_events(first, last, collect, states, digests)
                 else:
                     self._apply_one(first, collect)
                     if states is not None:
@@ -496,7 +511,12 @@ class ReplaySession:
         return sorted(set(found).union(extra)) if extra else found
 
     def _run_events(
-        self, first: int, last: int, collect: list[str | None] | None, trace_states: dict[int, str | None] | None = None
+        self,
+        first: int,
+        last: int,
+        collect: list[str | None] | None,
+        trace_states: dict[int, str | None] | None = None,
+        trace_digests: dict[int, tuple[int, ...]] | None = None,
     ) -> None:
         items, last_offset = self._run_payloads(first, last)
 
@@ -510,6 +530,7 @@ class ReplaySession:
                 wanted[off] = i
         traced = {offset(i): i for i in range(first, last + 1) if offset(i) >= 0} if trace_states is not None else {}
         held: dict[int, LiveState] = {}
+        flat: array[int] | None = array("q") if trace_digests is not None else None
         if self.host.process is None:
             responses: list[str | None] = [None] * len(items)
             states: dict[int, str] = {}
@@ -522,13 +543,18 @@ class ReplaySession:
                     held[i] = hold_after[offset(i)] = token
             started = time.perf_counter()
             responses, states = self.host.run_app_events(
-                items, responses=collect is not None, states_after=offsets, hold_after=hold_after or None
+                items, responses=collect is not None, states_after=offsets, hold_after=hold_after or None, digests=flat
             )
             self._fit_live_every((time.perf_counter() - started) / len(items) if items else 0.0, len(items))
         if held:
             self._keep_live(held)
         for off, i in wanted.items():
             self._store_snapshot(i, Snapshot(self.host.app_config_hash, states.get(off)))
+        if trace_digests is not None:
+            for i in range(first, last + 1):
+                off = offset(i)
+                if off >= 0:
+                    trace_digests[i] = tuple(flat[off * DIGEST_WIDTH : (off + 1) * DIGEST_WIDTH]) if flat else tuple(NO_APP_DIGEST)
         if trace_states is not None:
             for i in range(first, last + 1):
                 off = offset(i)

@@ -14,16 +14,19 @@ from __future__ import annotations
 import html
 import os
 import time
-from dataclasses import dataclass, field
-from typing import Any, Mapping
+from array import array
+from dataclasses import dataclass, field, fields, replace
+from typing import Any, Callable, Mapping
 
 from ..runtime.engine import DEFAULT_MAX_MEMORY, DEFAULT_TIMEOUT_S
 from ..runtime.sources import RuntimeResolver
 from ..store.components import component_hash
-from ..store.records import RecordKind
+from ..store.indexing import resolve_index
+from ..store.records import Record, RecordKind
 from ..store.store import Store
 from ..store.trees import build_tree
 from .projection import Projection, deploy_appender, test_continue_with
+from .host import DIGEST_WIDTH, NO_APP_DIGEST, HostProcess, LiveState
 from .restore import Restored, restore
 from .script import read_app_dir
 from .session import ReplaySession
@@ -238,7 +241,25 @@ def _dry_run_deploy(
 
 @dataclass(frozen=True)
 class EventComparison:
-    """One later app event: recorded history vs the counterfactual."""
+    """One later app event: recorded history vs the counterfactual, compared by digests (hash and
+    size of the response and of the resulting state). Responses are kept only at the divergence
+    points the report materialized (:attr:`CounterfactualReport.divergences`)."""
+
+    index: int
+    record_hash: str
+    response_differs: bool
+    state_differs: bool
+    recorded_response: str | None = None
+    counterfactual_response: str | None = None
+    recorded_response_size: int | None = None
+    counterfactual_response_size: int | None = None
+    recorded_state_size: int | None = None
+    counterfactual_state_size: int | None = None
+
+
+@dataclass(frozen=True)
+class Divergence:
+    """A divergence point, materialized: both responses and both states after the event."""
 
     index: int
     record_hash: str
@@ -246,6 +267,16 @@ class EventComparison:
     state_differs: bool
     recorded_response: str | None
     counterfactual_response: str | None
+    recorded_state: str | None
+    counterfactual_state: str | None
+
+    def diff(self) -> Any:
+        """Elm-aware diff of the recorded and the counterfactual state after this event."""
+        from ..inspect.diff import diff_states
+
+        if self.recorded_state is None or self.counterfactual_state is None:
+            return None
+        return diff_states(self.recorded_state, self.counterfactual_state, old_label="recorded", new_label="counterfactual")
 
 
 @dataclass
@@ -260,6 +291,12 @@ class CounterfactualReport:
     events: list[EventComparison] = field(default_factory=list)
     final_state_recorded: str | None = None
     final_state_counterfactual: str | None = None
+    #: The first divergences with their responses and states (at most ``divergences`` asked for).
+    divergences: list[Divergence] = field(default_factory=list)
+    #: Interrupted (Ctrl-C): ``events`` holds the prefix compared; the final states are after its last event.
+    interrupted: bool = False
+    #: Later app events to compare in all (``len(events)`` of them were compared).
+    events_total: int = 0
 
     @property
     def first_divergence(self) -> EventComparison | None:
@@ -269,20 +306,8 @@ class CounterfactualReport:
     def to_frame(self) -> Any:
         import pandas as pd
 
-        return pd.DataFrame(
-            [
-                {
-                    "index": e.index,
-                    "record_hash": e.record_hash,
-                    "response_differs": e.response_differs,
-                    "state_differs": e.state_differs,
-                    "recorded_response": e.recorded_response,
-                    "counterfactual_response": e.counterfactual_response,
-                }
-                for e in self.events
-            ],
-            columns=["index", "record_hash", "response_differs", "state_differs", "recorded_response", "counterfactual_response"],
-        )
+        columns = [f.name for f in fields(EventComparison)]
+        return pd.DataFrame([[getattr(e, c) for c in columns] for e in self.events], columns=columns)
 
     def final_diff(self) -> Any:
         from ..inspect.diff import diff_states
@@ -299,7 +324,10 @@ class CounterfactualReport:
         head = f"Counterfactual deploy+{self.mode} of {self.app_config_hash[:12]}… after record #{self.at_index}: "
         if not self.deploy.accepted:
             return head + "deployment REJECTED: " + self.deploy.message.splitlines()[0]
-        return head + f"{len(self.events)} later events replayed, {n_resp} responses and {n_state} states differ; {diverge}"
+        line = head + f"{len(self.events)} later events replayed, {n_resp} responses and {n_state} states differ; {diverge}"
+        if self.interrupted:
+            line += f" (INTERRUPTED after {len(self.events)} of {self.events_total} events)"
+        return line
 
     def to_json(self) -> dict[str, Any]:
         first = self.first_divergence
@@ -316,6 +344,11 @@ class CounterfactualReport:
             "states_differ": sum(e.state_differs for e in self.events),
             "first_divergence": None if first is None else {"index": first.index, "record_hash": first.record_hash,
                                                              "response_differs": first.response_differs, "state_differs": first.state_differs},
+            "divergences": [{"index": d.index, "record_hash": d.record_hash, "response_differs": d.response_differs,
+                             "state_differs": d.state_differs, "recorded_response": d.recorded_response,
+                             "counterfactual_response": d.counterfactual_response} for d in self.divergences],
+            "interrupted": self.interrupted,
+            "events_total": self.events_total,
         }  # fmt: skip
 
     def __str__(self) -> str:
@@ -334,6 +367,11 @@ class CounterfactualReport:
         return mimebundle(counterfactual_text(self), counterfactual_html(self))
 
 
+#: Later app events compared per step (the counterfactual side holds its state at each step's
+#: start, to materialize a divergence inside the step).
+COMPARE_CHUNK = 1000
+
+
 def counterfactual(
     store: Store,
     app: str | os.PathLike[str] | Mapping[str, bytes],
@@ -344,13 +382,24 @@ def counterfactual(
     until: int | None = None,
     timeout_s: float = DEFAULT_TIMEOUT_S,
     max_memory: int = DEFAULT_MAX_MEMORY,
+    divergences: int = 1,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> CounterfactualReport:
     """Would version ``app`` deployed after record ``at`` have answered and evolved the same?
 
     Later app events (up to ``until``, default the newest record; reverted ones skipped, later
     deployments ignored) are replayed through the counterfactual app in V8 batches, and each
-    event's response and resulting state are compared with the recorded history's.
+    event's response and resulting state are compared with the recorded history's by digest
+    (hash and size), so memory does not grow with the number of events. The first
+    ``divergences`` divergence points are materialized (responses and states); the recorded
+    states come from the replay session's checkpoints. ``at`` and ``until`` are record indices
+    as everywhere (negative from the end). ``on_progress(compared, total)`` is called after each
+    step; Ctrl-C (KeyboardInterrupt) returns the report of the prefix compared
+    (``interrupted=True``).
     """
+    n = len(store.records)
+    at = resolve_index(at, n)
+    last = n - 1 if until is None else resolve_index(until, n)
     deploy, restored = _dry_run_deploy(
         store, app, resolver, mode=mode, at=at, timeout_s=timeout_s, max_memory=max_memory, keep_process=True
     )
@@ -358,7 +407,10 @@ def counterfactual(
     if restored is None:
         return report
     try:
-        _compare_later_events(report, store, restored, resolver, at=at, until=until, timeout_s=timeout_s, max_memory=max_memory)
+        _compare_later_events(
+            report, store, restored, resolver, at=at, last=last, timeout_s=timeout_s, max_memory=max_memory,
+            divergences=max(0, divergences), on_progress=on_progress,
+        )  # fmt: skip
     finally:
         restored.close()
     return report
@@ -371,37 +423,92 @@ def _compare_later_events(
     resolver: RuntimeResolver,
     *,
     at: int,
-    until: int | None,
+    last: int,
     timeout_s: float,
     max_memory: int,
+    divergences: int,
+    on_progress: Callable[[int, int], None] | None,
 ) -> None:
-    """Replay the later app events through the deployed app and compare with the recorded ones."""
-    last = len(store.records) - 1 if until is None else until
-    later = [r for r in store.records[at + 1 : last + 1] if r.kind is RecordKind.UPDATE and not r.reverted]
+    """Replay the later app events through the deployed app and compare them, step by step, with
+    the recorded ones (a replay session over the real history), by digest."""
+    later = [i for i in range(at + 1, last + 1) if store.records.kind(i) is RecordKind.UPDATE and not store.records.reverted[i]]
+    report.events_total = len(later)
     if not later:
         return
-    # The recorded side: responses and states after each later event.
-    with ReplaySession(store, resolver, timeout_s=timeout_s, max_memory=max_memory) as recorded:
-        traced = recorded.trace(later[0].index, later[-1].index + 1)
-    recorded_resp = {i: resp for i, (resp, _) in traced.items()}
-    recorded_state = {i: state for i, (_, state) in traced.items()}
-    # The counterfactual side: the deployed app (restored by the deployment test), then the same events.
     host = restored.host
-    items = [(r, payload) for r in later for payload in store.app_events(r)]
-    last_offset = {r.index: k for k, (r, _) in enumerate(items)}
-    responses, states = host.run_app_events(items, responses=True, states_after=list(last_offset.values()))
-    per_record_resp = {r.index: resp for (r, _), resp in zip(items, responses)}
-    for rec in later:
-        cf_state = states.get(last_offset[rec.index])
-        report.events.append(
-            EventComparison(
-                rec.index,
-                rec.hash,
-                per_record_resp.get(rec.index) != recorded_resp[rec.index],
-                cf_state != recorded_state[rec.index],
-                recorded_resp[rec.index],
-                per_record_resp.get(rec.index),
-            )
+    with ReplaySession(store, resolver, timeout_s=timeout_s, max_memory=max_memory) as recorded:
+        try:
+            for k in range(0, len(later), COMPARE_CHUNK):
+                step = later[k : k + COMPARE_CHUNK]
+                ours = recorded.trace_digests(step[0], step[-1] + 1)
+                items = [(rec, payload) for rec in (store.records[i] for i in step) for payload in store.app_events(rec)]
+                last_offset = {rec.index: j for j, (rec, _) in enumerate(items)}
+                start_state = host.hold()
+                flat: array[int] = array("q")
+                try:
+                    host.run_app_events(items, digests=flat)
+                    theirs = {i: tuple(flat[o * DIGEST_WIDTH : (o + 1) * DIGEST_WIDTH]) for i, o in last_offset.items()}
+                    no_app = tuple(NO_APP_DIGEST)
+                    compared = [_compared(store, i, ours.get(i, no_app), theirs.get(i, no_app)) for i in step]
+                    wanted = [e.index for e in compared if e.response_differs or e.state_differs][: divergences - len(report.divergences)]
+                    if wanted and start_state is not None:
+                        compared = _materialize(report, store, recorded, host, start_state, items, last_offset, compared, wanted)
+                finally:
+                    if start_state is not None:
+                        host.release([start_state])
+                report.events.extend(compared)
+                if on_progress is not None:
+                    on_progress(len(report.events), len(later))
+        except KeyboardInterrupt:
+            report.interrupted = True
+        if report.events:
+            report.final_state_recorded = recorded.state_at(report.events[-1].index)
+            # After an interrupt the counterfactual process may stand anywhere inside the step.
+            report.final_state_counterfactual = None if report.interrupted else host.snapshot().state_json
+
+
+def _compared(store: Store, index: int, ours: tuple[int, ...], theirs: tuple[int, ...]) -> EventComparison:
+    return EventComparison(
+        index,
+        store.records.hash(index),
+        ours[:3] != theirs[:3],
+        ours[3:] != theirs[3:],
+        recorded_response_size=_size(ours[2]),
+        counterfactual_response_size=_size(theirs[2]),
+        recorded_state_size=_size(ours[5]),
+        counterfactual_state_size=_size(theirs[5]),
+    )
+
+
+def _size(n: int) -> int | None:
+    return None if n < 0 else n
+
+
+def _materialize(
+    report: CounterfactualReport,
+    store: Store,
+    recorded: ReplaySession,
+    host: HostProcess,
+    start_state: LiveState,
+    items: list[tuple[Record, str]],
+    last_offset: dict[int, int],
+    compared: list[EventComparison],
+    wanted: list[int],
+) -> list[EventComparison]:
+    """Responses and states at the ``wanted`` divergences of one step: the counterfactual side
+    runs the step again from its held start state (bounded: only while divergences are wanted),
+    the recorded side seeks from its checkpoints."""
+    host.resume(start_state)
+    offsets = [last_offset[i] for i in wanted]
+    responses, states = host.run_app_events(items[: offsets[-1] + 1], responses=True, states_after=offsets)
+    host.run_app_events(items[offsets[-1] + 1 :])
+    by_index = {e.index: e for e in compared}
+    for i, off in zip(wanted, offsets):
+        e = by_index[i]
+        rec_response = recorded.responses(i, i + 1)[0]
+        rec_state = recorded.state_at(i)
+        report.divergences.append(
+            Divergence(i, e.record_hash, e.response_differs, e.state_differs, rec_response, responses[off], rec_state, states.get(off))
         )
-    report.final_state_recorded = recorded_state[later[-1].index]
-    report.final_state_counterfactual = states.get(last_offset[later[-1].index])
+        by_index[i] = replace(e, recorded_response=rec_response, counterfactual_response=responses[off])
+    return [by_index[e.index] for e in compared]

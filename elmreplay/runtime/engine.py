@@ -64,6 +64,9 @@ class BatchResult:
     responses: list[str] | None
     states: dict[int, str]
     logs: list[tuple[int, str]] = field(default_factory=list)
+    #: With ``digests=True``: per event, the response's and the resulting state's 64-bit hash
+    #: (two 32-bit halves) and length, flat: ``[rh1, rh2, rlen, sh1, sh2, slen, ...]``.
+    digests: list[int] | None = None
 
 
 @dataclass(frozen=True)
@@ -166,7 +169,7 @@ class AppProcess:
         with self._translated(what):
             return self._ctx.eval(code, timeout_sec=self.timeout_s)
 
-    def _call(self, fn: str, arg: str | None, *args: str | bool, what: str) -> Any:
+    def _call(self, fn: str, arg: str | None, *args: str | bool | None, what: str) -> Any:
         """Call a harness function: ``arg`` goes through the inbox, ``args`` as JSON literals."""
         self._check_open()
         literal = ",".join(orjson.dumps(a).decode() for a in args)
@@ -207,6 +210,14 @@ class AppProcess:
         value = self._op("get", None, what="serializing the state")
         assert value is not None
         return value
+
+    def state_digest(self) -> tuple[int, int, int]:
+        """The current state's digest without carrying it out of V8: the 64-bit hash of
+        ``getSerializedState()`` as two 32-bit halves, and its length (as in batch digests)."""
+        value = self._op("digest", None, what="serializing the state")
+        assert value is not None
+        h1, h2, n = (int(x) for x in value.split(","))
+        return h1, h2, n
 
     def set_state(self, state_json: str) -> None:
         """``setSerializedState(s)`` (the app never throws on bad JSON; it ends up DeserializeFailed)."""
@@ -274,13 +285,15 @@ class AppProcess:
         responses: bool = False,
         states_after: Sequence[int] = (),
         hold_after: Mapping[int, str] | None = None,
+        digests: bool = False,
     ) -> tuple[BatchResult, EventFailure | None]:
         """Process ``events`` in order inside V8 with one engine call.
 
         Returns what was done and, when the app failed at some event, where and how (the
         results before it are kept). ``states_after`` are batch offsets after which to capture
         the serialized state; ``hold_after`` maps batch offsets to the keys under which to hold
-        the state after them (see :meth:`hold`).
+        the state after them (see :meth:`hold`). ``digests`` asks for each event's response and
+        state digest (:attr:`BatchResult.digests`; see :meth:`state_digest`).
         """
         if isinstance(events, EncodedEvents):
             payload = events.json_array()
@@ -288,7 +301,9 @@ class AppProcess:
             payload = orjson.dumps(events if isinstance(events, list) else list(events)).decode()
         snaps = orjson.dumps(sorted(set(states_after))).decode()
         holds = sorted((hold_after or {}).items())
-        args: tuple[str | bool, ...] = (responses, snaps, orjson.dumps(holds).decode()) if holds else (responses, snaps)
+        args: tuple[str | bool | None, ...] = (responses, snaps, orjson.dumps(holds).decode()) if holds else (responses, snaps)
+        if digests:
+            args = (responses, snaps, orjson.dumps(holds).decode() if holds else None, True)
         try:
             raw = self._call("runBatch", payload, *args, what=f"processing a batch of {len(events)} events")
         except AppError as e:
@@ -301,6 +316,7 @@ class AppProcess:
             out["responses"],
             {int(k): v for k, v in out["states"].items()},
             [(int(i), str(line)) for i, line in out.get("logs") or []],
+            out.get("digests"),
         )
         self._held.update(key for off, key in holds if off < result.done)
         if out["error"] is not None:

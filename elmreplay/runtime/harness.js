@@ -68,13 +68,39 @@
     held[key] = global.app_state;
   }
 
+  // Digests: 64 bits of hash (two 32-bit polynomial lanes over the UTF-16 code units) and
+  // the length of a string, so that two timelines can be compared event by event without
+  // carrying their states out of V8. A state is serialized only when app_state is another
+  // object than at the last digest: Elm values are immutable, so the same object serializes
+  // to the same text.
+  function hashInto(out, s) {
+    var h1 = 0x811c9dc5 | 0, h2 = 0x2545f491 | 0, n = s.length;
+    for (var i = 0; i < n; i++) {
+      var c = s.charCodeAt(i);
+      h1 = (h1 * 31 + c) | 0;
+      h2 = (h2 * 1000003 + c) | 0;
+    }
+    push.call(out, h1 >>> 0, h2 >>> 0, n);
+  }
+  var digestOf = null, digestState = [0, 0, -1];
+  function stateDigest() {
+    if (digestOf !== global.app_state || digestOf === null) {
+      var d = [];
+      hashInto(d, expectString(global.getSerializedState(), "getSerializedState"));
+      digestOf = global.app_state;
+      digestState = d;
+    }
+    return digestState;
+  }
+
   // Run events[0..n) (a JSON array of event strings in the inbox): optionally collect responses,
   // the serialized state after chosen offsets, and hold app_state after others
   // (holdsJson: [[offset, key], ...] in ascending offsets).
-  function runBatch(wantResponses, snapshotOffsetsJson, holdsJson) {
+  // With wantDigests, also [response hash1, hash2, length, state hash1, hash2, length] per event.
+  function runBatch(wantResponses, snapshotOffsetsJson, holdsJson, wantDigests) {
     var events = parse(received()), snaps = parse(snapshotOffsetsJson);
-    var holds = holdsJson === undefined ? [] : parse(holdsJson);
-    var out = { done: 0, responses: wantResponses ? [] : null, states: {}, error: null, logs: null };
+    var holds = holdsJson === undefined || holdsJson === null ? [] : parse(holdsJson);
+    var out = { done: 0, responses: wantResponses ? [] : null, states: {}, error: null, logs: null, digests: wantDigests ? [] : null };
     var s = 0, h = 0;
     logs = [];
     try {
@@ -82,6 +108,11 @@
         current = i;
         var r = expectString(global.processEventAndUpdateState(events[i]), "processEventAndUpdateState");
         if (wantResponses) push.call(out.responses, r);
+        if (wantDigests) {
+          hashInto(out.digests, r);
+          var sd = stateDigest();
+          push.call(out.digests, sd[0], sd[1], sd[2]);
+        }
         out.done = i + 1;
         while (s < snaps.length && snaps[s] < i) s++;
         if (s < snaps.length && snaps[s] === i) {
@@ -115,6 +146,7 @@
       else if (op === "migrate") out.value = expectString(global.interface_migrate(arg), "interface_migrate");
       else if (op === "event") out.value = expectString(global.processEventAndUpdateState(arg), "processEventAndUpdateState");
       else if (op === "hold") hold(arg);
+      else if (op === "digest") out.value = apply(join, stateDigest(), [","]);
       else if (op === "resume") {
         if (!(arg in held)) throw { name: "HarnessError", message: "no held state " + arg };
         global.app_state = held[arg];
