@@ -135,7 +135,15 @@ def cmd_counterfactual(args: argparse.Namespace) -> int:
     from .store import open_store
 
     store = open_store(args.store)
-    report = counterfactual(store, args.app_dir, _resolver(args), mode=args.mode, at=args.at)
+    with _progress(0, "counterfactual") as bar:
+
+        def step(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+
+        report = counterfactual(
+            store, args.app_dir, _resolver(args), mode=args.mode, at=args.at, divergences=args.divergences, on_progress=step
+        )
     if args.json:
         _print_json(report.to_json())
     else:
@@ -145,6 +153,11 @@ def cmd_counterfactual(args: argparse.Namespace) -> int:
             print(f"  #{first.index} {first.record_hash}")
             print(f"    recorded response:       {first.recorded_response}")
             print(f"    counterfactual response: {first.counterfactual_response}")
+        for d in report.divergences[1:]:
+            print(f"  #{d.index} {d.record_hash}: response {'differs' if d.response_differs else 'same'}, state {'differs' if d.state_differs else 'same'}")
+    if report.interrupted:
+        print(f"elmreplay counterfactual: interrupted after {len(report.events)} of {report.events_total} events", file=sys.stderr)
+        return 130
     return EXIT_OK if report.deploy.accepted else EXIT_DIFFERENT
 
 
@@ -240,6 +253,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("app_dir")
     c.add_argument("--at", type=int, metavar="INDEX", required=True, help="deploy right after this record: " + AT_HELP)
     c.add_argument("--mode", choices=["migrate", "init"], default="migrate")
+    c.add_argument("--divergences", type=int, default=1, metavar="N", help="show responses and states at the first N divergences (default 1)")
     c.add_argument("--json", action="store_true")
     _add_runtime_args(c)
     c.set_defaults(func=cmd_counterfactual)

@@ -29,7 +29,10 @@ from elmreplay.store.recordtable import LAYOUT_CHAIN, LAYOUT_LITERAL
 from elmreplay.store.store import Store
 from elmreplay.store.writer import StoreWriter
 
-from .conftest import BUILDER, BUILDER_WITHOUT_MIGRATION, COUNTER, MINUTE, T0, TestApps, http_event
+from . import conftest
+from .conftest import BUILDER, BUILDER_WITHOUT_MIGRATION, COUNTER, MINUTE, T0, http_event
+
+Apps = conftest.TestApps
 
 COMPONENT_DIRS = ("component", "deflated-component", "literal-element", "deflated-literal-element")
 CANDIDATES = [
@@ -46,7 +49,7 @@ def _events(first: int, minute: int, values: list[int]) -> list[tuple[str, int]]
     return [(http_event(first + k, t + k, json.dumps({"addition": v})), t + k) for k, v in enumerate(values)]
 
 
-def record_history(directory: Path, apps: TestApps, era: WriterEra) -> dict[str, int]:
+def record_history(directory: Path, apps: conftest.TestApps, era: WriterEra) -> dict[str, int]:
     """A history with every kind of cut; returns the indices of its landmarks."""
     rec = Recorder(directory, apps.resolver(), era=era, reduction_every_events=4)
     marks: dict[str, int] = {}
@@ -75,7 +78,7 @@ def record_history(directory: Path, apps: TestApps, era: WriterEra) -> dict[str,
 
 @pytest.fixture(scope="module")
 def histories(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Store, dict[str, int]]]:
-    apps = TestApps()
+    apps = Apps()
     out = {}
     for name, era in (("2021", WriterEra.E5), ("2020", WriterEra.E3)):
         d = tmp_path_factory.mktemp(f"history-{name}") / "store"
@@ -128,7 +131,7 @@ def verdict(report: WhatIfReport) -> tuple[object, ...]:
     )
 
 
-def check_cut(store: Store, k: int, candidate: int, apps: TestApps, directory: Path) -> WhatIfReport:
+def check_cut(store: Store, k: int, candidate: int, apps: conftest.TestApps, directory: Path) -> WhatIfReport:
     _, files, mode = CANDIDATES[candidate]
     projected = what_if_deploy(store, files, apps.resolver(), mode=mode, at=k)
     oracle = what_if_deploy(oracle_store(store, k, directory), files, apps.resolver(), mode=mode)
@@ -141,7 +144,7 @@ def check_cut(store: Store, k: int, candidate: int, apps: TestApps, directory: P
 def test_every_cut_and_candidate(histories, generation, tmp_path):  # type: ignore[no-untyped-def]
     """Each landmark cut with each candidate (the cuts the issue lists, deterministically)."""
     store, marks = histories[generation]
-    apps = TestApps()
+    apps = Apps()
     n = len(store.records)
     cuts = {
         marks["set_state"] - 1,  # right before a set-state
@@ -174,7 +177,7 @@ def test_drawn_cuts(histories, tmp_path, data):  # type: ignore[no-untyped-def]
     directory = tmp_path / f"oracle-{generation}-{k}-{c}"
     if directory.exists():  # hypothesis drew this cut before in this test run
         return
-    check_cut(store, k, c, TestApps(), directory)
+    check_cut(store, k, c, Apps(), directory)
 
 
 @pytest.mark.parametrize("generation", ["2021", "2020"])
@@ -183,7 +186,7 @@ def test_cut_right_before_a_real_deploy_is_accepted_with_the_migrated_state(hist
     one, which has a stored reduction; the what-if must still run the migration."""
     store, marks = histories[generation]
     d = marks["deploy_migrate"]
-    apps = TestApps()
+    apps = Apps()
     if generation == "2021":  # no time in the records: the projected record IS the real one, bytes and hash
         assert store.usable_reduction(store.records.hash(d)) is not None
     report = what_if_deploy(store, BUILDER, apps.resolver(), mode="migrate", at=d - 1)
@@ -209,5 +212,5 @@ def test_head_of_a_torn_store_appends_on_its_own_line(histories):  # type: ignor
     assert projected.records[len(projected.records) - 1].raw == result.record_bytes
     own = projected.records[len(projected.records) - 1].location.path
     assert own > store.records[len(store.records) - 1].location.path  # a file ordered after the cut's file
-    report = what_if_deploy(store, COUNTER, TestApps().resolver(), mode="init")
+    report = what_if_deploy(store, COUNTER, Apps().resolver(), mode="init")
     assert report.accepted, report.message
