@@ -42,7 +42,7 @@ def child(what: str, store_path: str, runtimes: str, app: str | None = None, at:
     if what == "verify":
         out["ok"] = verify(store, resolver).ok
     elif what == "replay":
-        with ReplaySession(store, resolver) as session:
+        with ReplaySession(store, resolver, use_reductions=False) as session:  # every record, from the first
             session.replay_all()
     else:
         assert app is not None
