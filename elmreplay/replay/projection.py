@@ -144,6 +144,13 @@ def store_tree_encoding(store: Store) -> TreeEncoding | None:
     return None
 
 
+#: The host's prefix for a rejected migrate-deploy or set-state (§5.3; the 2020 code and the
+#: 2021 code before the migration moved into the backend root module, both ``lastSetElmAppStateResult``).
+REJECTED_SET_STATE = "Failed to migrate Elm app state for this deployment: "
+#: 2021's ``TestContinueWithCompositionEvent``: any exception fails the test with this prefix.
+FAILED_WITH_EXCEPTION = "Failed with exception: "
+
+
 @dataclass
 class TestOutcome:
     """The host's verdict on appending a composition event."""
@@ -155,6 +162,15 @@ class TestOutcome:
     restored: Restored | None
     seconds: float
     projected: Store | None
+    #: Which host generation answered: "2020" (head-hash chain writers) or "2021" (literal log files).
+    generation: str = "2021"
+    #: 2020 did not catch exceptions of the test restore (a compile error, an app crash): the
+    #: admin request ended in HTTP 500 with the exception, not in a 400 report.
+    uncaught: bool = False
+
+    @property
+    def http_status(self) -> int:
+        return 200 if self.accepted else 500 if self.uncaught else 400
 
 
 def test_continue_with(
@@ -167,27 +183,39 @@ def test_continue_with(
     max_memory: int = DEFAULT_MAX_MEMORY,
 ) -> TestOutcome:
     """Append via ``append`` to the projection and run restore on it, as the host's
-    ``TestContinueWithCompositionEvent`` did. The restored process is kept when accepted."""
+    ``TestContinueWithCompositionEvent`` did. The restored process is kept when accepted.
+
+    Texts per generation (§5.3): a migrate-deploy or set-state whose result is not Ok is
+    rejected with ``Failed to migrate Elm app state for this deployment: <err>`` (both); an
+    exception during the restore is ``Failed with exception: <exception>`` in 2021, and was not
+    caught in 2020 (HTTP 500 with the exception's text).
+    """
     started = time.perf_counter()
     parent = projection.writer.parent_hash
     result = append(projection.writer)
-    generation_2021 = projection.writer.era.uses_literal_log
+    generation = "2021" if projection.writer.era.uses_literal_log else "2020"
     restored: Restored | None = None
     projected: Store | None = None
+
+    def outcome(accepted: bool, message: str, *, uncaught: bool = False) -> TestOutcome:
+        return TestOutcome(
+            accepted, message, result.record_hash, parent, restored if accepted else None,
+            time.perf_counter() - started, projected, generation, uncaught,
+        )  # fmt: skip
+
     try:
         projected = projection.store()
         restored = restore(projected, resolver, timeout_s=timeout_s, max_memory=max_memory)
     except (RestoreError, AppError, ElmCompileError, StoreError) as e:
-        return TestOutcome(False, f"Failed with exception: {e}", result.record_hash, parent, None, time.perf_counter() - started, projected)
-    outcome: Result | None = restored.host.last_set_state_result
-    if kind in (RecordKind.DEPLOY_MIGRATE, RecordKind.SET_STATE) and (outcome is None or not outcome.is_ok):
+        if generation == "2020":
+            return outcome(False, str(e), uncaught=True)
+        return outcome(False, FAILED_WITH_EXCEPTION + str(e))
+    last: Result | None = restored.host.last_set_state_result
+    if kind in (RecordKind.DEPLOY_MIGRATE, RecordKind.SET_STATE) and (last is None or not last.is_ok):
         restored.close()
-        err = outcome.err if outcome is not None else "no result"
-        prefix = "Failed to migrate Elm app state for this deployment: " if kind is RecordKind.DEPLOY_MIGRATE else ""
-        return TestOutcome(False, prefix + str(err), result.record_hash, parent, None, time.perf_counter() - started, projected)
-    return TestOutcome(
-        True, OK_2021 if generation_2021 else OK_2020, result.record_hash, parent, restored, time.perf_counter() - started, projected
-    )
+        restored = None
+        return outcome(False, REJECTED_SET_STATE + (last.err or "" if last is not None else ""))
+    return outcome(True, OK_2021 if generation == "2021" else OK_2020)
 
 
 def deploy_appender(files: Mapping[str, bytes], *, migrate: bool, time_ms: int) -> Callable[[StoreWriter], AppendResult]:

@@ -15,6 +15,7 @@ import html
 import os
 import time
 from array import array
+from datetime import datetime, timezone
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, Callable, Mapping
 
@@ -58,6 +59,34 @@ class WhatIfReport:
     state_after: str | None
     seconds: float
     app_config_before: str | None = None
+    #: The host generation whose answer this is: "2020" (head-hash chain) or "2021" (literal log files).
+    generation: str = "2021"
+    #: 2020 only: the test restore raised, which that host did not catch (HTTP 500, no report).
+    uncaught: bool = False
+    #: When the computation began (UTC, the host's ``beginTime`` format ``yyyy-MM-ddTHH-mm-ss``).
+    begin_time: str | None = None
+
+    @property
+    def http_status(self) -> int:
+        """The status of the host's admin response: 200, 400, or 500 (2020, uncaught exception)."""
+        return 200 if self.accepted else 500 if self.uncaught else 400
+
+    def host_report(self) -> dict[str, Any] | None:
+        """The body of the host's answer, ``AttemptContinueWithCompositionEventReport`` with the
+        fields of this generation (§5.3); None for a 2020 HTTP 500 (the host sent no report)."""
+        if self.uncaught:
+            return None
+        kind = "DeployAppConfigAndMigrateElmAppState" if self.mode == "migrate" else "DeployAppConfigAndInitElmAppState"
+        body: dict[str, Any] = {"beginTime": self.begin_time}
+        if self.generation == "2020":
+            body["parentCompositionHashBase16"] = self.base_record_hash
+        body["compositionEvent"] = {kind: {"HashBase16": self.app_config_hash}}
+        if self.generation != "2020":
+            body["storeReductionReport"] = None  # the reduction the host stored first (here: in memory only)
+            body["storeReductionTimeSpentMilli"] = None
+        body["totalTimeSpentMilli"] = int(self.seconds * 1000)
+        body["result"] = {"Ok": self.message} if self.accepted else {"Err": self.message}
+        return body
 
     @property
     def diff(self) -> Any:
@@ -104,8 +133,10 @@ class WhatIfReport:
             "deploy_record_hash": self.deploy_record_hash,
             "accepted": self.accepted,
             "host_response": {
-                "status": 200 if self.accepted else 400,
+                "status": self.http_status,
                 "result": {"Ok": self.message} if self.accepted else {"Err": self.message},
+                "generation": self.generation,
+                "body": self.host_report(),
             },
             "state_before": state(self.state_before),
             "state_after": state(self.state_after) if self.accepted else None,
@@ -118,7 +149,7 @@ class WhatIfReport:
         lines.append(f"  store:        {self.store}")
         lines.append(f"  computed on:  record {self.base_record_hash} (head {self.store_head_hash})")
         lines.append(f"  deploy record (projected): {self.deploy_record_hash}")
-        lines.append(f"  host answer:  HTTP {200 if self.accepted else 400}")
+        lines.append(f"  host answer:  HTTP {self.http_status}" + (" (the 2020 host did not catch this exception)" if self.uncaught else ""))
         lines.extend("    " + x for x in self.message.splitlines() or [""])
         d = self.diff if self.accepted else None
         if d is not None:
@@ -189,6 +220,7 @@ def _dry_run_deploy(
     if mode not in ("migrate", "init"):
         raise ValueError(f"mode must be 'migrate' or 'init', not {mode!r}")
     files, app_dir = _app_files(app)
+    began = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H-%M-%S")
     started = time.perf_counter()
     projection = Projection.of(store, after_index=at)
     base = projection.store()
@@ -235,6 +267,9 @@ def _dry_run_deploy(
         state_after=after,
         seconds=time.perf_counter() - started,
         app_config_before=snap.app_config_hash,
+        generation=outcome.generation,
+        uncaught=outcome.uncaught,
+        begin_time=began,
     )
     return report, (outcome.restored if keep_process else None)
 
