@@ -302,6 +302,7 @@ class HostProcess:
         hold_after: Mapping[int, LiveState] | None = None,
         batch_size: int = DEFAULT_BATCH_SIZE,
         digests: MutableSequence[int] | None = None,
+        digest_want: Sequence[int] | None = None,
     ) -> tuple[list[str | None], dict[int, str]]:
         """Run app events (``(record, event JSON)`` pairs, in order) inside V8 in batches.
 
@@ -311,7 +312,8 @@ class HostProcess:
         ``hold_after`` maps item offsets to tokens from :meth:`live_token`, which become valid
         once the state after that offset is held. ``digests`` receives, per item, the response's
         and the resulting state's digest (:data:`DIGEST_WIDTH` ints, see ``BatchResult.digests``;
-        :data:`NO_APP_DIGEST` where no app runs).
+        :data:`NO_APP_DIGEST` where no app runs); ``digest_want`` says per item what to do with
+        the state (``AppProcess.run_batch``'s ``digests``; default: hash every state).
         """
         out_responses: list[str | None] = []
         out_states: dict[int, str] = {}
@@ -332,7 +334,11 @@ class HostProcess:
             snaps = [o - start for o in wanted if start <= o < start + len(batch)]
             keys = {o - start: live.key for o, live in holds if start <= o < start + len(batch)}
             result, failure = self.process.run_batch(
-                batch, responses=responses, states_after=snaps, hold_after=keys, digests=digests is not None
+                batch,
+                responses=responses,
+                states_after=snaps,
+                hold_after=keys,
+                digests=False if digests is None else True if digest_want is None else digest_want[start : start + len(batch)],
             )
             if failure is not None:
                 self.process = None

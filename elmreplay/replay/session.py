@@ -23,12 +23,12 @@ import bisect
 import time
 from array import array
 from dataclasses import dataclass
-from typing import Callable, TypeVar
+from typing import Callable, Mapping, TypeVar
 
 import pandas as pd
 
 from ..errors import RestoreError
-from ..runtime.engine import DEFAULT_MAX_MEMORY, DEFAULT_TIMEOUT_S, EncodedEvents
+from ..runtime.engine import DEFAULT_MAX_MEMORY, DEFAULT_TIMEOUT_S, DIGEST_HASH, DIGEST_SKIP, EncodedEvents
 from ..runtime.sources import RuntimeResolver
 from ..store.indexing import resolve_index
 from ..store.records import Record, RecordKind
@@ -158,6 +158,7 @@ class ReplaySession:
         self._is_revert_target = set(self._revert_target_indices)
         self._pinned: dict[int, Snapshot] = {}  # states of revert targets (few; outside the budget)
         self.step_results: dict[int, StepInfo] = {}
+        self._digest_want: Mapping[int, int] | None = None  # during trace_digests
         self.first_index = BEFORE_FIRST
         self._pos = BEFORE_FIRST
         if start is not None:
@@ -240,16 +241,24 @@ class ReplaySession:
         self._advance(stop - 1, collect=responses, states=states)
         return {i: (responses[i - start], states.get(i)) for i in range(start, stop)}
 
-    def trace_digests(self, start: int, stop: int) -> dict[int, tuple[int, ...]]:
+    def trace_digests(self, start: int, stop: int, *, hash_when: Mapping[int, int] | None = None) -> dict[int, tuple[int, ...]]:
         """Digests (``DIGEST_WIDTH`` ints: response hash and length, state hash and length) of
         the app-event records in ``[start, stop)`` from one replay of the range; neither
-        responses nor states leave V8, so memory does not grow with the range."""
+        responses nor states leave V8, so memory does not grow with the range.
+
+        ``hash_when`` maps record indices to a state length: the state is hashed only when it
+        has that length (else its hash fields are -1), and records not in it get no state
+        digest at all; by default every state is hashed."""
         start, stop = max(start, 0), min(stop, len(self.records))
         if start >= stop:
             return {}
         self.seek(start - 1) if start > 0 else self._reset_to_beginning()
         digests: dict[int, tuple[int, ...]] = {}
-        self._advance(stop - 1, digests=digests)
+        self._digest_want = hash_when
+        try:
+            self._advance(stop - 1, digests=digests)
+        finally:
+            self._digest_want = None
         return digests
 
     def replay_all(self, *, on_progress: ProgressCallback | None = None) -> None:
@@ -531,6 +540,13 @@ class ReplaySession:
         traced = {offset(i): i for i in range(first, last + 1) if offset(i) >= 0} if trace_states is not None else {}
         held: dict[int, LiveState] = {}
         flat: array[int] | None = array("q") if trace_digests is not None else None
+        want: list[int] | None = None
+        if trace_digests is not None:
+            hash_when = self._digest_want
+            want = [DIGEST_SKIP] * len(items)
+            for i in range(first, last + 1):
+                if offset(i) >= 0:
+                    want[offset(i)] = DIGEST_HASH if hash_when is None else hash_when.get(i, DIGEST_SKIP)
         if self.host.process is None:
             responses: list[str | None] = [None] * len(items)
             states: dict[int, str] = {}
@@ -543,7 +559,12 @@ class ReplaySession:
                     held[i] = hold_after[offset(i)] = token
             started = time.perf_counter()
             responses, states = self.host.run_app_events(
-                items, responses=collect is not None, states_after=offsets, hold_after=hold_after or None, digests=flat
+                items,
+                responses=collect is not None,
+                states_after=offsets,
+                hold_after=hold_after or None,
+                digests=flat,
+                digest_want=want,
             )
             self._fit_live_every((time.perf_counter() - started) / len(items) if items else 0.0, len(items))
         if held:

@@ -17,9 +17,9 @@ import time
 from array import array
 from datetime import datetime, timezone
 from dataclasses import dataclass, field, fields, replace
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
-from ..runtime.engine import DEFAULT_MAX_MEMORY, DEFAULT_TIMEOUT_S
+from ..runtime.engine import DEFAULT_MAX_MEMORY, DEFAULT_TIMEOUT_S, DIGEST_HASH, DIGEST_LENGTH, DIGEST_SKIP
 from ..runtime.sources import RuntimeResolver
 from ..store.components import component_hash
 from ..store.indexing import resolve_index
@@ -475,16 +475,11 @@ def _compare_later_events(
         try:
             for k in range(0, len(later), COMPARE_CHUNK):
                 step = later[k : k + COMPARE_CHUNK]
-                ours = recorded.trace_digests(step[0], step[-1] + 1)
                 items = [(rec, payload) for rec in (store.records[i] for i in step) for payload in store.app_events(rec)]
                 last_offset = {rec.index: j for j, (rec, _) in enumerate(items)}
                 start_state = host.hold()
-                flat: array[int] = array("q")
                 try:
-                    host.run_app_events(items, digests=flat)
-                    theirs = {i: tuple(flat[o * DIGEST_WIDTH : (o + 1) * DIGEST_WIDTH]) for i, o in last_offset.items()}
-                    no_app = tuple(NO_APP_DIGEST)
-                    compared = [_compared(store, i, ours.get(i, no_app), theirs.get(i, no_app)) for i in step]
+                    compared = _compare_step(store, recorded, host, start_state, step, items, last_offset)
                     wanted = [e.index for e in compared if e.response_differs or e.state_differs][: divergences - len(report.divergences)]
                     if wanted and start_state is not None:
                         compared = _materialize(report, store, recorded, host, start_state, items, last_offset, compared, wanted)
@@ -502,12 +497,67 @@ def _compare_later_events(
             report.final_state_counterfactual = None if report.interrupted else host.snapshot().state_json
 
 
+def _compare_step(
+    store: Store,
+    recorded: ReplaySession,
+    host: HostProcess,
+    start_state: LiveState | None,
+    step: list[int],
+    items: list[tuple[Record, str]],
+    last_offset: dict[int, int],
+) -> list[EventComparison]:
+    """Compare the records ``step`` of both timelines by digests, hashing as few states as
+    possible (two states of different lengths differ; only states of equal length are hashed):
+
+    1. the counterfactual side runs the step: response digests and state lengths;
+    2. the recorded side replays it, hashing a state only where its length equals the
+       counterfactual's;
+    3. where it did, the counterfactual side runs the step again from its held start state and
+       hashes those states.
+    """
+    no_app = tuple(NO_APP_DIGEST)
+
+    def per_record(flat: array[int]) -> dict[int, tuple[int, ...]]:
+        return {i: tuple(flat[o * DIGEST_WIDTH : (o + 1) * DIGEST_WIDTH]) for i, o in last_offset.items()}
+
+    def want(kind: int, records: Iterable[int]) -> list[int]:
+        out = [DIGEST_SKIP] * len(items)
+        for i in records:
+            out[last_offset[i]] = kind
+        return out
+
+    flat: array[int] = array("q")
+    if start_state is None:  # no process to run again: hash every state at once
+        host.run_app_events(items, digests=flat)
+        theirs = per_record(flat)
+        ours = recorded.trace_digests(step[0], step[-1] + 1)
+    else:
+        host.run_app_events(items, digests=flat, digest_want=want(DIGEST_LENGTH, last_offset))
+        theirs = per_record(flat)
+        ours = recorded.trace_digests(step[0], step[-1] + 1, hash_when={i: d[5] for i, d in theirs.items()})
+        same_length = [i for i in step if i in theirs and i in ours and ours[i][5] >= 0 and ours[i][5] == theirs[i][5]]
+        if same_length:
+            host.resume(start_state)
+            flat = array("q")
+            host.run_app_events(items, digests=flat, digest_want=want(DIGEST_HASH, same_length))
+            hashed = per_record(flat)
+            theirs.update((i, theirs[i][:3] + hashed[i][3:]) for i in same_length)
+    return [_compared(store, i, ours.get(i, no_app), theirs.get(i, no_app)) for i in step]
+
+
 def _compared(store: Store, index: int, ours: tuple[int, ...], theirs: tuple[int, ...]) -> EventComparison:
+    if ours[5] != theirs[5]:
+        state_differs = True
+    elif ours[5] < 0:  # no app on either side
+        state_differs = False
+    else:
+        assert ours[3] >= 0 and theirs[3] >= 0, "states of equal length are hashed on both sides"
+        state_differs = ours[3:5] != theirs[3:5]
     return EventComparison(
         index,
         store.records.hash(index),
         ours[:3] != theirs[:3],
-        ours[3:] != theirs[3:],
+        state_differs,
         recorded_response_size=_size(ours[2]),
         counterfactual_response_size=_size(theirs[2]),
         recorded_state_size=_size(ours[5]),

@@ -56,6 +56,10 @@ class EncodedEvents(Sequence[str]):
         return (b"[" + b",".join(self.tokens) + b"]").decode("utf-8")
 
 
+#: Per-event digest requests (``run_batch(digests=[...])``); ``n >= 0``: hash when the length is n.
+DIGEST_HASH, DIGEST_SKIP, DIGEST_LENGTH = -2, -3, -4
+
+
 @dataclass
 class BatchResult:
     """What one batch of events produced inside V8."""
@@ -285,7 +289,7 @@ class AppProcess:
         responses: bool = False,
         states_after: Sequence[int] = (),
         hold_after: Mapping[int, str] | None = None,
-        digests: bool = False,
+        digests: bool | Sequence[int] = False,
     ) -> tuple[BatchResult, EventFailure | None]:
         """Process ``events`` in order inside V8 with one engine call.
 
@@ -293,7 +297,10 @@ class AppProcess:
         results before it are kept). ``states_after`` are batch offsets after which to capture
         the serialized state; ``hold_after`` maps batch offsets to the keys under which to hold
         the state after them (see :meth:`hold`). ``digests`` asks for each event's response and
-        state digest (:attr:`BatchResult.digests`; see :meth:`state_digest`).
+        state digest (:attr:`BatchResult.digests`; see :meth:`state_digest`): ``True`` hashes
+        every state; a sequence says per event what to do with the state: ``DIGEST_HASH`` (-2)
+        hash it, ``DIGEST_LENGTH`` (-4) only its length, ``DIGEST_SKIP`` (-3) nothing, ``n >= 0``
+        hash it when its length is ``n`` (fields not computed are -1).
         """
         if isinstance(events, EncodedEvents):
             payload = events.json_array()
@@ -302,8 +309,11 @@ class AppProcess:
         snaps = orjson.dumps(sorted(set(states_after))).decode()
         holds = sorted((hold_after or {}).items())
         args: tuple[str | bool | None, ...] = (responses, snaps, orjson.dumps(holds).decode()) if holds else (responses, snaps)
-        if digests:
-            args = (responses, snaps, orjson.dumps(holds).decode() if holds else None, True)
+        if digests is not False:
+            if not isinstance(digests, bool) and len(digests) != len(events):
+                raise ValueError("digests needs one entry per event")
+            spec: str | bool = True if digests is True else orjson.dumps(list(digests)).decode()
+            args = (responses, snaps, orjson.dumps(holds).decode() if holds else None, spec)
         try:
             raw = self._call("runBatch", payload, *args, what=f"processing a batch of {len(events)} events")
         except AppError as e:

@@ -71,8 +71,8 @@
   // Digests: 64 bits of hash (two 32-bit polynomial lanes over the UTF-16 code units) and
   // the length of a string, so that two timelines can be compared event by event without
   // carrying their states out of V8. A state is serialized only when app_state is another
-  // object than at the last digest: Elm values are immutable, so the same object serializes
-  // to the same text.
+  // object than at the last digest (Elm values are immutable, so the same object serializes
+  // to the same text), and hashed only when asked: two states of different lengths differ.
   function hashInto(out, s) {
     var h1 = 0x811c9dc5 | 0, h2 = 0x2545f491 | 0, n = s.length;
     for (var i = 0; i < n; i++) {
@@ -82,22 +82,31 @@
     }
     push.call(out, h1 >>> 0, h2 >>> 0, n);
   }
-  var digestOf = null, digestState = [0, 0, -1];
-  function stateDigest() {
-    if (digestOf !== global.app_state || digestOf === null) {
-      var d = [];
-      hashInto(d, expectString(global.getSerializedState(), "getSerializedState"));
+  var digestOf = null, digestText = null, digestHash = null;
+  // want: -2 hash, -4 length only, n >= 0 hash when the length is n, -3 nothing ([-1, -1, -1]).
+  function pushStateDigest(out, want) {
+    if (want === -3) { push.call(out, -1, -1, -1); return; }
+    if (digestOf !== global.app_state || digestText === null) {
+      digestText = expectString(global.getSerializedState(), "getSerializedState");
       digestOf = global.app_state;
-      digestState = d;
+      digestHash = null;
     }
-    return digestState;
+    if (want === -2 || want === digestText.length) {
+      if (digestHash === null) { digestHash = []; hashInto(digestHash, digestText); }
+      push.call(out, digestHash[0], digestHash[1], digestHash[2]);
+    } else {
+      push.call(out, -1, -1, digestText.length);
+    }
   }
 
   // Run events[0..n) (a JSON array of event strings in the inbox): optionally collect responses,
   // the serialized state after chosen offsets, and hold app_state after others
   // (holdsJson: [[offset, key], ...] in ascending offsets).
-  // With wantDigests, also [response hash1, hash2, length, state hash1, hash2, length] per event.
-  function runBatch(wantResponses, snapshotOffsetsJson, holdsJson, wantDigests) {
+  // With digestsJson (per event, what pushStateDigest wants; or true: hash every state), also
+  // [response hash1, hash2, length, state hash1, hash2, length] per event.
+  function runBatch(wantResponses, snapshotOffsetsJson, holdsJson, digestsJson) {
+    var wantDigests = digestsJson !== undefined && digestsJson !== null && digestsJson !== false;
+    var digestWant = wantDigests && digestsJson !== true ? parse(digestsJson) : null;
     var events = parse(received()), snaps = parse(snapshotOffsetsJson);
     var holds = holdsJson === undefined || holdsJson === null ? [] : parse(holdsJson);
     var out = { done: 0, responses: wantResponses ? [] : null, states: {}, error: null, logs: null, digests: wantDigests ? [] : null };
@@ -110,8 +119,7 @@
         if (wantResponses) push.call(out.responses, r);
         if (wantDigests) {
           hashInto(out.digests, r);
-          var sd = stateDigest();
-          push.call(out.digests, sd[0], sd[1], sd[2]);
+          pushStateDigest(out.digests, digestWant === null ? -2 : digestWant[i]);
         }
         out.done = i + 1;
         while (s < snaps.length && snaps[s] < i) s++;
@@ -146,7 +154,7 @@
       else if (op === "migrate") out.value = expectString(global.interface_migrate(arg), "interface_migrate");
       else if (op === "event") out.value = expectString(global.processEventAndUpdateState(arg), "processEventAndUpdateState");
       else if (op === "hold") hold(arg);
-      else if (op === "digest") out.value = apply(join, stateDigest(), [","]);
+      else if (op === "digest") { var sd = []; pushStateDigest(sd, -2); out.value = apply(join, sd, [","]); }
       else if (op === "resume") {
         if (!(arg in held)) throw { name: "HarnessError", message: "no held state " + arg };
         global.app_state = held[arg];
