@@ -12,13 +12,12 @@ one JSON object (WHAT: verify, replay or counterfactual).
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
-from .memory_bench import _status_mb
+from .memory_bench import _status_mb, in_fresh_process
 from .stores import ROOT, BenchStore
 
 SAMPLES = ROOT / "sample_histories"
@@ -55,17 +54,8 @@ def child(what: str, store_path: str, runtimes: str, app: str | None = None, at:
 
 def measure(what: str, store: Path, runtimes: Path, *extra: object) -> dict[str, Any]:
     """``child`` in a fresh interpreter."""
-    proc = subprocess.run(
-        [sys.executable, "-m", "bench.counterfactual_bench", what, str(store), str(runtimes), *map(str, extra)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if proc.returncode != 0:
-        raise RuntimeError(f"counterfactual bench ({what}) failed:\n{proc.stderr[-3000:]}")
-    result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
-    return result
+    args = [what, str(store), str(runtimes), *map(str, extra)]
+    return in_fresh_process("bench.counterfactual_bench", args, f"counterfactual bench ({what})")
 
 
 def run(big: BenchStore | None) -> dict[str, Any]:

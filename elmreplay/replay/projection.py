@@ -9,8 +9,8 @@ write to the real store.
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta, timezone
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from typing import Callable, Mapping
 
 from ..errors import AppError, ElmCompileError, RestoreError, StoreError
@@ -18,8 +18,7 @@ from ..runtime.engine import DEFAULT_MAX_MEMORY, DEFAULT_TIMEOUT_S
 from ..runtime.sources import RuntimeResolver
 from ..errors import UnsupportedStoreFeature
 from ..store.componentstore import ComponentReader
-from ..store.files import OverlayFiles
-from ..store.files import Segments
+from ..store.files import OverlayFiles, Segments
 from ..store.indexing import resolve_index
 from ..store.log import HEAD_HASH_FILE, LITERAL_LOG_DIR, CompositionLog, read_composition_log
 from ..store.recordtable import LAYOUT_CHAIN, LAYOUT_E0, LAYOUT_LITERAL
