@@ -214,3 +214,49 @@ def test_head_of_a_torn_store_appends_on_its_own_line(histories):  # type: ignor
     assert own > store.records[len(store.records) - 1].location.path  # a file ordered after the cut's file
     report = what_if_deploy(store, COUNTER, Apps().resolver(), mode="init")
     assert report.accepted, report.message
+
+
+class _AppendSink:
+    """Appends to an existing (test-made) store directory: the E5 part after an E3 chain."""
+
+    def __init__(self, root: Path):
+        self.root = root
+
+    def read(self, segs: tuple[str, ...]) -> bytes | None:
+        p = self.root.joinpath(*segs)
+        return p.read_bytes() if p.exists() else None
+
+    def write(self, segs: tuple[str, ...], data: bytes) -> None:
+        p = self.root.joinpath(*segs)
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_bytes(data)
+
+    def append(self, segs: tuple[str, ...], data: bytes) -> None:
+        p = self.root.joinpath(*segs)
+        p.parent.mkdir(parents=True, exist_ok=True)
+        with open(p, "ab") as f:
+            f.write(data)
+
+
+def test_cuts_in_a_chain_continued_by_literal_files(tmp_path):  # type: ignore[no-untyped-def]
+    """A 2020 head-hash chain that a 2021 host continued in literal log files: a cut in the chain
+    part hides every literal file and makes the cut record the head again."""
+    from elmreplay.store.componentstore import ComponentReader
+    from elmreplay.store.files import DirectoryFiles
+    from elmreplay.store.log import read_composition_log
+
+    apps = Apps()
+    root = tmp_path / "store"
+    rec = Recorder(root, apps.resolver(), era=WriterEra.E3, reduction_every_events=3)
+    rec.deploy(COUNTER, migrate=False, time_ms=T0)
+    rec.events(_events(1, 1, [1, 2, 3, 4]))
+    rec.close()
+    files = DirectoryFiles(root)
+    w = StoreWriter.continuing(_AppendSink(root), read_composition_log(files, ComponentReader(files)), era=WriterEra.E5)
+    for event, t in _events(10, 10, [5, 6, 7]):
+        w.append_app_event(event, t)
+    store = open_store(root)
+    assert set(store.log.layouts) == {"head-hash-chain", "literal-log"}
+    for k in range(len(store.records)):
+        for c in (0, 1):
+            check_cut(store, k, c, apps, tmp_path / f"oracle-{k}-{c}")
