@@ -116,6 +116,8 @@ def cut_after(store: Store, overlay: OverlayFiles, index: int) -> tuple[Composit
                 new_file = next_log_file(own)
     if rec.layout == LAYOUT_CHAIN:
         overlay.write(HEAD_HASH_FILE, bytes.fromhex(rec.hash))
+    if index == len(store.records) - 1:
+        return store.log, new_file  # at the head only bytes that are no records went away
     return read_composition_log(overlay, ComponentReader(overlay)), new_file
 
 
