@@ -70,18 +70,18 @@ def child(store_path: str, runtimes: str) -> dict[str, Any]:
     }
 
 
+def in_fresh_process(module: str, args: list[str], what: str) -> dict[str, Any]:
+    """Run ``python -m module args...`` and return the JSON object on its last output line."""
+    proc = subprocess.run([sys.executable, "-m", module, *args], cwd=ROOT, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{what} failed:\n{proc.stderr[-2000:]}")
+    result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return result
+
+
 def run(bench: BenchStore) -> dict[str, Any]:
     """Measure ``bench`` in a fresh interpreter."""
-    proc = subprocess.run(
-        [sys.executable, "-m", "bench.memory_bench", str(bench.path), str(bench.runtimes)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if proc.returncode != 0:
-        raise RuntimeError(f"memory benchmark of {bench.name} failed:\n{proc.stderr[-2000:]}")
-    result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    result = in_fresh_process("bench.memory_bench", [str(bench.path), str(bench.runtimes)], f"memory benchmark of {bench.name}")
     result["store"] = bench.name
     result["store_mb"] = result["rss_after_open_mb"] - result["rss_start_mb"]
     result["hash_index_mb"] = result["rss_after_open_mb"] - result["rss_after_read_mb"]

@@ -36,7 +36,7 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: make ``bench`` and ``elmreplay`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import diff_bench, find_bench, load_bench, memory_bench, replay_bench, seek_bench  # noqa: E402
+from bench import counterfactual_bench, diff_bench, find_bench, load_bench, memory_bench, replay_bench, seek_bench  # noqa: E402
 from bench.stores import BenchStore, make_store  # noqa: E402
 from elmreplay.store.writer import WriterEra  # noqa: E402
 
@@ -149,8 +149,24 @@ def run(mode: str, root: Path, *, parallel: bool = True) -> dict[str, Any]:
     for f in (find_counter, find_tracker):
         _print_find(f)
 
+    _log("\n== 7. counterfactual: tracker sample vs verify; a 100k-event counter store vs a plain replay ==")
+    cf = counterfactual_bench.run(stores["counter_small"] if mode == "full" else stores["counter"])
+    _log(
+        f"tracker sample: counterfactual {cf['tracker_counterfactual_s']:.2f} s, peak RSS {cf['counterfactual_peak_rss_mb']:.0f} MB; "
+        f"verify {cf['tracker_verify_s']:.2f} s -> {cf['counterfactual_vs_verify']:.2f}x (goal <= 2.5x, <= 600 MB)"
+    )
+    if "big_records" in cf:
+        _log(
+            f"{cf['big_records']} records: counterfactual peak RSS {cf['big_counterfactual_peak_rss_mb']:.0f} MB "
+            f"({cf['big_counterfactual_s']:.1f} s) vs plain replay {cf['big_replay_peak_rss_mb']:.0f} MB "
+            f"-> {cf['big_counterfactual_rss_vs_replay']:.2f}x (goal <= 1.5x)"
+        )
+
     summary: dict[str, Any] = {
         "mode": mode,
+        "counterfactual_vs_verify": round(cf["counterfactual_vs_verify"], 2),
+        "counterfactual_peak_rss_mb": round(cf["counterfactual_peak_rss_mb"]),
+        **({"counterfactual_big_rss_vs_replay": round(cf["big_counterfactual_rss_vs_replay"], 2)} if "big_records" in cf else {}),
         "replay_vs_limit": round(min(counter["replay_vs_limit"], tracker["replay_vs_limit"]), 3),
         "counter_events_per_s": round(counter["replay_events_per_s"]),
         "seek_p95_s": round(max(seek_counter["warm"]["p95_s"], seek_tracker["warm"]["p95_s"]), 4),

@@ -71,7 +71,24 @@ def counterfactual(
     mode: str = "migrate",
     runtimes: Runtimes = (),
     compile: bool = False,
+    progress: bool = False,
     **kw: Any,
 ) -> CounterfactualReport:
-    """Deploy ``app`` after record ``at`` and compare the later events with the recorded history."""
-    return _counterfactual(store, app, resolver_for(store, runtimes, compile=compile), at=at, mode=mode, **kw)
+    """Deploy ``app`` after record ``at`` and compare the later events with the recorded history
+    (``progress=True`` shows a bar; Ctrl-C returns the report of the events compared so far).
+
+    Keyword arguments go to :func:`elmreplay.replay.whatif.counterfactual` (``until``,
+    ``divergences``: how many divergence points to materialize, ``timeout_s``, ``max_memory``).
+    """
+    resolver = resolver_for(store, runtimes, compile=compile)
+    if not progress or "on_progress" in kw:
+        return _counterfactual(store, app, resolver, at=at, mode=mode, **kw)
+    from .ui.progress import progress_bar
+
+    with progress_bar(total=0, desc="counterfactual") as bar:
+
+        def step(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+
+        return _counterfactual(store, app, resolver, at=at, mode=mode, on_progress=step, **kw)

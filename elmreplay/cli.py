@@ -16,6 +16,8 @@ from typing import Any, Sequence
 from .errors import ElmReplayError
 
 EXIT_OK, EXIT_DIFFERENT, EXIT_INPUT = 0, 1, 2
+#: What every record index option means (resolved by ``store.indexing.resolve_index``).
+AT_HELP = "0-based append-order index as in 'events' (reverted records count); negative counts from the end, -1 = newest"
 
 
 def _json_default(value: Any) -> Any:
@@ -85,12 +87,13 @@ def _progress(total: int, desc: str) -> Any:
 def cmd_state(args: argparse.Namespace) -> int:
     from .replay.session import ReplaySession
     from .store import open_store
+    from .store.indexing import resolve_index
 
     store = open_store(args.store)
     if not store.records:
         print("elmreplay state: error: the store has no records", file=sys.stderr)
         return EXIT_INPUT
-    index = args.at if args.at is not None else len(store) - 1
+    index = resolve_index(args.at if args.at is not None else -1, len(store))
     with ReplaySession(store, _resolver(args)) as session:
         state = session.state_at(index)
     if state is None:
@@ -132,7 +135,15 @@ def cmd_counterfactual(args: argparse.Namespace) -> int:
     from .store import open_store
 
     store = open_store(args.store)
-    report = counterfactual(store, args.app_dir, _resolver(args), mode=args.mode, at=args.at)
+    with _progress(0, "counterfactual") as bar:
+
+        def step(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+
+        report = counterfactual(
+            store, args.app_dir, _resolver(args), mode=args.mode, at=args.at, divergences=args.divergences, on_progress=step
+        )
     if args.json:
         _print_json(report.to_json())
     else:
@@ -142,6 +153,11 @@ def cmd_counterfactual(args: argparse.Namespace) -> int:
             print(f"  #{first.index} {first.record_hash}")
             print(f"    recorded response:       {first.recorded_response}")
             print(f"    counterfactual response: {first.counterfactual_response}")
+        for d in report.divergences[1:]:
+            print(f"  #{d.index} {d.record_hash}: response {'differs' if d.response_differs else 'same'}, state {'differs' if d.state_differs else 'same'}")
+    if report.interrupted:
+        print(f"elmreplay counterfactual: interrupted after {len(report.events)} of {report.events_total} events", file=sys.stderr)
+        return 130
     return EXIT_OK if report.deploy.accepted else EXIT_DIFFERENT
 
 
@@ -150,11 +166,14 @@ def cmd_diff(args: argparse.Namespace) -> int:
     from .store import open_store
     from .inspect.diff import diff_states
 
+    from .store.indexing import resolve_index
+
     store = open_store(args.store)
+    first, second = resolve_index(args.from_index, len(store)), resolve_index(args.to_index, len(store))
     with ReplaySession(store, _resolver(args)) as session:
-        old = session.state_at(args.from_index)
-        new = session.state_at(args.to_index)
-    d = diff_states(old or "null", new or "null", old_label=f"#{args.from_index}", new_label=f"#{args.to_index}")
+        old = session.state_at(first)
+        new = session.state_at(second)
+    d = diff_states(old or "null", new or "null", old_label=f"#{first}", new_label=f"#{second}")
     if args.json:
         _print_json(d.to_json())
     else:
@@ -248,7 +267,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     st = sub.add_parser("state", help="the serialized Elm state after a record")
     st.add_argument("store")
-    st.add_argument("--at", type=int, metavar="INDEX", help="0-based record index as in 'events' (default: newest)")
+    st.add_argument("--at", type=int, metavar="INDEX", help=AT_HELP + " (default: -1, the newest)")
     _add_runtime_args(st)
     st.set_defaults(func=cmd_state)
 
@@ -262,7 +281,7 @@ def build_parser() -> argparse.ArgumentParser:
     w.add_argument("store")
     w.add_argument("app_dir", help="directory with the app's Elm source (elm.json, src/...)")
     w.add_argument("--mode", choices=["migrate", "init"], default="migrate")
-    w.add_argument("--at", type=int, metavar="INDEX", help="project the deploy right after this record (default: newest)")
+    w.add_argument("--at", type=int, metavar="INDEX", help="project the deploy right after this record: " + AT_HELP + " (default: -1, the newest)")
     w.add_argument("--json", action="store_true")
     _add_runtime_args(w)
     w.set_defaults(func=cmd_what_if_deploy)
@@ -270,16 +289,17 @@ def build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("counterfactual", help="deploy a version at a record and replay the later events through it")
     c.add_argument("store")
     c.add_argument("app_dir")
-    c.add_argument("--at", type=int, metavar="INDEX", required=True)
+    c.add_argument("--at", type=int, metavar="INDEX", required=True, help="deploy right after this record: " + AT_HELP)
     c.add_argument("--mode", choices=["migrate", "init"], default="migrate")
+    c.add_argument("--divergences", type=int, default=1, metavar="N", help="show responses and states at the first N divergences (default 1)")
     c.add_argument("--json", action="store_true")
     _add_runtime_args(c)
     c.set_defaults(func=cmd_counterfactual)
 
     d = sub.add_parser("diff", help="Elm-aware diff of the states after two records")
     d.add_argument("store")
-    d.add_argument("--from", dest="from_index", type=int, required=True, metavar="I")
-    d.add_argument("--to", dest="to_index", type=int, required=True, metavar="J")
+    d.add_argument("--from", dest="from_index", type=int, required=True, metavar="I", help=AT_HELP)
+    d.add_argument("--to", dest="to_index", type=int, required=True, metavar="J", help=AT_HELP)
     d.add_argument("--json", action="store_true")
     _add_runtime_args(d)
     d.set_defaults(func=cmd_diff)

@@ -30,6 +30,7 @@ or an event index. The CLI prints ``str(error)`` as one line and exits 2 (input 
     ├── SkipNotPossible               a skipped-event counterfactual cannot answer for a record
     ├── QuerySyntaxError              a find condition does not parse (names the column)
     ├── UnsupportedQuery              a find condition asks what this history cannot answer
+    ├── RecordIndexOutOfRange         an ``at``/``--at`` index names no record of the store
     └── ElmCompileError               compiling Elm source failed
 """
 
@@ -196,6 +197,16 @@ class RestoreError(ElmReplayError):
         self.host_message = message
         self.event_index = event_index
         self.record_hash = record_hash
+
+
+class RecordIndexOutOfRange(ElmReplayError, IndexError):
+    """A record index (``at``, ``--at``, ``--from``, ``--to``) names no record; the message gives
+    the number as typed and the valid range."""
+
+    def __init__(self, message: str, *, index: int, count: int) -> None:
+        super().__init__(message)
+        self.index = index
+        self.count = count
 
 
 class InvalidStateJson(ElmReplayError, ValueError):

@@ -11,7 +11,7 @@ import itertools
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Mapping, Sequence, overload
+from typing import Any, Callable, Iterable, Mapping, MutableSequence, Sequence, overload
 
 from ..errors import AppError, CorruptTree, RestoreError, RuntimeUnavailable, StoreError
 from ..runtime.engine import DEFAULT_MAX_MEMORY, DEFAULT_TIMEOUT_S, AppProcess, EncodedEvents
@@ -52,6 +52,10 @@ NO_APP_FOR_SET_STATE = "Failed to load the serialized state with the elm app: Lo
 DEFAULT_BATCH_SIZE = 1000
 MIGRATED_OK = "Successfully migrated the elm app state."
 MIGRATION_DECODE_PREFIX = "Decoding of serialized state failed for this migration:\n"
+#: Ints per event in a digest run: response hash (2 halves), length; state hash (2 halves), length.
+DIGEST_WIDTH = 6
+#: The digest of an event no app processed (the host ignored it): no response, no state.
+NO_APP_DIGEST = [0, 0, -1, 0, 0, -1]
 
 
 @dataclass(frozen=True)
@@ -218,6 +222,12 @@ class HostProcess:
 
     # --- snapshots -------------------------------------------------------------------------
 
+    def state_digest(self, *, record: Record | None = None) -> tuple[int, ...]:
+        """The current state's digest (the last three ints of a digest run's entry)."""
+        if self.process is None:
+            return tuple(NO_APP_DIGEST[3:])
+        return tuple(self._app(lambda p: p.state_digest(), record))
+
     def snapshot(self, *, record: Record | None = None) -> Snapshot:
         if self.process is None:
             return Snapshot(self.app_config_hash, None)
@@ -316,6 +326,8 @@ class HostProcess:
         hold_after: Mapping[int, LiveState] | None = None,
         batch_size: int = DEFAULT_BATCH_SIZE,
         query: QueryRun | None = None,
+        digests: MutableSequence[int] | None = None,
+        digest_want: Sequence[int] | None = None,
     ) -> tuple[list[str | None], dict[int, str]]:
         """Run app events (``(record, event JSON)`` pairs, in order) inside V8 in batches.
 
@@ -324,11 +336,16 @@ class HostProcess:
         Pass an :class:`AppEvents` for long runs: it holds the same pairs without a tuple each.
         ``hold_after`` maps item offsets to tokens from :meth:`live_token`, which become valid
         once the state after that offset is held. ``query`` collects where a find condition
-        held into ``query.matches`` (item offsets).
+        held into ``query.matches`` (item offsets). ``digests`` receives, per item, the response's
+        and the resulting state's digest (:data:`DIGEST_WIDTH` ints, see ``BatchResult.digests``;
+        :data:`NO_APP_DIGEST` where no app runs); ``digest_want`` says per item what to do with
+        the state (``AppProcess.run_batch``'s ``digests``; default: hash every state).
         """
         out_responses: list[str | None] = []
         out_states: dict[int, str] = {}
         if self.process is None:
+            if digests is not None:
+                digests.extend(NO_APP_DIGEST * len(items))
             return [None] * len(items) if responses else [], {}
         if isinstance(items, AppEvents):
             payloads, owners = items.payloads, items.records
@@ -348,7 +365,12 @@ class HostProcess:
                 at = None if query.at is None else [o - start for o in query.at if start <= o < start + len(batch)]
                 batch_query = (query.key, at)
             result, failure = self.process.run_batch(
-                batch, responses=responses, states_after=snaps, hold_after=keys, query=batch_query
+                batch,
+                responses=responses,
+                states_after=snaps,
+                hold_after=keys,
+                query=batch_query,
+                digests=False if digests is None else True if digest_want is None else digest_want[start : start + len(batch)],
             )
             if query is not None:
                 query.matches.extend((start + off, m) for off, m in result.matches)
@@ -357,6 +379,8 @@ class HostProcess:
                 raise _located(failure.error, owners[start + min(failure.offset, len(batch) - 1)])
             if responses and result.responses is not None:
                 out_responses.extend(result.responses)
+            if digests is not None and result.digests is not None:
+                digests.extend(result.digests)
             out_states.update({start + k: v for k, v in result.states.items()})
             self.logs.extend((owners[start + i].index, line) for i, line in result.logs if 0 <= i < len(batch))
         return out_responses, out_states

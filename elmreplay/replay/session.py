@@ -21,20 +21,22 @@ from __future__ import annotations
 
 import bisect
 import time
+from array import array
 from dataclasses import dataclass
-from typing import Callable, TypeVar
+from typing import Callable, Mapping, TypeVar
 
 import pandas as pd
 
 from ..errors import RestoreError, UnsupportedQuery
 from ..inspect.render import esc, mimebundle
-from ..runtime.engine import DEFAULT_MAX_MEMORY, DEFAULT_TIMEOUT_S, EncodedEvents
+from ..runtime.engine import DEFAULT_MAX_MEMORY, DEFAULT_TIMEOUT_S, DIGEST_HASH, DIGEST_SKIP, EncodedEvents
 from ..runtime.sources import RuntimeResolver
+from ..store.indexing import resolve_index
 from ..store.records import Record, RecordKind
 from ..store.store import Store
 from .find import Where
 from .find import find as find_steps
-from .host import AppEvents, HostProcess, LiveState, QueryRun, Result, Snapshot
+from .host import DIGEST_WIDTH, NO_APP_DIGEST, AppEvents, HostProcess, LiveState, QueryRun, Result, Snapshot
 
 DEFAULT_CHECKPOINT_EVERY = 1000
 DEFAULT_MEMORY_BUDGET = 256 << 20
@@ -163,6 +165,7 @@ class ReplaySession:
         self._is_revert_target = set(self._revert_target_indices)
         self._pinned: dict[int, Snapshot] = {}  # states of revert targets (few; outside the budget)
         self.step_results: dict[int, StepInfo] = {}
+        self._digest_want: Mapping[int, int] | None = None  # during trace_digests
         self.first_index = BEFORE_FIRST
         self._pos = BEFORE_FIRST
         if start is not None:
@@ -267,6 +270,26 @@ class ReplaySession:
         """
         return find_steps(self, where, start=start, stop=stop, first=first, on_progress=on_progress)
 
+    def trace_digests(self, start: int, stop: int, *, hash_when: Mapping[int, int] | None = None) -> dict[int, tuple[int, ...]]:
+        """Digests (``DIGEST_WIDTH`` ints: response hash and length, state hash and length) of
+        the app-event records in ``[start, stop)`` from one replay of the range; neither
+        responses nor states leave V8, so memory does not grow with the range.
+
+        ``hash_when`` maps record indices to a state length: the state is hashed only when it
+        has that length (else its hash fields are -1), and records not in it get no state
+        digest at all; by default every state is hashed."""
+        start, stop = max(start, 0), min(stop, len(self.records))
+        if start >= stop:
+            return {}
+        self.seek(start - 1) if start > 0 else self._reset_to_beginning()
+        digests: dict[int, tuple[int, ...]] = {}
+        self._digest_want = hash_when
+        try:
+            self._advance(stop - 1, digests=digests)
+        finally:
+            self._digest_want = None
+        return digests
+
     def replay_all(self, *, on_progress: ProgressCallback | None = None) -> None:
         """Replay to the newest record (building checkpoints on the way)."""
         if self.records:
@@ -353,11 +376,7 @@ class ReplaySession:
     # --- internals ------------------------------------------------------------------------
 
     def _normalize(self, index: int) -> int:
-        n = len(self.records)
-        if index < 0:
-            index += n
-        if not 0 <= index < n:
-            raise IndexError(f"record index {index} out of range: the store has {n} records")
+        index = resolve_index(index, len(self.records))
         if index < self.first_index:
             raise IndexError(
                 f"record index {index} is before the oldest reduction this session starts from (#{self.first_index})"
@@ -491,19 +510,21 @@ class ReplaySession:
         states: dict[int, str | None] | None = None,
         query: QueryRun | None = None,
         on_other: OtherStep | None = None,
+        digests: dict[int, tuple[int, ...]] | None = None,
     ) -> None:
         """Apply records ``_pos+1 .. index`` in append order, batching runs of app events.
-        ``collect`` receives each record's response, ``states`` each record's resulting state;
-        ``query`` is a find condition evaluated in V8 after each app event (``query.found``),
-        ``on_other`` evaluates it after the other records (see :data:`OtherStep`)."""
+        ``collect`` receives each record's response, ``states`` each record's resulting state,
+        ``digests`` each app-event record's digest; ``query`` is a find condition evaluated in
+        V8 after each app event (``query.found``), ``on_other`` evaluates it after the other
+        records (see :data:`OtherStep`)."""
         while self._pos < index:
             first = self._pos + 1
             try:
                 last = self._run_last(first, index)
                 if last >= first and (query is None or self.host.process is not None):
-                    self._run_events(first, last, collect, states, query)
+                    self._run_events(first, last, collect, states, query=query, trace_digests=digests)
                 elif last >= first:  # app events while no app runs: nothing for V8 to evaluate
-                    self._run_events(first, last, collect, states)
+                    self._run_events(first, last, collect, states, trace_digests=digests)
                     for i in range(first, last + 1):
                         if on_other is not None:
                             on_other(i, None)
@@ -564,6 +585,7 @@ class ReplaySession:
         collect: list[str | None] | None,
         trace_states: dict[int, str | None] | None = None,
         query: QueryRun | None = None,
+        trace_digests: dict[int, tuple[int, ...]] | None = None,
     ) -> None:
         items, last_offset = self._run_payloads(first, last)
         if query is not None:  # a record's step is its last event (the state after the record)
@@ -587,6 +609,14 @@ class ReplaySession:
                 wanted[off] = i
         traced = {offset(i): i for i in range(first, last + 1) if offset(i) >= 0} if trace_states is not None else {}
         held: dict[int, LiveState] = {}
+        flat: array[int] | None = array("q") if trace_digests is not None else None
+        want: list[int] | None = None
+        if trace_digests is not None:
+            hash_when = self._digest_want
+            want = [DIGEST_SKIP] * len(items)
+            for i in range(first, last + 1):
+                if offset(i) >= 0:
+                    want[offset(i)] = DIGEST_HASH if hash_when is None else hash_when.get(i, DIGEST_SKIP)
         if self.host.process is None:
             responses: list[str | None] = [None] * len(items)
             states: dict[int, str] = {}
@@ -599,7 +629,13 @@ class ReplaySession:
                     held[i] = hold_after[offset(i)] = token
             started = time.perf_counter()
             responses, states = self.host.run_app_events(
-                items, responses=collect is not None, states_after=offsets, hold_after=hold_after or None, query=query
+                items,
+                responses=collect is not None,
+                states_after=offsets,
+                hold_after=hold_after or None,
+                query=query,
+                digests=flat,
+                digest_want=want,
             )
             self._fit_live_every((time.perf_counter() - started) / len(items) if items else 0.0, len(items))
         if held:
@@ -608,6 +644,11 @@ class ReplaySession:
             query.found.extend((items[off][0].index, m) for off, m in query.matches)
         for off, i in wanted.items():
             self._store_snapshot(i, Snapshot(self.host.app_config_hash, states.get(off)))
+        if trace_digests is not None:
+            for i in range(first, last + 1):
+                off = offset(i)
+                if off >= 0:
+                    trace_digests[i] = tuple(flat[off * DIGEST_WIDTH : (off + 1) * DIGEST_WIDTH]) if flat else tuple(NO_APP_DIGEST)
         if trace_states is not None:
             for i in range(first, last + 1):
                 off = offset(i)

@@ -13,17 +13,21 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass, field
-from typing import Any, Mapping
+from array import array
+from datetime import datetime, timezone
+from dataclasses import dataclass, field, fields, replace
+from typing import Any, Callable, Iterable, Mapping
 
 from ..inspect.render import esc, mimebundle, short_hash, table, verdict
-from ..runtime.engine import DEFAULT_MAX_MEMORY, DEFAULT_TIMEOUT_S
+from ..runtime.engine import DEFAULT_MAX_MEMORY, DEFAULT_TIMEOUT_S, DIGEST_HASH, DIGEST_LENGTH, DIGEST_SKIP
 from ..runtime.sources import RuntimeResolver
 from ..store.components import component_hash
-from ..store.records import RecordKind
+from ..store.indexing import resolve_index
+from ..store.records import Record, RecordKind
 from ..store.store import Store
 from ..store.trees import build_tree
 from .projection import Projection, deploy_appender, test_continue_with
+from .host import DIGEST_WIDTH, NO_APP_DIGEST, HostProcess, LiveState
 from .restore import Restored, restore
 from .script import read_app_dir
 from .session import ReplaySession
@@ -55,6 +59,34 @@ class WhatIfReport:
     state_after: str | None
     seconds: float
     app_config_before: str | None = None
+    #: The host generation whose answer this is: "2020" (head-hash chain) or "2021" (literal log files).
+    generation: str = "2021"
+    #: 2020 only: the test restore raised, which that host did not catch (HTTP 500, no report).
+    uncaught: bool = False
+    #: When the computation began (UTC, the host's ``beginTime`` format ``yyyy-MM-ddTHH-mm-ss``).
+    begin_time: str | None = None
+
+    @property
+    def http_status(self) -> int:
+        """The status of the host's admin response: 200, 400, or 500 (2020, uncaught exception)."""
+        return 200 if self.accepted else 500 if self.uncaught else 400
+
+    def host_report(self) -> dict[str, Any] | None:
+        """The body of the host's answer, ``AttemptContinueWithCompositionEventReport`` with the
+        fields of this generation (§5.3); None for a 2020 HTTP 500 (the host sent no report)."""
+        if self.uncaught:
+            return None
+        kind = "DeployAppConfigAndMigrateElmAppState" if self.mode == "migrate" else "DeployAppConfigAndInitElmAppState"
+        body: dict[str, Any] = {"beginTime": self.begin_time}
+        if self.generation == "2020":
+            body["parentCompositionHashBase16"] = self.base_record_hash
+        body["compositionEvent"] = {kind: {"HashBase16": self.app_config_hash}}
+        if self.generation != "2020":
+            body["storeReductionReport"] = None  # the reduction the host stored first (here: in memory only)
+            body["storeReductionTimeSpentMilli"] = None
+        body["totalTimeSpentMilli"] = int(self.seconds * 1000)
+        body["result"] = {"Ok": self.message} if self.accepted else {"Err": self.message}
+        return body
 
     @property
     def diff(self) -> Any:
@@ -101,8 +133,10 @@ class WhatIfReport:
             "deploy_record_hash": self.deploy_record_hash,
             "accepted": self.accepted,
             "host_response": {
-                "status": 200 if self.accepted else 400,
+                "status": self.http_status,
                 "result": {"Ok": self.message} if self.accepted else {"Err": self.message},
+                "generation": self.generation,
+                "body": self.host_report(),
             },
             "state_before": state(self.state_before),
             "state_after": state(self.state_after) if self.accepted else None,
@@ -118,7 +152,7 @@ class WhatIfReport:
         else:
             lines.append(f"  computed on:  record {self.base_record_hash} (store head then: {self.store_head_hash})")
         lines.append(f"  deploy record (projected): {self.deploy_record_hash}")
-        lines.append(f"  host answer:  HTTP {200 if self.accepted else 400}")
+        lines.append(f"  host answer:  HTTP {self.http_status}" + (" (the 2020 host did not catch this exception)" if self.uncaught else ""))
         lines.extend("    " + x for x in self.message.splitlines() or [""])
         d = self.diff if self.accepted else None
         if d is not None:
@@ -158,8 +192,10 @@ def what_if_deploy(
     mode
         ``"migrate"`` (deploy+migrate) or ``"init"`` (deploy+init).
     at
-        Project the deployment right after this record index (as in ``Store.events()``);
-        default: after the newest record.
+        Project the deployment right after this record index: 0-based append order as in
+        ``Store.events()``, negative counts from the end (-1 = the head); default: the head.
+        The projection is the store as it stood then (later records, their reductions and a
+        torn tail are not part of it).
 
     Raises
     ------
@@ -186,6 +222,7 @@ def _dry_run_deploy(
     if mode not in ("migrate", "init"):
         raise ValueError(f"mode must be 'migrate' or 'init', not {mode!r}")
     files, app_dir = _app_files(app)
+    began = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H-%M-%S")
     started = time.perf_counter()
     projection = Projection.of(store, after_index=at)
     base = projection.store()
@@ -222,7 +259,7 @@ def _dry_run_deploy(
         mode=mode,
         app_config_hash=config_hash,
         app_dir=app_dir,
-        at_index=at,
+        at_index=None if at is None else projection.cut_index,
         base_record_hash=outcome.parent_hash,
         store_head_hash=store.head_hash,
         deploy_record_hash=outcome.record_hash,
@@ -232,13 +269,34 @@ def _dry_run_deploy(
         state_after=after,
         seconds=time.perf_counter() - started,
         app_config_before=snap.app_config_hash,
+        generation=outcome.generation,
+        uncaught=outcome.uncaught,
+        begin_time=began,
     )
     return report, (outcome.restored if keep_process else None)
 
 
 @dataclass(frozen=True)
 class EventComparison:
-    """One later app event: recorded history vs the counterfactual."""
+    """One later app event: recorded history vs the counterfactual, compared by digests (hash and
+    size of the response and of the resulting state). Responses are kept only at the divergence
+    points the report materialized (:attr:`CounterfactualReport.divergences`)."""
+
+    index: int
+    record_hash: str
+    response_differs: bool
+    state_differs: bool
+    recorded_response: str | None = None
+    counterfactual_response: str | None = None
+    recorded_response_size: int | None = None
+    counterfactual_response_size: int | None = None
+    recorded_state_size: int | None = None
+    counterfactual_state_size: int | None = None
+
+
+@dataclass(frozen=True)
+class Divergence:
+    """A divergence point, materialized: both responses and both states after the event."""
 
     index: int
     record_hash: str
@@ -246,6 +304,16 @@ class EventComparison:
     state_differs: bool
     recorded_response: str | None
     counterfactual_response: str | None
+    recorded_state: str | None
+    counterfactual_state: str | None
+
+    def diff(self) -> Any:
+        """Elm-aware diff of the recorded and the counterfactual state after this event."""
+        from ..inspect.diff import diff_states
+
+        if self.recorded_state is None or self.counterfactual_state is None:
+            return None
+        return diff_states(self.recorded_state, self.counterfactual_state, old_label="recorded", new_label="counterfactual")
 
 
 @dataclass
@@ -260,6 +328,12 @@ class CounterfactualReport:
     events: list[EventComparison] = field(default_factory=list)
     final_state_recorded: str | None = None
     final_state_counterfactual: str | None = None
+    #: The first divergences with their responses and states (at most ``divergences`` asked for).
+    divergences: list[Divergence] = field(default_factory=list)
+    #: Interrupted (Ctrl-C): ``events`` holds the prefix compared; the final states are after its last event.
+    interrupted: bool = False
+    #: Later app events to compare in all (``len(events)`` of them were compared).
+    events_total: int = 0
 
     @property
     def first_divergence(self) -> EventComparison | None:
@@ -269,20 +343,8 @@ class CounterfactualReport:
     def to_frame(self) -> Any:
         import pandas as pd
 
-        return pd.DataFrame(
-            [
-                {
-                    "index": e.index,
-                    "record_hash": e.record_hash,
-                    "response_differs": e.response_differs,
-                    "state_differs": e.state_differs,
-                    "recorded_response": e.recorded_response,
-                    "counterfactual_response": e.counterfactual_response,
-                }
-                for e in self.events
-            ],
-            columns=["index", "record_hash", "response_differs", "state_differs", "recorded_response", "counterfactual_response"],
-        )
+        columns = [f.name for f in fields(EventComparison)]
+        return pd.DataFrame([[getattr(e, c) for c in columns] for e in self.events], columns=columns)
 
     def final_diff(self) -> Any:
         from ..inspect.diff import diff_states
@@ -299,7 +361,10 @@ class CounterfactualReport:
         head = f"Counterfactual deploy+{self.mode} of {self.app_config_hash[:12]}… after record #{self.at_index}: "
         if not self.deploy.accepted:
             return head + "deployment REJECTED: " + self.deploy.message.splitlines()[0]
-        return head + f"{len(self.events)} later events replayed, {n_resp} responses and {n_state} states differ; {diverge}"
+        line = head + f"{len(self.events)} later events replayed, {n_resp} responses and {n_state} states differ; {diverge}"
+        if self.interrupted:
+            line += f" (INTERRUPTED after {len(self.events)} of {self.events_total} events)"
+        return line
 
     def to_json(self) -> dict[str, Any]:
         first = self.first_divergence
@@ -316,6 +381,11 @@ class CounterfactualReport:
             "states_differ": sum(e.state_differs for e in self.events),
             "first_divergence": None if first is None else {"index": first.index, "record_hash": first.record_hash,
                                                              "response_differs": first.response_differs, "state_differs": first.state_differs},
+            "divergences": [{"index": d.index, "record_hash": d.record_hash, "response_differs": d.response_differs,
+                             "state_differs": d.state_differs, "recorded_response": d.recorded_response,
+                             "counterfactual_response": d.counterfactual_response} for d in self.divergences],
+            "interrupted": self.interrupted,
+            "events_total": self.events_total,
         }  # fmt: skip
 
     def __str__(self) -> str:
@@ -356,6 +426,11 @@ class CounterfactualReport:
         return mimebundle("\n".join(self._text_lines()), self._repr_html_())
 
 
+#: Later app events compared per step (the counterfactual side holds its state at each step's
+#: start, to materialize a divergence inside the step).
+COMPARE_CHUNK = 1000
+
+
 def counterfactual(
     store: Store,
     app: str | os.PathLike[str] | Mapping[str, bytes],
@@ -366,13 +441,24 @@ def counterfactual(
     until: int | None = None,
     timeout_s: float = DEFAULT_TIMEOUT_S,
     max_memory: int = DEFAULT_MAX_MEMORY,
+    divergences: int = 1,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> CounterfactualReport:
     """Would version ``app`` deployed after record ``at`` have answered and evolved the same?
 
     Later app events (up to ``until``, default the newest record; reverted ones skipped, later
     deployments ignored) are replayed through the counterfactual app in V8 batches, and each
-    event's response and resulting state are compared with the recorded history's.
+    event's response and resulting state are compared with the recorded history's by digest
+    (hash and size), so memory does not grow with the number of events. The first
+    ``divergences`` divergence points are materialized (responses and states); the recorded
+    states come from the replay session's checkpoints. ``at`` and ``until`` are record indices
+    as everywhere (negative from the end). ``on_progress(compared, total)`` is called after each
+    step; Ctrl-C (KeyboardInterrupt) returns the report of the prefix compared
+    (``interrupted=True``).
     """
+    n = len(store.records)
+    at = resolve_index(at, n)
+    last = n - 1 if until is None else resolve_index(until, n)
     deploy, restored = _dry_run_deploy(
         store, app, resolver, mode=mode, at=at, timeout_s=timeout_s, max_memory=max_memory, keep_process=True
     )
@@ -380,7 +466,10 @@ def counterfactual(
     if restored is None:
         return report
     try:
-        _compare_later_events(report, store, restored, resolver, at=at, until=until, timeout_s=timeout_s, max_memory=max_memory)
+        _compare_later_events(
+            report, store, restored, resolver, at=at, last=last, timeout_s=timeout_s, max_memory=max_memory,
+            divergences=max(0, divergences), on_progress=on_progress,
+        )  # fmt: skip
     finally:
         restored.close()
     return report
@@ -393,37 +482,142 @@ def _compare_later_events(
     resolver: RuntimeResolver,
     *,
     at: int,
-    until: int | None,
+    last: int,
     timeout_s: float,
     max_memory: int,
+    divergences: int,
+    on_progress: Callable[[int, int], None] | None,
 ) -> None:
-    """Replay the later app events through the deployed app and compare with the recorded ones."""
-    last = len(store.records) - 1 if until is None else until
-    later = [r for r in store.records[at + 1 : last + 1] if r.kind is RecordKind.UPDATE and not r.reverted]
+    """Replay the later app events through the deployed app and compare them, step by step, with
+    the recorded ones (a replay session over the real history), by digest."""
+    later = [i for i in range(at + 1, last + 1) if store.records.kind(i) is RecordKind.UPDATE and not store.records.reverted[i]]
+    report.events_total = len(later)
     if not later:
         return
-    # The recorded side: responses and states after each later event.
-    with ReplaySession(store, resolver, timeout_s=timeout_s, max_memory=max_memory) as recorded:
-        traced = recorded.trace(later[0].index, later[-1].index + 1)
-    recorded_resp = {i: resp for i, (resp, _) in traced.items()}
-    recorded_state = {i: state for i, (_, state) in traced.items()}
-    # The counterfactual side: the deployed app (restored by the deployment test), then the same events.
     host = restored.host
-    items = [(r, payload) for r in later for payload in store.app_events(r)]
-    last_offset = {r.index: k for k, (r, _) in enumerate(items)}
-    responses, states = host.run_app_events(items, responses=True, states_after=list(last_offset.values()))
-    per_record_resp = {r.index: resp for (r, _), resp in zip(items, responses)}
-    for rec in later:
-        cf_state = states.get(last_offset[rec.index])
-        report.events.append(
-            EventComparison(
-                rec.index,
-                rec.hash,
-                per_record_resp.get(rec.index) != recorded_resp[rec.index],
-                cf_state != recorded_state[rec.index],
-                recorded_resp[rec.index],
-                per_record_resp.get(rec.index),
-            )
+    with ReplaySession(store, resolver, timeout_s=timeout_s, max_memory=max_memory) as recorded:
+        try:
+            for k in range(0, len(later), COMPARE_CHUNK):
+                step = later[k : k + COMPARE_CHUNK]
+                items = [(rec, payload) for rec in (store.records[i] for i in step) for payload in store.app_events(rec)]
+                last_offset = {rec.index: j for j, (rec, _) in enumerate(items)}
+                start_state = host.hold()
+                try:
+                    compared = _compare_step(store, recorded, host, start_state, step, items, last_offset)
+                    wanted = [e.index for e in compared if e.response_differs or e.state_differs][: divergences - len(report.divergences)]
+                    if wanted and start_state is not None:
+                        compared = _materialize(report, store, recorded, host, start_state, items, last_offset, compared, wanted)
+                finally:
+                    if start_state is not None:
+                        host.release([start_state])
+                report.events.extend(compared)
+                if on_progress is not None:
+                    on_progress(len(report.events), len(later))
+        except KeyboardInterrupt:
+            report.interrupted = True
+        if report.events:
+            report.final_state_recorded = recorded.state_at(report.events[-1].index)
+            # After an interrupt the counterfactual process may stand anywhere inside the step.
+            report.final_state_counterfactual = None if report.interrupted else host.snapshot().state_json
+
+
+def _compare_step(
+    store: Store,
+    recorded: ReplaySession,
+    host: HostProcess,
+    start_state: LiveState | None,
+    step: list[int],
+    items: list[tuple[Record, str]],
+    last_offset: dict[int, int],
+) -> list[EventComparison]:
+    """Compare the records ``step`` of both timelines by digests, hashing as few states as
+    possible (two states of different lengths differ; only states of equal length are hashed):
+
+    1. the counterfactual side runs the step: response digests and state lengths;
+    2. the recorded side replays it, hashing a state only where its length equals the
+       counterfactual's;
+    3. where it did, the counterfactual side runs the step again from its held start state and
+       hashes those states.
+    """
+    no_app = tuple(NO_APP_DIGEST)
+
+    def per_record(flat: array[int]) -> dict[int, tuple[int, ...]]:
+        return {i: tuple(flat[o * DIGEST_WIDTH : (o + 1) * DIGEST_WIDTH]) for i, o in last_offset.items()}
+
+    def want(kind: int, records: Iterable[int]) -> list[int]:
+        out = [DIGEST_SKIP] * len(items)
+        for i in records:
+            out[last_offset[i]] = kind
+        return out
+
+    flat: array[int] = array("q")
+    if start_state is None:  # no process to run again: hash every state at once
+        host.run_app_events(items, digests=flat)
+        theirs = per_record(flat)
+        ours = recorded.trace_digests(step[0], step[-1] + 1)
+    else:
+        host.run_app_events(items, digests=flat, digest_want=want(DIGEST_LENGTH, last_offset))
+        theirs = per_record(flat)
+        ours = recorded.trace_digests(step[0], step[-1] + 1, hash_when={i: d[5] for i, d in theirs.items()})
+        same_length = [i for i in step if i in theirs and i in ours and ours[i][5] >= 0 and ours[i][5] == theirs[i][5]]
+        if same_length:
+            host.resume(start_state)
+            flat = array("q")
+            host.run_app_events(items, digests=flat, digest_want=want(DIGEST_HASH, same_length))
+            hashed = per_record(flat)
+            theirs.update((i, theirs[i][:3] + hashed[i][3:]) for i in same_length)
+    return [_compared(store, i, ours.get(i, no_app), theirs.get(i, no_app)) for i in step]
+
+
+def _compared(store: Store, index: int, ours: tuple[int, ...], theirs: tuple[int, ...]) -> EventComparison:
+    if ours[5] != theirs[5]:
+        state_differs = True
+    elif ours[5] < 0:  # no app on either side
+        state_differs = False
+    else:
+        assert ours[3] >= 0 and theirs[3] >= 0, "states of equal length are hashed on both sides"
+        state_differs = ours[3:5] != theirs[3:5]
+    return EventComparison(
+        index,
+        store.records.hash(index),
+        ours[:3] != theirs[:3],
+        state_differs,
+        recorded_response_size=_size(ours[2]),
+        counterfactual_response_size=_size(theirs[2]),
+        recorded_state_size=_size(ours[5]),
+        counterfactual_state_size=_size(theirs[5]),
+    )
+
+
+def _size(n: int) -> int | None:
+    return None if n < 0 else n
+
+
+def _materialize(
+    report: CounterfactualReport,
+    store: Store,
+    recorded: ReplaySession,
+    host: HostProcess,
+    start_state: LiveState,
+    items: list[tuple[Record, str]],
+    last_offset: dict[int, int],
+    compared: list[EventComparison],
+    wanted: list[int],
+) -> list[EventComparison]:
+    """Responses and states at the ``wanted`` divergences of one step: the counterfactual side
+    runs the step again from its held start state (bounded: only while divergences are wanted),
+    the recorded side seeks from its checkpoints."""
+    host.resume(start_state)
+    offsets = [last_offset[i] for i in wanted]
+    responses, states = host.run_app_events(items[: offsets[-1] + 1], responses=True, states_after=offsets)
+    host.run_app_events(items[offsets[-1] + 1 :])
+    by_index = {e.index: e for e in compared}
+    for i, off in zip(wanted, offsets):
+        e = by_index[i]
+        rec_response = recorded.responses(i, i + 1)[0]
+        rec_state = recorded.state_at(i)
+        report.divergences.append(
+            Divergence(i, e.record_hash, e.response_differs, e.state_differs, rec_response, responses[off], rec_state, states.get(off))
         )
-    report.final_state_recorded = recorded_state[later[-1].index]
-    report.final_state_counterfactual = states.get(last_offset[later[-1].index])
+        by_index[i] = replace(e, recorded_response=rec_response, counterfactual_response=responses[off])
+    return [by_index[e.index] for e in compared]

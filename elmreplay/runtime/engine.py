@@ -59,6 +59,10 @@ class EncodedEvents(Sequence[str]):
         return (b"[" + b",".join(self.tokens) + b"]").decode("utf-8")
 
 
+#: Per-event digest requests (``run_batch(digests=[...])``); ``n >= 0``: hash when the length is n.
+DIGEST_HASH, DIGEST_SKIP, DIGEST_LENGTH = -2, -3, -4
+
+
 @dataclass
 class BatchResult:
     """What one batch of events produced inside V8."""
@@ -69,6 +73,9 @@ class BatchResult:
     logs: list[tuple[int, str]] = field(default_factory=list)
     #: Where a find condition held: (batch offset, [[concrete path, value], ...]).
     matches: list[tuple[int, list[list[Any]]]] = field(default_factory=list)
+    #: With ``digests=True``: per event, the response's and the resulting state's 64-bit hash
+    #: (two 32-bit halves) and length, flat: ``[rh1, rh2, rlen, sh1, sh2, slen, ...]``.
+    digests: list[int] | None = None
 
 
 @dataclass(frozen=True)
@@ -216,6 +223,14 @@ class AppProcess:
         assert value is not None
         return value
 
+    def state_digest(self) -> tuple[int, int, int]:
+        """The current state's digest without carrying it out of V8: the 64-bit hash of
+        ``getSerializedState()`` as two 32-bit halves, and its length (as in batch digests)."""
+        value = self._op("digest", None, what="serializing the state")
+        assert value is not None
+        h1, h2, n = (int(x) for x in value.split(","))
+        return h1, h2, n
+
     def set_state(self, state_json: str) -> None:
         """``setSerializedState(s)`` (the app never throws on bad JSON; it ends up DeserializeFailed)."""
         self._op("set", state_json, what="deserializing a state")
@@ -298,6 +313,7 @@ class AppProcess:
         states_after: Sequence[int] = (),
         hold_after: Mapping[int, str] | None = None,
         query: tuple[str, Sequence[int] | None] | None = None,
+        digests: bool | Sequence[int] = False,
     ) -> tuple[BatchResult, EventFailure | None]:
         """Process ``events`` in order inside V8 with one engine call.
 
@@ -306,6 +322,11 @@ class AppProcess:
         the serialized state; ``hold_after`` maps batch offsets to the keys under which to hold
         the state after them (see :meth:`hold`). ``query`` is ``(key, offsets)``: evaluate the
         condition defined under ``key`` after those offsets (None: after every event).
+        ``digests`` asks for each event's response and
+        state digest (:attr:`BatchResult.digests`; see :meth:`state_digest`): ``True`` hashes
+        every state; a sequence says per event what to do with the state: ``DIGEST_HASH`` (-2)
+        hash it, ``DIGEST_LENGTH`` (-4) only its length, ``DIGEST_SKIP`` (-3) nothing, ``n >= 0``
+        hash it when its length is ``n`` (fields not computed are -1).
         """
         if isinstance(events, EncodedEvents):
             payload = events.json_array()
@@ -314,9 +335,15 @@ class AppProcess:
         snaps = orjson.dumps(sorted(set(states_after))).decode()
         holds = sorted((hold_after or {}).items())
         args: tuple[str | bool | None, ...] = (responses, snaps, orjson.dumps(holds).decode()) if holds else (responses, snaps)
+        options: dict[str, Any] = {}
         if query is not None:
-            at = None if query[1] is None else sorted(query[1])
-            args = (responses, snaps, orjson.dumps(holds).decode() if holds else None, orjson.dumps({"key": query[0], "at": at}).decode())
+            options["query"] = {"key": query[0], "at": None if query[1] is None else sorted(query[1])}
+        if digests is not False:
+            if not isinstance(digests, bool) and len(digests) != len(events):
+                raise ValueError("digests needs one entry per event")
+            options["digests"] = True if digests is True else list(digests)
+        if options:
+            args = (responses, snaps, orjson.dumps(holds).decode() if holds else None, orjson.dumps(options).decode())
         try:
             raw = self._call("runBatch", payload, *args, what=f"processing a batch of {len(events)} events")
         except AppError as e:
@@ -330,6 +357,7 @@ class AppProcess:
             {int(k): v for k, v in out["states"].items()},
             [(int(i), str(line)) for i, line in out.get("logs") or []],
             [(int(i), m) for i, m in out.get("matches") or []],
+            out.get("digests"),
         )
         self._held.update(key for off, key in holds if off < result.done)
         if out["error"] is not None:

@@ -68,16 +68,53 @@
     held[key] = global.app_state;
   }
 
+  // Digests: 64 bits of hash (two 32-bit polynomial lanes over the UTF-16 code units) and
+  // the length of a string, so that two timelines can be compared event by event without
+  // carrying their states out of V8. A state is serialized only when app_state is another
+  // object than at the last digest (Elm values are immutable, so the same object serializes
+  // to the same text), and hashed only when asked: two states of different lengths differ.
+  function hashInto(out, s) {
+    var h1 = 0x811c9dc5 | 0, h2 = 0x2545f491 | 0, n = s.length;
+    for (var i = 0; i < n; i++) {
+      var c = s.charCodeAt(i);
+      h1 = (h1 * 31 + c) | 0;
+      h2 = (h2 * 1000003 + c) | 0;
+    }
+    push.call(out, h1 >>> 0, h2 >>> 0, n);
+  }
+  var digestOf = null, digestText = null, digestHash = null;
+  // want: -2 hash, -4 length only, n >= 0 hash when the length is n, -3 nothing ([-1, -1, -1]).
+  function pushStateDigest(out, want) {
+    if (want === -3) { push.call(out, -1, -1, -1); return; }
+    if (digestOf !== global.app_state || digestText === null) {
+      digestText = expectString(global.getSerializedState(), "getSerializedState");
+      digestOf = global.app_state;
+      digestHash = null;
+    }
+    if (want === -2 || want === digestText.length) {
+      if (digestHash === null) { digestHash = []; hashInto(digestHash, digestText); }
+      push.call(out, digestHash[0], digestHash[1], digestHash[2]);
+    } else {
+      push.call(out, -1, -1, digestText.length);
+    }
+  }
+
   // Run events[0..n) (a JSON array of event strings in the inbox): optionally collect responses,
   // the serialized state after chosen offsets, and hold app_state after others
-  // (holdsJson: [[offset, key], ...] in ascending offsets). queryJson: {"key", "at"} evaluates
-  // a find condition (runtime/query.js) after each offset of "at" (null: every one) into
-  // out.matches as [offset, [[path, value], ...]].
-  function runBatch(wantResponses, snapshotOffsetsJson, holdsJson, queryJson) {
+  // (holdsJson: [[offset, key], ...] in ascending offsets). optionsJson (optional) is an object:
+  // "query": {"key", "at"} evaluates a find condition (runtime/query.js) after each offset of
+  // "at" (null: every one) into out.matches as [offset, [[path, value], ...]];
+  // "digests": per event, what pushStateDigest wants (or true: hash every state), giving
+  // [response hash1, hash2, length, state hash1, hash2, length] per event in out.digests.
+  function runBatch(wantResponses, snapshotOffsetsJson, holdsJson, optionsJson) {
     var events = parse(received()), snaps = parse(snapshotOffsetsJson);
     var holds = holdsJson === undefined || holdsJson === null ? [] : parse(holdsJson);
-    var query = queryJson === undefined ? null : parse(queryJson);
-    var out = { done: 0, responses: wantResponses ? [] : null, states: {}, error: null, logs: null, matches: null };
+    var options = optionsJson === undefined || optionsJson === null ? {} : parse(optionsJson);
+    var query = options.query === undefined ? null : options.query;
+    var digestsSpec = options.digests === undefined ? null : options.digests;
+    var wantDigests = digestsSpec !== null && digestsSpec !== false;
+    var digestWant = wantDigests && digestsSpec !== true ? digestsSpec : null;
+    var out = { done: 0, responses: wantResponses ? [] : null, states: {}, error: null, logs: null, matches: null, digests: wantDigests ? [] : null };
     var s = 0, h = 0, q = 0, runner = null;
     logs = [];
     try {
@@ -90,6 +127,10 @@
         current = i;
         var r = expectString(global.processEventAndUpdateState(events[i]), "processEventAndUpdateState");
         if (wantResponses) push.call(out.responses, r);
+        if (wantDigests) {
+          hashInto(out.digests, r);
+          pushStateDigest(out.digests, digestWant === null ? -2 : digestWant[i]);
+        }
         out.done = i + 1;
         if (runner !== null) {
           while (query.at !== null && q < query.at.length && query.at[q] < i) q++;
@@ -130,6 +171,7 @@
       else if (op === "migrate") out.value = expectString(global.interface_migrate(arg), "interface_migrate");
       else if (op === "event") out.value = expectString(global.processEventAndUpdateState(arg), "processEventAndUpdateState");
       else if (op === "hold") hold(arg);
+      else if (op === "digest") { var sd = []; pushStateDigest(sd, -2); out.value = apply(join, sd, [","]); }
       else if (op === "resume") {
         if (!(arg in held)) throw { name: "HarnessError", message: "no held state " + arg };
         global.app_state = held[arg];

@@ -19,7 +19,8 @@ from bench import load_bench, run, stores
 from elmreplay.store.writer import WriterEra
 
 ROOT = Path(__file__).resolve().parents[2]
-REQUIRED = ("replay_vs_limit", "counter_events_per_s", "seek_p95_s", "load_vs_limit", "diff_speedup", "peak_rss_mb")
+REQUIRED = ("replay_vs_limit", "counter_events_per_s", "seek_p95_s", "load_vs_limit", "diff_speedup", "peak_rss_mb",
+            "counterfactual_vs_verify", "counterfactual_peak_rss_mb", "counterfactual_big_rss_vs_replay")
 
 
 @pytest.fixture(scope="module")

@@ -126,3 +126,63 @@ def test_counterfactual_finds_first_divergence(counter_store, test_apps):  # typ
     assert first is not None and first.index == 2 and first.response_differs and first.state_differs
     assert json.loads(report.final_state_counterfactual or "0") == 13
     assert report.to_json()["first_divergence"]["index"] == 2
+
+
+def _full_comparison(store, resolver, files, *, at, mode):  # type: ignore[no-untyped-def]
+    """The counterfactual computed the plain way: every response and every state of both sides as
+    strings (the recorded side by a trace, the counterfactual side from the deployed process)."""
+    from elmreplay.replay.session import ReplaySession
+    from elmreplay.replay.whatif import _dry_run_deploy
+    from elmreplay.store.records import RecordKind
+
+    later = [r for r in store.records[at + 1 :] if r.kind is RecordKind.UPDATE and not r.reverted]
+    with ReplaySession(store, resolver) as session:
+        traced = session.trace(later[0].index, later[-1].index + 1)
+    _, restored = _dry_run_deploy(store, files, resolver, mode=mode, at=at, timeout_s=10, max_memory=256 << 20, keep_process=True)
+    assert restored is not None
+    try:
+        items = [(r, e) for r in later for e in store.app_events(r)]
+        responses, states = restored.host.run_app_events(items, responses=True, states_after=range(len(items)))
+    finally:
+        restored.close()
+    return [(r.index, responses[k] != traced[r.index][0], states[k] != traced[r.index][1], responses[k], traced[r.index][0], states[k], traced[r.index][1])
+            for k, r in enumerate(later)]  # fmt: skip
+
+
+@pytest.mark.parametrize("at,mode,files", [(1, "init", COUNTER), (3, "migrate", BUILDER), (6, "init", COUNTER), (8, "init", BUILDER)])
+def test_counterfactual_digests_agree_with_full_states(recorder_factory, test_apps, at, mode, files):  # type: ignore[no-untyped-def]
+    rec = recorder_factory(era=WriterEra.E5)
+    rec.deploy(COUNTER, migrate=False, time_ms=T0)
+    rec.events(additions(1, [1, 3, 10, 0, 0, 5]))
+    rec.set_state("7", time_ms=T0 + 20 * MINUTE)  # a later admin record: not compared, but replayed on the recorded side
+    rec.events(additions(30, [0, 2, 0]))
+    rec.close()
+    store = open_store(rec.directory)
+    expected = _full_comparison(store, test_apps.resolver(), files, at=at, mode=mode)
+    report = counterfactual(store, files, test_apps.resolver(), at=at, mode=mode, divergences=3)
+    assert [(e.index, e.response_differs, e.state_differs) for e in report.events] == [x[:3] for x in expected]
+    diverging = [x for x in expected if x[1] or x[2]]
+    assert [d.index for d in report.divergences] == [x[0] for x in diverging[:3]]
+    for d, x in zip(report.divergences, diverging):
+        assert (d.counterfactual_response, d.recorded_response, d.counterfactual_state, d.recorded_state) == x[3:]
+    assert report.final_state_counterfactual == expected[-1][5] and report.final_state_recorded == expected[-1][6]
+    sizes = [(e.counterfactual_response_size, e.recorded_response_size, e.counterfactual_state_size, e.recorded_state_size) for e in report.events]
+    assert sizes == [tuple(len(v) for v in x[3:]) for x in expected]
+
+
+def test_counterfactual_interrupted_returns_the_prefix(counter_store, test_apps, monkeypatch):  # type: ignore[no-untyped-def]
+    import importlib
+
+    whatif = importlib.import_module("elmreplay.replay.whatif")
+    monkeypatch.setattr(whatif, "COMPARE_CHUNK", 1)
+    calls = []
+
+    def progress(done: int, total: int) -> None:
+        calls.append((done, total))
+        if done == 1:
+            raise KeyboardInterrupt
+
+    report = counterfactual(open_store(counter_store), COUNTER, test_apps.resolver(), at=1, mode="init", on_progress=progress)
+    assert report.interrupted and [e.index for e in report.events] == [2] and report.events_total == 2
+    assert calls == [(1, 2)] and "INTERRUPTED after 1 of 2 events" in report.summary_line()
+    assert report.to_json()["interrupted"] is True
