@@ -1,21 +1,30 @@
-"""The ``elmreplay`` command line.
+"""The ``elmreplay`` command line (also ``python -m elmreplay``).
 
-Exit codes: 0 success; 1 a check found a difference (``verify``) or a what-if deployment would be
-rejected; 2 usage or input errors (the message names the file, record or event).
+Exit codes: 0 success; 1 a check found a difference (``verify``, ``diff``, ``counterfactual``)
+or a what-if deployment would be rejected; 2 usage or input errors, including every OS-level
+failure (the one-line message names the file, record or event); 3 an internal error (a bug;
+``--debug`` shows the traceback); 130 / 143 interrupted by SIGINT / SIGTERM. Global options
+(``--debug``) may stand before or after the subcommand.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import traceback
 from pathlib import Path
 from typing import Any, Sequence
 
 from .errors import ElmReplayError
+from .interrupts import Progress, exit_code, handling_signals, silence_late_reports
+from .outputs import check_output, write_output
 
-EXIT_OK, EXIT_DIFFERENT, EXIT_INPUT = 0, 1, 2
+EXIT_OK, EXIT_DIFFERENT, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+
+#: How far the running command got (for "interrupted at record N of M").
+PROGRESS = Progress()
 
 
 def _json_default(value: Any) -> Any:
@@ -43,24 +52,25 @@ def cmd_events(args: argparse.Namespace) -> int:
     from .store import open_store
 
     out = args.output
-    if out is not None and _inside(Path(out), Path(args.store)):
-        print(f"elmreplay events: error: refusing to write {out} inside the store being inspected", file=sys.stderr)
+    store = open_store(args.store, lenient=args.lenient)
+    if out is not None:
+        check_output(out)  # before the table is built: refuse a target in (or on) the store at once
+    elif args.format == "parquet":
+        print("elmreplay events: error: --format parquet needs -o FILE", file=sys.stderr)
         return EXIT_INPUT
-    df = open_store(args.store, lenient=args.lenient).events()
+    df = store.events()
     if args.format == "json":
         rows = json.loads(df.to_json(orient="records", date_format="iso"))
         _write_text(out, json.dumps(rows, indent=1, ensure_ascii=False) + "\n")
     elif args.format == "csv":
         _write_text(out, df.to_csv(index=False))
     elif args.format == "parquet":
-        if out is None:
-            print("elmreplay events: error: --format parquet needs -o FILE", file=sys.stderr)
-            return EXIT_INPUT
         try:
-            df.to_parquet(out, index=False)
+            import pyarrow  # noqa: F401
         except ImportError as e:
             print(f"elmreplay events: error: parquet needs pyarrow (pip install 'elmreplay[parquet]'): {e}", file=sys.stderr)
             return EXIT_INPUT
+        write_output(out, lambda f: df.to_parquet(f, index=False))
     else:
         _write_text(out, df.to_string() + "\n")
     stopped = df.attrs.get("stopped")
@@ -79,6 +89,7 @@ def _resolver(args: argparse.Namespace) -> Any:
 def _progress(total: int, desc: str) -> Any:
     from .ui.progress import progress_bar
 
+    PROGRESS.total = total
     return progress_bar(total=total, desc=desc, disable=None)
 
 
@@ -106,12 +117,18 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
     store = open_store(args.store)
     with _progress(len(store), "verify") as bar:
-        report = verify(store, _resolver(args), on_progress=lambda i: bar.update(i + 1 - bar.n))
+        def on_progress(i: int) -> None:
+            PROGRESS.update(i)
+            bar.update(i + 1 - bar.n)
+
+        report = verify(store, _resolver(args), on_progress=on_progress)
     if args.json:
         _print_json(report.to_json())
     else:
         print(report)
-    return EXIT_OK if report.ok else EXIT_DIFFERENT
+    if report.ok:
+        return EXIT_OK
+    return EXIT_INPUT if report.nothing_checked else EXIT_DIFFERENT
 
 
 def cmd_what_if_deploy(args: argparse.Namespace) -> int:
@@ -142,7 +159,7 @@ def cmd_counterfactual(args: argparse.Namespace) -> int:
             print(f"  #{first.index} {first.record_hash}")
             print(f"    recorded response:       {first.recorded_response}")
             print(f"    counterfactual response: {first.counterfactual_response}")
-    return EXIT_OK if report.deploy.accepted else EXIT_DIFFERENT
+    return EXIT_OK if report.deploy.accepted and report.first_divergence is None else EXIT_DIFFERENT
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
@@ -159,7 +176,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
         _print_json(d.to_json())
     else:
         print(d)
-    return EXIT_OK
+    return EXIT_DIFFERENT if d.changes else EXIT_OK
 
 
 def _add_runtime_args(p: argparse.ArgumentParser) -> None:
@@ -172,16 +189,11 @@ def _add_runtime_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--compile", action="store_true", help="compile every app config from its Elm source instead")
 
 
-def _inside(path: Path, directory: Path) -> bool:
-    real, root = path.resolve(), directory.resolve()
-    return real == root or root in real.parents
-
-
 def _write_text(out: str | None, text: str) -> None:
     if out is None:
         sys.stdout.write(text)
     else:
-        Path(out).write_text(text, encoding="utf-8")
+        write_output(out, text)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -248,25 +260,85 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _add_global_options(parser: argparse.ArgumentParser) -> None:
+    """Global options are accepted after the subcommand too (``elmreplay verify S --debug``):
+    every subcommand gets them with a suppressed default, so the main parser's value stands
+    unless given there."""
+    parser.add_argument("--version", action="version", version=f"elmreplay {_version()}")
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                sub.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show Python tracebacks for errors")
+
+
+def _version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+def _one_line(text: str) -> str:
+    """The first line of a message, saying how many more there are (``--debug`` shows them)."""
+    lines = [line for line in str(text).splitlines() if line.strip()]
+    if len(lines) <= 1:
+        return lines[0].strip() if lines else ""
+    return f"{lines[0].strip()} ({len(lines) - 1} more lines; --debug shows them)"
+
+
+def _os_error(e: OSError) -> str:
+    where = f"{e.filename}: " if e.filename else ""
+    return f"{where}{e.strerror or e}"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    _add_global_options(parser)
     args = parser.parse_args(argv)
-    try:
-        code: int = args.func(args)
-        return code
-    except ElmReplayError as e:
+    PROGRESS.done = PROGRESS.total = None
+    command = args.command
+
+    def fail(message: str, code: int = EXIT_INPUT) -> int:
         if args.debug:
             traceback.print_exc()
-        print(f"elmreplay {args.command}: error: {type(e).__name__}: {e}", file=sys.stderr)
-        return EXIT_INPUT
-    except IndexError as e:  # a record index out of range (--at, --from, --to)
-        print(f"elmreplay {args.command}: error: {e}", file=sys.stderr)
-        return EXIT_INPUT
-    except KeyboardInterrupt:
-        print(f"elmreplay {args.command}: interrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
-        return EXIT_OK
+        print(f"elmreplay {command}: error: {message}", file=sys.stderr)
+        return code
+
+    with handling_signals():
+        try:
+            code: int = args.func(args)
+            sys.stdout.flush()  # a full disk or closed pipe on stdout is reported here, not at exit
+            return code
+        except ElmReplayError as e:
+            return fail(f"{type(e).__name__}: {e if args.debug else _one_line(str(e))}")
+        except IndexError as e:  # a record index out of range (--at, --from, --to)
+            return fail(_one_line(str(e)))
+        except KeyboardInterrupt as e:  # Ctrl-C, or SIGTERM (Interrupted)
+            silence_late_reports()
+            print(f"elmreplay {command}: interrupted{PROGRESS.where()}", file=sys.stderr)
+            return exit_code(e)
+        except BrokenPipeError:
+            _drop_stdout()
+            return EXIT_OK
+        except OSError as e:  # no space, no permission, ... on a file not named by a more specific error
+            _drop_stdout()
+            return fail(_os_error(e))
+        except UnicodeError as e:
+            return fail(f"text that is not valid UTF-8: {e}")
+        except MemoryError:
+            return fail("out of memory (an input is too big for this machine)")
+        except Exception as e:  # a bug: still one line (and the traceback with --debug)
+            return fail(f"internal error {type(e).__name__}: {_one_line(str(e))} (a bug; --debug shows the traceback)", EXIT_INTERNAL)
+
+
+def _drop_stdout() -> None:
+    """After stdout failed (a closed pipe, a full disk), point it at /dev/null so the
+    interpreter's final flush does not print a second error."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
 
 
 if __name__ == "__main__":
