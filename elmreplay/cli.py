@@ -58,7 +58,7 @@ def cmd_events(args: argparse.Namespace) -> int:
     elif args.format == "parquet":
         print("elmreplay events: error: --format parquet needs -o FILE", file=sys.stderr)
         return EXIT_INPUT
-    df = store.events()
+    df = store.events(strict=args.strict)
     if args.format == "json":
         rows = json.loads(df.to_json(orient="records", date_format="iso"))
         _write_text(out, json.dumps(rows, indent=1, ensure_ascii=False) + "\n")
@@ -217,6 +217,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--lenient",
         action="store_true",
         help="on a damaged store, list the records before the damage and say where it stopped (exit 2)",
+    )
+    e.add_argument(
+        "--strict",
+        action="store_true",
+        help="a field of an event with the wrong type (listed in the 'problem' column otherwise) is an error naming the record (exit 2)",
     )
     e.set_defaults(func=cmd_events)
 

@@ -49,8 +49,26 @@ def protect(root: str | os.PathLike[str]) -> None:
 
 
 def protected_roots() -> list[str]:
+    return sorted(_live_roots())
+
+
+def _live_roots() -> dict[str, tuple[int, int]]:
+    """The registered stores still where they were: a store directory removed since (a
+    temporary copy) is forgotten, so that a new directory reusing its inode is not taken for it."""
     with _lock:
-        return sorted(_protected)
+        roots = dict(_protected)
+    for root, key in list(roots.items()):
+        try:
+            st = os.stat(root)
+            alive = (st.st_dev, st.st_ino) == key
+        except OSError:
+            alive = False
+        if not alive:
+            del roots[root]
+            with _lock:
+                if _protected.get(root) == key:
+                    del _protected[root]
+    return roots
 
 
 def _within(path: str, root: str) -> bool:
@@ -76,8 +94,7 @@ def check_output(target: str | os.PathLike[str]) -> None:
     path = os.fspath(target)
     real_target = os.path.realpath(path)  # follows a link at the target itself, too
     real_parent = os.path.realpath(os.path.dirname(os.path.abspath(path)))
-    with _lock:
-        roots = dict(_protected)
+    roots = _live_roots()
     for root, (dev, ino) in roots.items():
         for candidate in (real_target, real_parent):
             if _within(candidate, root):

@@ -135,7 +135,7 @@ def verify(
             try:
                 red = store.usable_reduction(h)
             except StoreError as e:  # reported with its file; the other reductions are still checked
-                report.failed.append((e.path or join(reduction_path(h)), str(e)))
+                report.failed.append((e.path or join(reduction_path(h)), f"{type(e).__name__}: {e}"))
                 continue
             if red is None:
                 report.skipped.append(f"reduction of #{index} {h}: not usable (missing component or null field)")

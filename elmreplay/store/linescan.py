@@ -32,8 +32,9 @@ _CANONICAL_TAIL = b"}}}"
 HTTP_EVENT_TYPES = ("HttpRequestEvent", "httpRequest")
 INT64_MIN, INT64_MAX = -(1 << 63), (1 << 63) - 1
 
-EventFields = Tuple[Optional[str], Optional[int], Optional[str], Optional[str], Optional[str]]
-NO_EVENT_FIELDS: EventFields = (None, None, None, None, None)
+#: type, time, method, URI, request id, problem (a wrong-typed field, named; None when none)
+EventFields = Tuple[Optional[str], Optional[int], Optional[str], Optional[str], Optional[str], Optional[str]]
+NO_EVENT_FIELDS: EventFields = (None, None, None, None, None, None)
 
 
 class LineChanged(ValueError):
@@ -127,8 +128,10 @@ def _host_layout_texts(lines: list[bytes]) -> list[str] | None:
 
 
 def event_fields(text: str | bytes) -> EventFields:
-    """Type, time, HTTP method, URI and request id of an app event's JSON (any interface era;
-    exact type checks, since orjson builds only plain dicts, lists, strs and ints)."""
+    """Type, time, HTTP method, URI, request id and problem of an app event's JSON (any
+    interface era; exact type checks, since orjson builds only plain dicts, lists, strs and
+    ints). A field present with the wrong type is None, never a default, and ``problem`` names
+    it (an HTTP event without a time keeps the host's 0)."""
     try:
         obj = orjson.loads(text)
     except orjson.JSONDecodeError:
@@ -139,24 +142,52 @@ def event_fields(text: str | bytes) -> EventFields:
     if type(body) is list and len(body) == 1:  # 2023+ tagged form {"Tag":[{…}]}
         body = body[0]
     if type(body) is not dict:
-        return (event_type, None, None, None, None)
+        return (event_type, None, None, None, None, None)
     t = body.get("posixTimeMilli")
     if t is None:
         t = body.get("currentPosixTimeMilli")
-    if type(t) is not int:  # (bool is not int here)
-        t = 0 if event_type in HTTP_EVENT_TYPES else None
     request = body.get("request")
     method = uri = None
     if type(request) is dict:
         method, uri = request.get("method"), request.get("uri")
-        method = method if type(method) is str else None
-        uri = uri if type(uri) is str else None
     req_id = body.get("httpRequestId")
-    return (event_type, t, method, uri, req_id if type(req_id) is str else None)
+    if type(t) is int and type(method) is str and type(uri) is str and type(req_id) is str:
+        return (event_type, t, method, uri, req_id, None)  # the usual event
+    problems = _wrong_types(body, request)
+    if type(t) is not int:  # (bool is not int here)
+        t = 0 if event_type in HTTP_EVENT_TYPES and "posixTimeMilli" not in body and "currentPosixTimeMilli" not in body else None
+    return (
+        event_type,
+        t,
+        method if type(method) is str else None,
+        uri if type(uri) is str else None,
+        req_id if type(req_id) is str else None,
+        "; ".join(problems) if problems else None,
+    )
+
+
+_JSON_TYPE = {str: "a string", int: "an integer", float: "a number with a fraction", bool: "a boolean", list: "an array", dict: "an object", type(None): "null"}
+
+
+def _wrong_types(body: dict[str, Any], request: object) -> list[str]:
+    """``field is X, not Y`` for each field of the event that is present with the wrong type."""
+    out = []
+    for name in ("posixTimeMilli", "currentPosixTimeMilli"):
+        if name in body and type(body[name]) is not int:
+            out.append(f"{name} is {_JSON_TYPE.get(type(body[name]), 'not JSON')}, not an integer")
+    if "httpRequestId" in body and type(body["httpRequestId"]) is not str:
+        out.append(f"httpRequestId is {_JSON_TYPE.get(type(body['httpRequestId']), 'not JSON')}, not a string")
+    if "request" in body and type(request) is not dict:
+        out.append(f"request is {_JSON_TYPE.get(type(request), 'not JSON')}, not an object")
+    elif type(request) is dict:
+        for name in ("method", "uri"):
+            if name in request and type(request[name]) is not str:
+                out.append(f"request.{name} is {_JSON_TYPE.get(type(request[name]), 'not JSON')}, not a string")
+    return out
 
 
 #: The events table's columns that come from each app event's line, in this order.
-EVENT_COLUMNS = ("event_type", "posix_time_milli", "http_method", "http_uri", "http_request_id", "payload_size")
+EVENT_COLUMNS = ("event_type", "posix_time_milli", "http_method", "http_uri", "http_request_id", "problem", "payload_size")
 
 
 def event_columns(lines: list[bytes], host_layout: bool = False) -> list[Sequence[Any]]:
@@ -168,12 +199,18 @@ def event_columns(lines: list[bytes], host_layout: bool = False) -> list[Sequenc
     texts = _host_layout_texts(lines) if host_layout else None
     if texts is None:
         texts = event_texts(lines)
-    columns: list[Sequence[Any]] = list(zip(*map(event_fields, texts))) or [()] * 5
+    columns: list[Sequence[Any]] = list(zip(*map(event_fields, texts))) or [()] * 6
     times = columns[1]
     if not all(INT64_MIN <= t <= INT64_MAX for t in times if t is not None):
-        columns[1] = [t if t is None or INT64_MIN <= t <= INT64_MAX else None for t in times]
+        wide = [t is not None and not INT64_MIN <= t <= INT64_MAX for t in times]
+        columns[1] = [None if w else t for t, w in zip(times, wide)]
+        columns[5] = [_also(p, "posixTimeMilli is beyond 64 bits") if w else p for p, w in zip(columns[5], wide)]
     columns.append([len(t) if t.isascii() else len(t.encode("utf-8")) for t in texts])
     return columns
+
+
+def _also(problem: str | None, more: str) -> str:
+    return more if problem is None else f"{problem}; {more}"
 
 
 # --- the worker ---------------------------------------------------------------------------
@@ -255,7 +292,7 @@ def _events_task(request: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
 
 
 #: Event columns whose values mostly repeat.
-REPEATING_COLUMNS = ("event_type", "http_method", "http_uri")
+REPEATING_COLUMNS = ("event_type", "http_method", "http_uri", "problem")
 
 
 def encode_column(values: list[Any]) -> list[Any] | dict[str, list[Any]]:
