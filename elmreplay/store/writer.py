@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import BinaryIO, Mapping, Protocol
 
 from ..errors import StoreExists
+from ..outputs import check_output
 from .components import Component, blob_hash, component_hash, component_serial
 from .files import Segments
 from .log import HEAD_HASH_FILE, LITERAL_LOG_DIR, CompositionLog
@@ -77,6 +78,7 @@ class DirectorySink:
 
     def __init__(self, root: str | os.PathLike[str]):
         self.root = Path(root)
+        check_output(self.root)  # never a new store inside a store opened in this process
         if self.root.exists():
             if not self.root.is_dir():
                 raise StoreExists(f"Not a directory: {self.root}")
