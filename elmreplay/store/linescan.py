@@ -31,6 +31,9 @@ _CANONICAL_TAIL = b"}}}"
 #: Event types the host sent, by interface era (store-format §7).
 HTTP_EVENT_TYPES = ("HttpRequestEvent", "httpRequest")
 INT64_MIN, INT64_MAX = -(1 << 63), (1 << 63) - 1
+#: Longest record line read (the host's HTTP bodies were capped near 30 MB, 40 MB in base64);
+#: a longer line is refused before it is parsed (parsing would multiply it in memory).
+MAX_RECORD_BYTES = 256 << 20
 
 #: type, time, method, URI, request id, problem (a wrong-typed field, named; None when none)
 EventFields = Tuple[Optional[str], Optional[int], Optional[str], Optional[str], Optional[str], Optional[str]]
@@ -88,6 +91,14 @@ def scan_lines(lines: list[bytes], previous: object) -> tuple[bytes, list[int], 
         slow.append(k)
         parent = hexlify(digest)
     return b"".join(digests), slow, host_layout
+
+
+def too_long_line(lines: list[bytes], size: int) -> int | None:
+    """The position of the first line longer than :data:`MAX_RECORD_BYTES` (``size``: the
+    file's, so that the usual file, shorter than the limit, costs nothing)."""
+    if size <= MAX_RECORD_BYTES:
+        return None
+    return next((k for k, line in enumerate(lines) if len(line) > MAX_RECORD_BYTES), None)
 
 
 def event_token(line: bytes) -> bytes | None:
@@ -241,7 +252,12 @@ def read_lines(path: str, max_bytes: int) -> tuple[list[bytes], Stamp] | None:
         return None
     finally:
         os.close(fd)
-    return None if len(data) > max_bytes else (data.split(b"\n"), (st.st_size, st.st_mtime_ns))
+    if len(data) > max_bytes:
+        return None
+    lines = data.split(b"\n")
+    if too_long_line(lines, len(data)) is not None:
+        return None  # the store's process names it
+    return lines, (st.st_size, st.st_mtime_ns)
 
 
 def _scan_task(request: dict[str, Any]) -> tuple[dict[str, Any], bytes]:

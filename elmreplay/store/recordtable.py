@@ -143,6 +143,13 @@ def _scan_file(files: FileSource, segs: Segments, scan: LiteralScan) -> bytes:
     if data is None:
         return b""
     lines = data.split(b"\n")
+    long = linescan.too_long_line(lines, len(data))
+    if long is not None:
+        raise CorruptRecord(
+            f"Record line is {len(lines[long])} bytes, more than the reader's limit of {linescan.MAX_RECORD_BYTES}",
+            path=join(segs),
+            line=long + 1,
+        )
     rest = lines.pop()
     # Before the first literal line, a value no line can name: the first line always takes the
     # full parse (and is kept), so its parent is checked against what comes before it.
