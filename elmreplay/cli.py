@@ -102,7 +102,9 @@ def cmd_state(args: argparse.Namespace) -> int:
         print("elmreplay state: error: the store has no records", file=sys.stderr)
         return EXIT_INPUT
     index = args.at if args.at is not None else len(store) - 1
+    PROGRESS.total = len(store)
     with ReplaySession(store, _resolver(args)) as session:
+        session.seek(index, on_progress=PROGRESS.update)  # (counted for "interrupted at record N")
         state = session.state_at(index)
     if state is None:
         print(f"elmreplay state: no app was running after record {index}", file=sys.stderr)
@@ -168,8 +170,11 @@ def cmd_diff(args: argparse.Namespace) -> int:
     from .inspect.diff import diff_states
 
     store = open_store(args.store)
+    PROGRESS.total = len(store)
     with ReplaySession(store, _resolver(args)) as session:
+        session.seek(args.from_index, on_progress=PROGRESS.update)
         old = session.state_at(args.from_index)
+        session.seek(args.to_index, on_progress=PROGRESS.update)
         new = session.state_at(args.to_index)
     d = diff_states(old or "null", new or "null", old_label=f"#{args.from_index}", new_label=f"#{args.to_index}")
     if args.json:

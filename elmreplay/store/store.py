@@ -231,6 +231,9 @@ class Store:
         return self._reduction_hashes
 
     def reduction(self, record_hash: str) -> Reduction | None:
+        """The reduction file after a record (its hash, or a unique prefix among the reductions)."""
+        if len(record_hash) != hashprefix.FULL:
+            record_hash = hashprefix.resolve(record_hash, self._reduction_hashes, what="reduction's record hash")
         return read_reduction(self.files, record_hash)
 
     def usable_reduction(self, record_hash: str) -> UsableReduction | None:

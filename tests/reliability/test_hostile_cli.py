@@ -424,3 +424,23 @@ def test_hash_prefixes_agree_with_a_plain_scan() -> None:
         else:
             with pytest.raises(AmbiguousHash, match=f"{len(matches)} record hashes"):
                 store.record_hash(prefix)
+
+
+@pytest.mark.parametrize("command", ["state", "diff", "verify"])
+def test_an_interrupt_says_how_far_the_command_got(copy_of: CopyOf, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], command: str) -> None:
+    from elmreplay.runtime.engine import AppProcess
+
+    from .test_interrupts import interrupt_on_call
+
+    store = copy_of("literal")
+    n = len(open_store(store.root))
+    argv = {"state": ["state", str(store.root)], "diff": ["diff", str(store.root), "--from", "1", "--to", str(n - 1)], "verify": ["verify", str(store.root)]}[command]
+    before = snapshot(store.root)
+    with monkeypatch.context() as m:
+        interrupt_on_call(m, AppProcess, "run_batch", 1 if command == "state" else 2)  # (state starts from a reduction)
+        code, out, err = cli(capsys, *argv)
+    assert code == 130 and out == ""
+    line = one_line(err, f"elmreplay {command}: interrupted at record ")
+    done = int(line.split("at record ")[1].split(" of ")[0])
+    assert 0 <= done < n and line.endswith(f" of {n}")
+    assert snapshot(store.root) == before
