@@ -158,12 +158,21 @@ def event_fields(text: str | bytes) -> EventFields:
     if t is None:
         t = body.get("currentPosixTimeMilli")
     request = body.get("request")
+    req_id = body.get("httpRequestId")
+    if type(request) is dict:
+        method, uri = request.get("method"), request.get("uri")
+        if type(t) is int and type(method) is str and type(uri) is str and type(req_id) is str:
+            return (event_type, t, method, uri, req_id, None)  # an HTTP request as the host wrote it
+    elif request is None and req_id is None and type(t) is int:
+        return (event_type, t, None, None, None, None)  # a time event, as the host wrote it
+    return _checked_fields(event_type, body, t, request, req_id)
+
+
+def _checked_fields(event_type: str, body: dict[str, Any], t: object, request: object, req_id: object) -> EventFields:
+    """:func:`event_fields` of an unusual event: what has the wrong type is None and named."""
     method = uri = None
     if type(request) is dict:
         method, uri = request.get("method"), request.get("uri")
-    req_id = body.get("httpRequestId")
-    if type(t) is int and type(method) is str and type(uri) is str and type(req_id) is str:
-        return (event_type, t, method, uri, req_id, None)  # the usual event
     problems = _wrong_types(body, request)
     if type(t) is not int:  # (bool is not int here)
         t = 0 if event_type in HTTP_EVENT_TYPES and "posixTimeMilli" not in body and "currentPosixTimeMilli" not in body else None

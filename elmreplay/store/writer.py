@@ -78,12 +78,12 @@ class DirectorySink:
 
     def __init__(self, root: str | os.PathLike[str]):
         self.root = Path(root)
-        check_output(self.root)  # never a new store inside a store opened in this process
         if self.root.exists():
             if not self.root.is_dir():
                 raise StoreExists(f"Not a directory: {self.root}")
             if any(self.root.iterdir()):
                 raise StoreExists(f"Refusing to write a new store into a directory that is not empty: {self.root}")
+        check_output(self.root)  # nor an empty one inside a store opened in this process
         self.root.mkdir(parents=True, exist_ok=True)
         self._made_dirs: set[str] = set()
         # The log file being appended to stays open (appends are flushed at once, so readers of
