@@ -15,7 +15,7 @@ import os
 import sys
 import traceback
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, NoReturn, Sequence
 
 from .errors import ElmReplayError
 from .interrupts import Progress, exit_code, handling_signals, silence_late_reports
@@ -201,8 +201,15 @@ def _write_text(out: str | None, text: str) -> None:
         write_output(out, text)
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage errors in one line too (exit 2), pointing at ``--help`` instead of printing usage."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_INPUT, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="elmreplay",
         description="Inspect, replay and dry-run Elm-fullstack process stores (read-only).",
     )
