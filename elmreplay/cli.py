@@ -14,7 +14,6 @@ import json
 import os
 import sys
 import traceback
-from pathlib import Path
 from typing import Any, NoReturn, Sequence
 
 from .errors import ElmReplayError
