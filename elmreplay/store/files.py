@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Iterable, Protocol
 
 from ..errors import StoreError, StoreNotFound, UnsafePath
-from ..outputs import protect
 
 Segments = tuple[str, ...]
 
@@ -54,7 +53,6 @@ class DirectoryFiles:
         if not path.is_dir():
             raise StoreNotFound(f"Not a directory: {path}")
         self.root = path
-        protect(path)  # from now on no output of this process may land in it
         self._root_text = os.fspath(path)
         self._real_root_text = os.path.realpath(path)
         self._real_dirs: dict[str, str] = {}

@@ -19,6 +19,7 @@ except ImportError:  # pragma: no cover
     pa = pc = None
 
 from ..errors import CorruptRecord, CorruptReduction, CorruptTree, StoreError, StoreNotFound
+from ..outputs import protect
 from .appconfig import AppConfig
 from .componentstore import DEFLATED_DIRS, LITERAL_DIRS, PINE_VALUE_DIRS, ComponentReader
 from .files import DirectoryFiles, FileSource, join
@@ -103,6 +104,8 @@ class Store:
     """
 
     def __init__(self, files: FileSource, *, name: str = "store", lenient: bool = False):
+        if isinstance(files, DirectoryFiles):
+            protect(files.root)  # from now on no output of this process may land in it
         self.files = files
         self.name = name
         self.lenient = lenient

@@ -445,3 +445,14 @@ def test_an_interrupt_says_how_far_the_command_got(copy_of: CopyOf, monkeypatch:
     done = int(line.split("at record ")[1].split(" of ")[0])
     assert 0 <= done < n and line.endswith(f" of {n}")
     assert snapshot(store.root) == before
+
+
+def test_a_directory_that_is_not_a_store_is_not_protected(tmp_path: Path) -> None:
+    """Trying to open an empty directory as a store does not stop recording a new store into it."""
+    from elmreplay.errors import StoreNotFound
+
+    with pytest.raises(StoreNotFound):
+        open_store(tmp_path)
+    with elmreplay.Recorder(tmp_path, runtimes=[SAMPLES / "counter_admin" / "runtimes"]) as rec:
+        rec.deploy(SAMPLES / "apps" / "counter" / "v1", migrate=False, time_ms=T0)
+    assert len(open_store(tmp_path)) == 1
