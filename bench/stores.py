@@ -1,7 +1,7 @@
 """Benchmark stores: big histories of the sample apps, written by the recorder into a temp dir.
 
 Nothing here is committed: each run generates its stores (deterministically, seeded) with
-:class:`elmreplay.replay.recorder.Recorder`, the host-faithful writer, and runs them with the
+:class:`elmreplay.Recorder`, the host-faithful writer of new stores, and runs them with the
 hand-written JavaScript ports of ``sample_histories/ports``.
 
 * ``counter``: ``counter/v1`` deployed with init, then N ``HttpRequestEvent`` s with
@@ -31,7 +31,7 @@ SAMPLES = ROOT / "sample_histories"
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from elmreplay.replay.recorder import Recorder  # noqa: E402
+from elmreplay import Recorder  # noqa: E402  (the public recorder)
 from elmreplay.replay.script import app_loader, run_script  # noqa: E402
 from elmreplay.runtime.sources import RuntimeDirectory, RuntimeResolver  # noqa: E402
 from elmreplay.store.trees import TreeEncoding  # noqa: E402

@@ -10,6 +10,8 @@ The public surface is small; everything else is importable but internal::
     elmreplay.diff_states(session.state_at(10), session.state_at(11))
     elmreplay.verify(store)                         # replay vs every stored reduction
     elmreplay.what_if_deploy(store, "path/to/next-version", mode="migrate")
+    with elmreplay.Recorder("new/empty/dir", era="E5", runtimes=["my/runtimes"]) as rec:
+        rec.deploy("path/to/app", migrate=False, time_ms=1_626_180_000_000)   # a NEW store
 """
 
 from .api import counterfactual, replay, verify, what_if_deploy
@@ -26,12 +28,14 @@ from .errors import (
     StoreError,
 )
 from .inspect.diff import StateDiff, diff_states
+from .replay.recorder import AdminRejected, Recorder, arrived_at_time_event, http_request_event
 from .replay.session import ReplaySession
 from .store import Store, open_store
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "AdminRejected",
     "AppCrashed",
     "AppError",
     "AppOutOfMemory",
@@ -39,14 +43,17 @@ __all__ = [
     "ElmCompileError",
     "ElmReplayError",
     "QuerySyntaxError",
+    "Recorder",
     "ReplaySession",
     "RestoreError",
     "RuntimeUnavailable",
     "StateDiff",
     "Store",
     "StoreError",
+    "arrived_at_time_event",
     "counterfactual",
     "diff_states",
+    "http_request_event",
     "open_store",
     "replay",
     "verify",

@@ -1,23 +1,31 @@
-"""The ``elmreplay`` command line.
+"""The ``elmreplay`` command line (also ``python -m elmreplay``).
 
-Exit codes: 0 success; 1 a check found a difference (``verify``) or a what-if deployment would be
-rejected; 2 usage or input errors (the message names the file, record or event).
+Exit codes: 0 success; 1 a check found a difference (``verify``, ``diff``, ``counterfactual``)
+or a what-if deployment would be rejected; 2 usage or input errors, including every OS-level
+failure (the one-line message names the file, record or event); 3 an internal error (a bug;
+``--debug`` shows the traceback); 130 / 143 interrupted by SIGINT / SIGTERM. Global options
+(``--debug``) may stand before or after the subcommand.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import traceback
-from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, NoReturn, Sequence
 
 from .errors import ElmReplayError
+from .interrupts import Progress, exit_code, handling_signals, silence_late_reports
+from .outputs import check_output, write_output
 
-EXIT_OK, EXIT_DIFFERENT, EXIT_INPUT = 0, 1, 2
+EXIT_OK, EXIT_DIFFERENT, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 #: What every record index option means (resolved by ``store.indexing.resolve_index``).
 AT_HELP = "0-based append-order index as in 'events' (reverted records count); negative counts from the end, -1 = newest"
+
+#: How far the running command got (for "interrupted at record N of M").
+PROGRESS = Progress()
 
 
 def _json_default(value: Any) -> Any:
@@ -45,24 +53,25 @@ def cmd_events(args: argparse.Namespace) -> int:
     from .store import open_store
 
     out = args.output
-    if out is not None and _inside(Path(out), Path(args.store)):
-        print(f"elmreplay events: error: refusing to write {out} inside the store being inspected", file=sys.stderr)
+    store = open_store(args.store, lenient=args.lenient)
+    if out is not None:
+        check_output(out)  # before the table is built: refuse a target in (or on) the store at once
+    elif args.format == "parquet":
+        print("elmreplay events: error: --format parquet needs -o FILE", file=sys.stderr)
         return EXIT_INPUT
-    df = open_store(args.store, lenient=args.lenient).events()
+    df = store.events(strict=args.strict)
     if args.format == "json":
         rows = json.loads(df.to_json(orient="records", date_format="iso"))
         _write_text(out, json.dumps(rows, indent=1, ensure_ascii=False) + "\n")
     elif args.format == "csv":
         _write_text(out, df.to_csv(index=False))
     elif args.format == "parquet":
-        if out is None:
-            print("elmreplay events: error: --format parquet needs -o FILE", file=sys.stderr)
-            return EXIT_INPUT
         try:
-            df.to_parquet(out, index=False)
+            import pyarrow  # noqa: F401
         except ImportError as e:
             print(f"elmreplay events: error: parquet needs pyarrow (pip install 'elmreplay[parquet]'): {e}", file=sys.stderr)
             return EXIT_INPUT
+        write_output(out, lambda f: df.to_parquet(f, index=False))
     else:
         _write_text(out, df.to_string() + "\n")
     stopped = df.attrs.get("stopped")
@@ -81,6 +90,7 @@ def _resolver(args: argparse.Namespace) -> Any:
 def _progress(total: int, desc: str) -> Any:
     from .ui.progress import progress_bar
 
+    PROGRESS.total = total
     return progress_bar(total=total, desc=desc, disable=None)
 
 
@@ -94,7 +104,9 @@ def cmd_state(args: argparse.Namespace) -> int:
         print("elmreplay state: error: the store has no records", file=sys.stderr)
         return EXIT_INPUT
     index = resolve_index(args.at if args.at is not None else -1, len(store))
+    PROGRESS.total = len(store)
     with ReplaySession(store, _resolver(args)) as session:
+        session.seek(index, on_progress=PROGRESS.update)  # (counted for "interrupted at record N")
         state = session.state_at(index)
     if state is None:
         print(f"elmreplay state: no app was running after record {index}", file=sys.stderr)
@@ -109,12 +121,18 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
     store = open_store(args.store)
     with _progress(len(store), "verify") as bar:
-        report = verify(store, _resolver(args), on_progress=lambda i: bar.update(i + 1 - bar.n))
+        def on_progress(i: int) -> None:
+            PROGRESS.update(i)
+            bar.update(i + 1 - bar.n)
+
+        report = verify(store, _resolver(args), on_progress=on_progress)
     if args.json:
         _print_json(report.to_json())
     else:
         print(report)
-    return EXIT_OK if report.ok else EXIT_DIFFERENT
+    if report.ok:
+        return EXIT_OK
+    return EXIT_INPUT if report.nothing_checked else EXIT_DIFFERENT
 
 
 def cmd_what_if_deploy(args: argparse.Namespace) -> int:
@@ -158,7 +176,7 @@ def cmd_counterfactual(args: argparse.Namespace) -> int:
     if report.interrupted:
         print(f"elmreplay counterfactual: interrupted after {len(report.events)} of {report.events_total} events", file=sys.stderr)
         return 130
-    return EXIT_OK if report.deploy.accepted else EXIT_DIFFERENT
+    return EXIT_OK if report.deploy.accepted and report.first_divergence is None else EXIT_DIFFERENT
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
@@ -170,15 +188,18 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
     store = open_store(args.store)
     first, second = resolve_index(args.from_index, len(store)), resolve_index(args.to_index, len(store))
+    PROGRESS.total = len(store)
     with ReplaySession(store, _resolver(args)) as session:
+        session.seek(first, on_progress=PROGRESS.update)
         old = session.state_at(first)
+        session.seek(second, on_progress=PROGRESS.update)
         new = session.state_at(second)
     d = diff_states(old or "null", new or "null", old_label=f"#{first}", new_label=f"#{second}")
     if args.json:
         _print_json(d.to_json())
     else:
         print(d)
-    return EXIT_OK
+    return EXIT_DIFFERENT if d.changes else EXIT_OK
 
 
 def cmd_find(args: argparse.Namespace) -> int:
@@ -229,20 +250,22 @@ def _add_runtime_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--compile", action="store_true", help="compile every app config from its Elm source instead")
 
 
-def _inside(path: Path, directory: Path) -> bool:
-    real, root = path.resolve(), directory.resolve()
-    return real == root or root in real.parents
-
-
 def _write_text(out: str | None, text: str) -> None:
     if out is None:
         sys.stdout.write(text)
     else:
-        Path(out).write_text(text, encoding="utf-8")
+        write_output(out, text)
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage errors in one line too (exit 2), pointing at ``--help`` instead of printing usage."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_INPUT, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="elmreplay",
         description="Inspect, replay and dry-run Elm-fullstack process stores (read-only).",
     )
@@ -262,6 +285,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--lenient",
         action="store_true",
         help="on a damaged store, list the records before the damage and say where it stopped (exit 2)",
+    )
+    e.add_argument(
+        "--strict",
+        action="store_true",
+        help="a field of an event with the wrong type (listed in the 'problem' column otherwise) is an error naming the record (exit 2)",
     )
     e.set_defaults(func=cmd_events)
 
@@ -318,25 +346,85 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _add_global_options(parser: argparse.ArgumentParser) -> None:
+    """Global options are accepted after the subcommand too (``elmreplay verify S --debug``):
+    every subcommand gets them with a suppressed default, so the main parser's value stands
+    unless given there."""
+    parser.add_argument("--version", action="version", version=f"elmreplay {_version()}")
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                sub.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show Python tracebacks for errors")
+
+
+def _version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+def _one_line(text: str) -> str:
+    """The first line of a message, saying how many more there are (``--debug`` shows them)."""
+    lines = [line for line in str(text).splitlines() if line.strip()]
+    if len(lines) <= 1:
+        return lines[0].strip() if lines else ""
+    return f"{lines[0].strip()} ({len(lines) - 1} more lines; --debug shows them)"
+
+
+def _os_error(e: OSError) -> str:
+    where = f"{e.filename}: " if e.filename else ""
+    return f"{where}{e.strerror or e}"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    _add_global_options(parser)
     args = parser.parse_args(argv)
-    try:
-        code: int = args.func(args)
-        return code
-    except ElmReplayError as e:
+    PROGRESS.done = PROGRESS.total = None
+    command = args.command
+
+    def fail(message: str, code: int = EXIT_INPUT) -> int:
         if args.debug:
             traceback.print_exc()
-        print(f"elmreplay {args.command}: error: {type(e).__name__}: {e}", file=sys.stderr)
-        return EXIT_INPUT
-    except IndexError as e:  # a record index out of range (--at, --from, --to)
-        print(f"elmreplay {args.command}: error: {e}", file=sys.stderr)
-        return EXIT_INPUT
-    except KeyboardInterrupt:
-        print(f"elmreplay {args.command}: interrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
-        return EXIT_OK
+        print(f"elmreplay {command}: error: {message}", file=sys.stderr)
+        return code
+
+    with handling_signals():
+        try:
+            code: int = args.func(args)
+            sys.stdout.flush()  # a full disk or closed pipe on stdout is reported here, not at exit
+            return code
+        except ElmReplayError as e:
+            return fail(f"{type(e).__name__}: {e if args.debug else _one_line(str(e))}")
+        except IndexError as e:  # a record index out of range (--at, --from, --to)
+            return fail(_one_line(str(e)))
+        except KeyboardInterrupt as e:  # Ctrl-C, or SIGTERM (Interrupted)
+            silence_late_reports()
+            print(f"elmreplay {command}: interrupted{PROGRESS.where()}", file=sys.stderr)
+            return exit_code(e)
+        except BrokenPipeError:
+            _drop_stdout()
+            return EXIT_OK
+        except OSError as e:  # no space, no permission, ... on a file not named by a more specific error
+            _drop_stdout()
+            return fail(_os_error(e))
+        except UnicodeError as e:
+            return fail(f"text that is not valid UTF-8: {e}")
+        except MemoryError:
+            return fail("out of memory (an input is too big for this machine)")
+        except Exception as e:  # a bug: still one line (and the traceback with --debug)
+            return fail(f"internal error {type(e).__name__}: {_one_line(str(e))} (a bug; --debug shows the traceback)", EXIT_INTERNAL)
+
+
+def _drop_stdout() -> None:
+    """After stdout failed (a closed pipe, a full disk), point it at /dev/null so the
+    interpreter's final flush does not print a second error."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
 
 
 if __name__ == "__main__":

@@ -31,7 +31,13 @@ or an event index. The CLI prints ``str(error)`` as one line and exits 2 (input 
     ├── QuerySyntaxError              a find condition does not parse (names the column)
     ├── UnsupportedQuery              a find condition asks what this history cannot answer
     ├── RecordIndexOutOfRange         an ``at``/``--at`` index names no record of the store
-    └── ElmCompileError               compiling Elm source failed
+    ├── ElmCompileError               compiling Elm source failed
+    ├── InputFileError                a file the user gave (runtime, manifest, app) cannot be read
+    ├── OutputError                   an output file cannot be written (no space, no directory, ...)
+    │   └── UnsafeOutput              the output would land in (or on a file of) an opened store
+    └── AmbiguousHash                 a hash prefix names no record / config, or more than one
+
+    Interrupted (a KeyboardInterrupt)  SIGINT or SIGTERM arrived while the CLI ran
 """
 
 from __future__ import annotations
@@ -242,3 +248,44 @@ class ElmCompileError(ElmReplayError):
     def __init__(self, message: str, *, app_config_hash: str | None = None) -> None:
         super().__init__(message)
         self.app_config_hash = app_config_hash
+
+
+# --- files given by the user, outputs, signals -----------------------------------------------------
+
+
+class InputFileError(ElmReplayError):
+    """A file the user pointed at (a runtime, a runtime manifest, an app directory's file) is
+    missing, not a regular file, unreadable, or not valid UTF-8 where text is expected."""
+
+    def __init__(self, message: str, *, path: str | None = None) -> None:
+        super().__init__(message if path is None else f"{path}: {message}")
+        self.path = path
+
+
+class OutputError(ElmReplayError):
+    """An output file (``-o``, an export, a cache entry) cannot be written; nothing was replaced."""
+
+    def __init__(self, message: str, *, path: str | None = None) -> None:
+        super().__init__(message if path is None else f"{path}: {message}")
+        self.path = path
+
+
+class UnsafeOutput(OutputError):
+    """The output would be written inside a store opened in this process, through a link into
+    it, or onto the same file (device and inode) as one of its files."""
+
+
+class AmbiguousHash(ElmReplayError, KeyError):
+    """A hash or hash prefix matches nothing, or more than one candidate (the message lists them)."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else ""
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGINT or SIGTERM arrived; ``signum`` says which (a KeyboardInterrupt, so Ctrl-C handling
+    that already exists applies unchanged)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum

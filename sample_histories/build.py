@@ -21,7 +21,7 @@ from typing import Any, Callable
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from elmreplay.replay.recorder import Recorder  # noqa: E402
+from elmreplay import Recorder  # noqa: E402  (the public recorder)
 from elmreplay.replay.script import app_loader, run_script  # noqa: E402
 from elmreplay.runtime.sources import RuntimeDirectory, RuntimeResolver  # noqa: E402
 from elmreplay.store.components import component_hash  # noqa: E402

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 from pathlib import Path
+
+from elmreplay.errors import OutputError
+from elmreplay.outputs import check_output, write_output
 
 __all__ = ["CACHE_ENV_VAR", "RuntimeCache", "cache_key", "default_cache_dir"]
 
@@ -64,24 +66,13 @@ class RuntimeCache:
     def put(self, key: str, js: str) -> Path:
         """Store ``js`` under ``key`` atomically; returns the path of the JavaScript file."""
         js_path, digest_path = self._paths(key)
-        js_path.parent.mkdir(parents=True, exist_ok=True)
+        check_output(js_path)  # before a directory is made: no cache inside an opened store
+        try:
+            js_path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise OutputError(f"cannot create the cache directory: {e.strerror or e}", path=str(js_path.parent)) from None
         data = js.encode("utf-8")
-        _atomic_write(js_path, data)
-        _atomic_write(digest_path, (hashlib.sha256(data).hexdigest() + "\n").encode("ascii"))
+        write_output(js_path, data)  # temp file + rename, and never into an opened store
+        write_output(digest_path, (hashlib.sha256(data).hexdigest() + "\n").encode("ascii"))
         return js_path
 
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise

@@ -28,6 +28,7 @@ from elmreplay.elmcompile.cache import RuntimeCache, cache_key
 from elmreplay.elmcompile.elmmake import ElmMakeRunner
 from elmreplay.elmcompile.errors import ElmMakeFailed, ElmSourceError
 from elmreplay.errors import ElmCompileError
+from elmreplay.inputs import read_input
 from elmreplay.elmcompile.lowering import LoweredApp, lower_app_config
 from elmreplay.elmcompile.patch import patch_backend_js, patch_migration_js
 from elmreplay.elmcompile.toolchain import elm_make, elm_version, find_elm
@@ -221,7 +222,7 @@ def read_app_dir(path: str | os.PathLike[str]) -> dict[str, bytes]:
         dirnames[:] = sorted(d for d in dirnames if d not in _SKIPPED_DIRS)
         for name in sorted(filenames):
             full = Path(dirpath) / name
-            files[full.relative_to(root).as_posix()] = full.read_bytes()
+            files[full.relative_to(root).as_posix()] = read_input(full)
     return files
 
 

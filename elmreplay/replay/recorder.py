@@ -1,4 +1,4 @@
-"""The recorder: a host-faithful writer of NEW stores, driven by a script of operations.
+"""The recorder: a host-faithful writer of NEW stores (public as :class:`elmreplay.Recorder`).
 
 It behaves like the Elm-fullstack host (§4, §5.3, §6.5):
 
@@ -13,14 +13,17 @@ It behaves like the Elm-fullstack host (§4, §5.3, §6.5):
 
 from __future__ import annotations
 
+import base64
+import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Mapping, Sequence
+from types import TracebackType
+from typing import Callable, Iterable, Mapping, Sequence
 
 from ..errors import ElmReplayError
 from ..runtime.engine import DEFAULT_MAX_MEMORY, DEFAULT_TIMEOUT_S
-from ..runtime.sources import RuntimeResolver
+from ..runtime.sources import RuntimeResolver, default_resolver
 from ..store.files import DirectoryFiles
 from ..store.records import RecordKind
 from ..store.store import Store
@@ -42,44 +45,125 @@ class AdminRejected(ElmReplayError):
         self.outcome = outcome
 
 
+def http_request_event(
+    *,
+    time_ms: int,
+    method: str = "GET",
+    uri: str = "/",
+    body: bytes = b"",
+    headers: Iterable[tuple[str, Sequence[str]]] = (),
+    request_id: str | None = None,
+    client_address: str | None = "127.0.0.1",
+) -> str:
+    """An ``HttpRequestEvent`` as the 2021 host serialized it (store-format §7), e.g.
+    ``{"HttpRequestEvent":{"posixTimeMilli":…,"httpRequestId":"…-1","requestContext":…,"request":…}}``."""
+    return _compact(
+        {
+            "HttpRequestEvent": {
+                "posixTimeMilli": time_ms,
+                "httpRequestId": request_id if request_id is not None else f"{time_ms}-1",
+                "requestContext": {"clientAddress": client_address} if client_address is not None else {},
+                "request": {
+                    "method": method,
+                    "uri": uri,
+                    "bodyAsBase64": base64.b64encode(body).decode("ascii"),
+                    "headers": [{"name": name, "values": list(values)} for name, values in headers],
+                },
+            }
+        }
+    )
+
+
+def arrived_at_time_event(time_ms: int) -> str:
+    """An ``ArrivedAtTimeEvent`` (the host's clock tick for time subscriptions)."""
+    return _compact({"ArrivedAtTimeEvent": {"posixTimeMilli": time_ms}})
+
+
+def _compact(value: object) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)  # as Newtonsoft wrote events
+
+
 @dataclass
 class Recorder:
-    """Write a new store by running apps the way the host did.
+    """Write a NEW store by running apps the way the Elm-fullstack host did.
+
+    Every record is what the host would have written: app events are processed first and then
+    appended; deploys, set-state and reverts are tried on a projection of the store first and
+    written only when the host would have accepted them (else :class:`AdminRejected`, and
+    nothing is written); reductions land where the host's 10-minute rule puts them (or every
+    ``reduction_every_events``), and at the start of every admin operation. The store being
+    written is a fresh directory: an existing non-empty directory is refused, as is one inside a
+    store opened in this process.
+
+    Example (runs from the repository root)::
+
+        import tempfile, elmreplay
+        apps = "sample_histories/apps/counter"
+        with tempfile.TemporaryDirectory() as tmp, elmreplay.Recorder(
+            f"{tmp}/store", era="E5", runtimes=["sample_histories/counter_admin/runtimes"]
+        ) as rec:
+            rec.deploy(f"{apps}/v1", migrate=False, time_ms=1_626_180_000_000)
+            rec.request("POST", "/", body=b'{"addition":3}', time_ms=1_626_180_001_000)
+            rec.set_state("10", time_ms=1_626_180_002_000)
+            rec.revert(rec.records[1][:8], time_ms=1_626_180_003_000)  # a hash prefix will do
+            rec.reduce()                          # a provisional reduction of the newest record
+            rec.restart()                         # restore from the store, as the host did
+            assert elmreplay.verify(rec.store(), runtimes=rec.runtimes, progress=False).ok
 
     Parameters
     ----------
     directory
         An empty or not yet existing directory.
     resolver
-        JavaScript for the app configs that will be deployed.
+        JavaScript for the app configs that will be deployed; or give ``runtimes`` (runtime
+        directories) or ``compile=True`` (compile each app's Elm source) instead.
     era
-        Writer generation (chain layouts E1-E4, or E5 literal log files).
+        Writer generation: ``"E1"``-``"E4"`` (head-hash chain layouts of 2020-2021) or ``"E5"``
+        (literal log files, 2021-07 on).
     """
 
     directory: Path
-    resolver: RuntimeResolver
-    era: WriterEra = WriterEra.E5
+    resolver: RuntimeResolver | None = None
+    era: WriterEra | str = WriterEra.E5
     tree_encoding: TreeEncoding | None = None
     reduction_every_events: int | None = None
     #: The host's interval was 10 minutes "by default"; a longer one keeps sample stores small.
     reduction_interval_ms: int = REDUCTION_INTERVAL_MS
     timeout_s: float = DEFAULT_TIMEOUT_S
     max_memory: int = DEFAULT_MAX_MEMORY
+    runtimes: Sequence[str | os.PathLike[str]] = ()
+    compile: bool = False
+    #: Hash of every record written, in order (the public view of the new history).
     records: list[str] = field(default_factory=list)
+    #: The app's response to each record (None for admin records and unanswered events).
     responses: list[str | None] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.directory = Path(self.directory)
+        self.era = WriterEra(self.era)
+        if self.resolver is None:
+            self.resolver = default_resolver(None, self.runtimes, compile=self.compile)
         self.writer = StoreWriter(DirectorySink(self.directory), self.era, tree_encoding=self.tree_encoding)
         self.live: HostProcess | None = None
         self._last_reduction_ms: int | None = None
         self._events_since_reduction = 0
+        self._requests = 0
 
     # --- helpers -------------------------------------------------------------------------
+
+    @property
+    def _resolver(self) -> RuntimeResolver:
+        assert self.resolver is not None  # set in __post_init__
+        return self.resolver
 
     def _store(self) -> Store:
         # A fresh view each time: the store grows, and an opened view assumes it does not.
         return Store(DirectoryFiles(self.directory), name=os.fspath(self.directory))
+
+    def store(self) -> Store:
+        """The store as written so far, opened read-only (a new view: open it again after
+        recording more)."""
+        return self._store()
 
     def app_config_hash(self, files: Mapping[str, bytes]) -> str:
         """The hash this recorder's era gives an app config."""
@@ -98,18 +182,26 @@ class Recorder:
         )
         self._events_since_reduction = 0
 
-    def _restart_from_store(self) -> None:
+    def restart(self) -> None:
+        """Stop the live process and restore it from the store, as the host did at startup
+        (newest usable reduction, then the records after it)."""
         if self.live is not None:
             self.live.close()
-        restored = restore(self._store(), self.resolver, timeout_s=self.timeout_s, max_memory=self.max_memory)
+            self.live = None
+        restored = restore(self._store(), self._resolver, timeout_s=self.timeout_s, max_memory=self.max_memory)
         self.live = restored.host
+
+
+    def reduce(self) -> None:
+        """Write a provisional reduction of the newest record now (the live state)."""
+        self._write_reduction()
 
     def _admin(self, kind: RecordKind, append: Callable[[StoreWriter], object], time_ms: int) -> TestOutcome:
         self._write_reduction()  # the host stored a reduction at the start of every admin operation
         self._last_reduction_ms = time_ms
         projection = Projection.of(self._store(), era=self.writer.era, tree_encoding=self.writer.tree_encoding)
         outcome = test_continue_with(
-            projection, kind, append, self.resolver, timeout_s=self.timeout_s, max_memory=self.max_memory  # type: ignore[arg-type]
+            projection, kind, append, self._resolver, timeout_s=self.timeout_s, max_memory=self.max_memory  # type: ignore[arg-type]
         )
         if outcome.restored is not None:
             outcome.restored.close()
@@ -118,13 +210,17 @@ class Recorder:
         append(self.writer)  # the same record, now into the real (new) store
         self.records.append(self.writer.parent_hash or "")
         self.responses.append(None)
-        self._restart_from_store()
+        self.restart()
         return outcome
 
     # --- operations ----------------------------------------------------------------------
 
-    def deploy(self, files: Mapping[str, bytes], *, migrate: bool, time_ms: int) -> TestOutcome:
-        """deploy+init or deploy+migrate, tested on a projection first."""
+    def deploy(self, app: Mapping[str, bytes] | str | os.PathLike[str], *, migrate: bool, time_ms: int) -> TestOutcome:
+        """deploy+init or deploy+migrate of an app (its directory, or ``{path: bytes}``),
+        tested on a projection first."""
+        from .script import read_app_dir
+
+        files = app if isinstance(app, Mapping) else read_app_dir(app)
         kind = RecordKind.DEPLOY_MIGRATE if migrate else RecordKind.DEPLOY_INIT
         return self._admin(kind, deploy_appender(files, migrate=migrate, time_ms=time_ms), time_ms)
 
@@ -133,7 +229,37 @@ class Recorder:
         return self._admin(RecordKind.SET_STATE, lambda w: w.append_set_state(data, time_ms), time_ms)
 
     def revert(self, record_hash: str, *, time_ms: int) -> TestOutcome:
+        """Revert the process to the state after a record (its hash or a unique prefix)."""
+        if len(record_hash) != 64:
+            record_hash = self._store().record_hash(record_hash)
         return self._admin(RecordKind.REVERT, lambda w: w.append_revert(record_hash, time_ms), time_ms)
+
+    def event(self, event_json: str, *, time_ms: int) -> str | None:
+        """Process one app event (its JSON, as the host serialized it) and append its record;
+        returns the app's response (None when no app is deployed)."""
+        return self.events([(event_json, time_ms)])[0]
+
+    def request(
+        self,
+        method: str,
+        uri: str,
+        *,
+        time_ms: int,
+        body: bytes = b"",
+        headers: Iterable[tuple[str, Sequence[str]]] = (),
+        client_address: str | None = "127.0.0.1",
+    ) -> str | None:
+        """An HTTP request to the app (an ``HttpRequestEvent``); returns the app's response."""
+        self._requests += 1  # the host's request ids: time, then a counter
+        event = http_request_event(
+            time_ms=time_ms, method=method, uri=uri, body=body, headers=headers,
+            request_id=f"{time_ms}-{self._requests}", client_address=client_address,
+        )  # fmt: skip
+        return self.event(event, time_ms=time_ms)
+
+    def time_arrived(self, time_ms: int) -> str | None:
+        """The host's clock tick (an ``ArrivedAtTimeEvent``)."""
+        return self.event(arrived_at_time_event(time_ms), time_ms=time_ms)
 
     def events(self, events: Sequence[tuple[str, int]]) -> list[str | None]:
         """Process app events (JSON, host time in ms) and append their records; returns responses.
@@ -183,12 +309,19 @@ class Recorder:
         self.writer.append_torn(garbage, time_ms)
 
     def close(self) -> None:
+        """Stop the live process and close the log file being appended to."""
         if self.live is not None:
             self.live.close()
             self.live = None
         sink = self.writer.sink
         if isinstance(sink, DirectorySink):
             sink.close()
+
+    def __enter__(self) -> Recorder:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from ..errors import ElmReplayError
+from ..inputs import read_input
 from .recorder import Recorder
 
 IGNORED_NAMES = ("elm-stuff", ".DS_Store")
@@ -36,8 +37,8 @@ def read_app_dir(path: str | os.PathLike[str]) -> dict[str, bytes]:
     files = {}
     for p in sorted(root.rglob("*")):
         rel = p.relative_to(root)
-        if p.is_file() and not any(part in IGNORED_NAMES for part in rel.parts):
-            files[rel.as_posix()] = p.read_bytes()
+        if not p.is_dir() and not any(part in IGNORED_NAMES for part in rel.parts):
+            files[rel.as_posix()] = read_input(p)  # a FIFO or device is refused, not skipped
     if not files:
         raise ScriptError(f"App directory has no files: {root}")
     return files

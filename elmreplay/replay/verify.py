@@ -5,9 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from ..errors import StoreError
 from ..inspect.diff import diff_states
 from ..inspect.render import esc, mimebundle, short_hash, table, verdict
 from ..runtime.sources import RuntimeResolver
+from ..store.files import join
+from ..store.reductions import reduction_path
 from ..store.store import Store
 from .session import ReplaySession
 
@@ -40,10 +43,17 @@ class VerifyReport:
     replayed_from: int
     checks: list[ReductionCheck] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    #: Reductions that could not be read: (store-relative file, the error's one-line message).
+    failed: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return all(c.matches and c.app_config_matches for c in self.checks)
+        return not self.failed and all(c.matches and c.app_config_matches for c in self.checks)
+
+    @property
+    def nothing_checked(self) -> bool:
+        """Reductions were there to check, but none could be read."""
+        return not self.checks and bool(self.failed)
 
     @property
     def mismatches(self) -> list[ReductionCheck]:
@@ -69,17 +79,21 @@ class VerifyReport:
                 for c in self.mismatches
             ],
             "skipped": self.skipped,
+            "failed": [{"file": f, "error": e} for f, e in self.failed],
         }
 
     def __str__(self) -> str:
+        verdict = "OK" if self.ok else "MISMATCH" if self.mismatches else "FAILED"
+        unreadable = f", {len(self.failed)} unreadable" if self.failed else ""
         head = (
-            f"{'OK' if self.ok else 'MISMATCH'}: {len(self.checks)} reductions checked, "
-            f"{len(self.mismatches)} differ ({self.records} records, replayed from #{self.replayed_from})"
+            f"{verdict}: {len(self.checks)} reductions checked, "
+            f"{len(self.mismatches)} differ{unreadable} ({self.records} records, replayed from #{self.replayed_from})"
         )
         lines = [head]
         for c in self.mismatches:
             what = "state" if not c.matches else "app config"
             lines.append(f"  #{c.index} {c.record_hash}: {what} differs {c.note}".rstrip())
+        lines.extend(f"  unreadable: {f}: {e}" for f, e in self.failed)
         lines.extend(f"  skipped: {s}" for s in self.skipped)
         return "\n".join(lines)
 
@@ -93,9 +107,11 @@ class VerifyReport:
         caption = "mismatches" if self.mismatches else "reductions checked"
         body = table(("record", "hash", "state matches", "app config matches", "note"), rows, total=len(shown))
         skipped = "".join(f"<li>{esc(s)}</li>" for s in self.skipped)
+        unreadable = "".join(f"<li><code>{esc(f)}</code>: {esc(e)}</li>" for f, e in self.failed)
         return (
             f"<div class='elmreplay-verify'>{verdict(self.ok, head)}"
             f"<details{' open' if self.mismatches else ''}><summary>{len(shown)} {caption}</summary>{body}</details>"
+            + (f"<p>unreadable reductions:</p><ul>{unreadable}</ul>" if unreadable else "")
             + (f"<p>skipped:</p><ul>{skipped}</ul>" if skipped else "")
             + ("<p>See <code>report.mismatches[k].diff()</code> for what differs.</p>" if self.mismatches else "")
             + "</div>"
@@ -129,7 +145,11 @@ def verify(
         for index, h in targets:
             if index <= session.first_index:
                 continue
-            red = store.usable_reduction(h)
+            try:
+                red = store.usable_reduction(h)
+            except StoreError as e:  # reported with its file; the other reductions are still checked
+                report.failed.append((e.path or join(reduction_path(h)), f"{type(e).__name__}: {e}"))
+                continue
             if red is None:
                 report.skipped.append(f"reduction of #{index} {h}: not usable (missing component or null field)")
                 continue

@@ -20,6 +20,7 @@ from typing import Callable, Mapping, Protocol, Sequence
 import orjson
 
 from ..errors import RuntimeUnavailable
+from ..inputs import read_input, read_input_text
 
 MANIFEST = "runtimes.json"
 
@@ -42,12 +43,17 @@ class RuntimeDirectory:
             raise RuntimeUnavailable(f"Runtime directory does not exist: {self.path}")
         manifest = self.path / MANIFEST
         self._manifest: dict[str, list[str]] = {}
-        if manifest.is_file():
+        if manifest.exists():
             try:
-                data = orjson.loads(manifest.read_bytes())
-                self._manifest = {k.lower(): list(v) if isinstance(v, list) else [v] for k, v in data.items()}
-            except (orjson.JSONDecodeError, AttributeError, TypeError) as e:
-                raise RuntimeUnavailable(f"Runtime manifest {manifest} is not a JSON object of lists: {e}") from None
+                data = orjson.loads(read_input(manifest))
+            except orjson.JSONDecodeError as e:
+                raise RuntimeUnavailable(f"Runtime manifest {manifest} is not valid UTF-8 JSON: {e}") from None
+            ok = isinstance(data, dict) and all(
+                isinstance(v, str) or (isinstance(v, list) and all(isinstance(x, str) for x in v)) for v in data.values()
+            )
+            if not ok:
+                raise RuntimeUnavailable(f"Runtime manifest {manifest} is not a JSON object of file lists")
+            self._manifest = {k.lower(): list(v) if isinstance(v, list) else [v] for k, v in data.items()}
 
     def hashes(self) -> list[str]:
         single = [p.stem.lower() for p in self.path.glob("*.js") if len(p.stem) == 64]
@@ -56,17 +62,11 @@ class RuntimeDirectory:
     def __call__(self, app_config_hash: str, files: Mapping[str, bytes]) -> str | None:
         h = app_config_hash.lower()
         if h in self._manifest:
-            parts = []
-            for rel in self._manifest[h]:
-                p = self.path / rel  # relative to the manifest; a runtime directory is the user's own
-                try:
-                    parts.append(p.read_text(encoding="utf-8"))
-                except OSError as e:
-                    raise RuntimeUnavailable(f"Cannot read runtime file {p}: {e.strerror}", app_config_hash=h) from None
-            return "\n;\n".join(parts)
+            # relative to the manifest; a runtime directory is the user's own
+            return "\n;\n".join(read_input_text(self.path / rel) for rel in self._manifest[h])
         single = self.path / f"{h}.js"
-        if single.is_file():
-            return single.read_text(encoding="utf-8")
+        if single.exists():
+            return read_input_text(single)
         return None
 
 
@@ -106,9 +106,12 @@ class RuntimeResolver:
                 self._cache[h] = js
                 return js
         where = ", ".join(str(p.path) for p in self.providers if isinstance(p, RuntimeDirectory)) or "none"
+        compiling = any(not isinstance(p, RuntimeDirectory) for p in self.providers)
         raise RuntimeUnavailable(
             f"No runtime for app config {h}: no JavaScript in the runtime directories ({where})"
-            + ("" if any(not isinstance(p, RuntimeDirectory) for p in self.providers) else " and Elm compilation is off"),
+            + ("" if compiling else " and Elm compilation is off")
+            + "; give a directory holding it with --runtimes DIR (runtimes=[...]), or compile the app's Elm source"
+            " with --compile (compile=True)",
             app_config_hash=h,
         )
 

@@ -106,6 +106,8 @@ class DirectoryFiles:
                 if not stat.S_ISREG(st.st_mode):
                     # A directory, FIFO or device where the store has a file: damage, not absence.
                     raise UnsafePath("Not a regular file", path=join(segments))
+                if st.st_size > self.max_file_bytes:  # refused by its size, before any of it is read
+                    raise self._too_large(segments)
                 # Read what the file holds (up to the limit, plus one byte to notice growth).
                 data = _read_all(fd, min(st.st_size, self.max_file_bytes) + 1)
             finally:
@@ -118,11 +120,12 @@ class DirectoryFiles:
             return None
         except OSError as e:
             raise StoreError(f"Cannot read file: {e.strerror}", path=join(segments)) from None
-        if len(data) > self.max_file_bytes:
-            raise StoreError(
-                f"File is larger than the reader's limit of {self.max_file_bytes} bytes", path=join(segments)
-            )
+        if len(data) > self.max_file_bytes:  # it grew while it was read
+            raise self._too_large(segments)
         return data
+
+    def _too_large(self, segments: Segments) -> StoreError:
+        return StoreError(f"File is larger than the reader's limit of {self.max_file_bytes} bytes", path=join(segments))
 
     def exists(self, segments: Segments) -> bool:
         return os.path.isfile(self._path(segments))

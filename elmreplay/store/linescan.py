@@ -31,9 +31,13 @@ _CANONICAL_TAIL = b"}}}"
 #: Event types the host sent, by interface era (store-format §7).
 HTTP_EVENT_TYPES = ("HttpRequestEvent", "httpRequest")
 INT64_MIN, INT64_MAX = -(1 << 63), (1 << 63) - 1
+#: Longest record line read (the host's HTTP bodies were capped near 30 MB, 40 MB in base64);
+#: a longer line is refused before it is parsed (parsing would multiply it in memory).
+MAX_RECORD_BYTES = 256 << 20
 
-EventFields = Tuple[Optional[str], Optional[int], Optional[str], Optional[str], Optional[str]]
-NO_EVENT_FIELDS: EventFields = (None, None, None, None, None)
+#: type, time, method, URI, request id, problem (a wrong-typed field, named; None when none)
+EventFields = Tuple[Optional[str], Optional[int], Optional[str], Optional[str], Optional[str], Optional[str]]
+NO_EVENT_FIELDS: EventFields = (None, None, None, None, None, None)
 
 
 class LineChanged(ValueError):
@@ -89,6 +93,14 @@ def scan_lines(lines: list[bytes], previous: object) -> tuple[bytes, list[int], 
     return b"".join(digests), slow, host_layout
 
 
+def too_long_line(lines: list[bytes], size: int) -> int | None:
+    """The position of the first line longer than :data:`MAX_RECORD_BYTES` (``size``: the
+    file's, so that the usual file, shorter than the limit, costs nothing)."""
+    if size <= MAX_RECORD_BYTES:
+        return None
+    return next((k for k, line in enumerate(lines) if len(line) > MAX_RECORD_BYTES), None)
+
+
 def event_token(line: bytes) -> bytes | None:
     """The app event's JSON string token inside a plain app-event line in the host's layout,
     ``{"parentHashBase16":"<64>","compositionEvent":{"UpdateElmAppStateForEvent":
@@ -127,8 +139,10 @@ def _host_layout_texts(lines: list[bytes]) -> list[str] | None:
 
 
 def event_fields(text: str | bytes) -> EventFields:
-    """Type, time, HTTP method, URI and request id of an app event's JSON (any interface era;
-    exact type checks, since orjson builds only plain dicts, lists, strs and ints)."""
+    """Type, time, HTTP method, URI, request id and problem of an app event's JSON (any
+    interface era; exact type checks, since orjson builds only plain dicts, lists, strs and
+    ints). A field present with the wrong type is None, never a default, and ``problem`` names
+    it (an HTTP event without a time keeps the host's 0)."""
     try:
         obj = orjson.loads(text)
     except orjson.JSONDecodeError:
@@ -139,24 +153,61 @@ def event_fields(text: str | bytes) -> EventFields:
     if type(body) is list and len(body) == 1:  # 2023+ tagged form {"Tag":[{…}]}
         body = body[0]
     if type(body) is not dict:
-        return (event_type, None, None, None, None)
+        return (event_type, None, None, None, None, None)
     t = body.get("posixTimeMilli")
     if t is None:
         t = body.get("currentPosixTimeMilli")
-    if type(t) is not int:  # (bool is not int here)
-        t = 0 if event_type in HTTP_EVENT_TYPES else None
     request = body.get("request")
+    req_id = body.get("httpRequestId")
+    if type(request) is dict:
+        method, uri = request.get("method"), request.get("uri")
+        if type(t) is int and type(method) is str and type(uri) is str and type(req_id) is str:
+            return (event_type, t, method, uri, req_id, None)  # an HTTP request as the host wrote it
+    elif request is None and req_id is None and type(t) is int:
+        return (event_type, t, None, None, None, None)  # a time event, as the host wrote it
+    return _checked_fields(event_type, body, t, request, req_id)
+
+
+def _checked_fields(event_type: str, body: dict[str, Any], t: object, request: object, req_id: object) -> EventFields:
+    """:func:`event_fields` of an unusual event: what has the wrong type is None and named."""
     method = uri = None
     if type(request) is dict:
         method, uri = request.get("method"), request.get("uri")
-        method = method if type(method) is str else None
-        uri = uri if type(uri) is str else None
-    req_id = body.get("httpRequestId")
-    return (event_type, t, method, uri, req_id if type(req_id) is str else None)
+    problems = _wrong_types(body, request)
+    if type(t) is not int:  # (bool is not int here)
+        t = 0 if event_type in HTTP_EVENT_TYPES and "posixTimeMilli" not in body and "currentPosixTimeMilli" not in body else None
+    return (
+        event_type,
+        t,
+        method if type(method) is str else None,
+        uri if type(uri) is str else None,
+        req_id if type(req_id) is str else None,
+        "; ".join(problems) if problems else None,
+    )
+
+
+_JSON_TYPE = {str: "a string", int: "an integer", float: "a number with a fraction", bool: "a boolean", list: "an array", dict: "an object", type(None): "null"}
+
+
+def _wrong_types(body: dict[str, Any], request: object) -> list[str]:
+    """``field is X, not Y`` for each field of the event that is present with the wrong type."""
+    out = []
+    for name in ("posixTimeMilli", "currentPosixTimeMilli"):
+        if name in body and type(body[name]) is not int:
+            out.append(f"{name} is {_JSON_TYPE.get(type(body[name]), 'not JSON')}, not an integer")
+    if "httpRequestId" in body and type(body["httpRequestId"]) is not str:
+        out.append(f"httpRequestId is {_JSON_TYPE.get(type(body['httpRequestId']), 'not JSON')}, not a string")
+    if "request" in body and type(request) is not dict:
+        out.append(f"request is {_JSON_TYPE.get(type(request), 'not JSON')}, not an object")
+    elif type(request) is dict:
+        for name in ("method", "uri"):
+            if name in request and type(request[name]) is not str:
+                out.append(f"request.{name} is {_JSON_TYPE.get(type(request[name]), 'not JSON')}, not a string")
+    return out
 
 
 #: The events table's columns that come from each app event's line, in this order.
-EVENT_COLUMNS = ("event_type", "posix_time_milli", "http_method", "http_uri", "http_request_id", "payload_size")
+EVENT_COLUMNS = ("event_type", "posix_time_milli", "http_method", "http_uri", "http_request_id", "problem", "payload_size")
 
 
 def event_columns(lines: list[bytes], host_layout: bool = False) -> list[Sequence[Any]]:
@@ -168,12 +219,18 @@ def event_columns(lines: list[bytes], host_layout: bool = False) -> list[Sequenc
     texts = _host_layout_texts(lines) if host_layout else None
     if texts is None:
         texts = event_texts(lines)
-    columns: list[Sequence[Any]] = list(zip(*map(event_fields, texts))) or [()] * 5
+    columns: list[Sequence[Any]] = list(zip(*map(event_fields, texts))) or [()] * 6
     times = columns[1]
     if not all(INT64_MIN <= t <= INT64_MAX for t in times if t is not None):
-        columns[1] = [t if t is None or INT64_MIN <= t <= INT64_MAX else None for t in times]
+        wide = [t is not None and not INT64_MIN <= t <= INT64_MAX for t in times]
+        columns[1] = [None if w else t for t, w in zip(times, wide)]
+        columns[5] = [_also(p, "posixTimeMilli is beyond 64 bits") if w else p for p, w in zip(columns[5], wide)]
     columns.append([len(t) if t.isascii() else len(t.encode("utf-8")) for t in texts])
     return columns
+
+
+def _also(problem: str | None, more: str) -> str:
+    return more if problem is None else f"{problem}; {more}"
 
 
 # --- the worker ---------------------------------------------------------------------------
@@ -204,7 +261,12 @@ def read_lines(path: str, max_bytes: int) -> tuple[list[bytes], Stamp] | None:
         return None
     finally:
         os.close(fd)
-    return None if len(data) > max_bytes else (data.split(b"\n"), (st.st_size, st.st_mtime_ns))
+    if len(data) > max_bytes:
+        return None
+    lines = data.split(b"\n")
+    if too_long_line(lines, len(data)) is not None:
+        return None  # the store's process names it
+    return lines, (st.st_size, st.st_mtime_ns)
 
 
 def _scan_task(request: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
@@ -255,7 +317,7 @@ def _events_task(request: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
 
 
 #: Event columns whose values mostly repeat.
-REPEATING_COLUMNS = ("event_type", "http_method", "http_uri")
+REPEATING_COLUMNS = ("event_type", "http_method", "http_uri", "problem")
 
 
 def encode_column(values: list[Any]) -> list[Any] | dict[str, list[Any]]:

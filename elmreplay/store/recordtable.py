@@ -29,6 +29,7 @@ from ..errors import CorruptRecord, HashMismatch, StoreError
 from . import linescan, workers
 from .components import blob_hash
 from .files import FileSource, Segments, file_stamp, join
+from .hashprefix import prefix_range
 from .linescan import Stamp, event_token
 from .records import Record, RecordKind, RecordLocation, parse_record
 
@@ -142,6 +143,13 @@ def _scan_file(files: FileSource, segs: Segments, scan: LiteralScan) -> bytes:
     if data is None:
         return b""
     lines = data.split(b"\n")
+    long = linescan.too_long_line(lines, len(data))
+    if long is not None:
+        raise CorruptRecord(
+            f"Record line is {len(lines[long])} bytes, more than the reader's limit of {linescan.MAX_RECORD_BYTES}",
+            path=join(segs),
+            line=long + 1,
+        )
     rest = lines.pop()
     # Before the first literal line, a value no line can name: the first line always takes the
     # full parse (and is kept), so its parent is checked against what comes before it.
@@ -243,6 +251,14 @@ class HashIndex(Mapping[str, int]):
                 if self._digests[i * _HASH : (i + 1) * _HASH] == digest:
                     out[q] = max(out[q], i)
         return out
+
+    def with_prefix(self, prefix: str) -> list[int]:
+        """Indices of the records whose hash starts with ``prefix`` (normalized hex), in order."""
+        lo, hi = prefix_range(prefix)
+        start = int(np.searchsorted(self._sorted, np.array([lo], dtype=">u8"), side="left")[0])
+        stop = len(self._sorted) if hi >= 1 << 64 else int(np.searchsorted(self._sorted, np.array([hi], dtype=">u8"), side="left")[0])
+        found = (int(self._order[k]) for k in range(start, stop))
+        return sorted(i for i in found if bytes(self._digests[i * _HASH : (i + 1) * _HASH]).hex().startswith(prefix))
 
     def __getitem__(self, record_hash: str) -> int:
         i = self._find(record_hash)

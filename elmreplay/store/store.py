@@ -18,13 +18,14 @@ try:  # (an optional dependency: without it pandas builds the string columns its
 except ImportError:  # pragma: no cover
     pa = pc = None
 
-from ..errors import CorruptReduction, CorruptTree, StoreError, StoreNotFound
+from ..errors import CorruptRecord, CorruptReduction, CorruptTree, StoreError, StoreNotFound
+from ..outputs import protect
 from .appconfig import AppConfig
 from .componentstore import DEFLATED_DIRS, LITERAL_DIRS, PINE_VALUE_DIRS, ComponentReader
 from .files import DirectoryFiles, FileSource, join
 from .log import LAYOUT_CHAIN, LAYOUT_E0, LAYOUT_LITERAL, CompositionLog, paused_gc, read_composition_log
 from .records import DEPLOY_KINDS, Record, RecordKind, ValueRef
-from . import linescan, workers
+from . import hashprefix, linescan, workers
 from .recordtable import KIND_ORDER, HashIndex, RecordTable, inline_event_columns
 from .reductions import Reduction, UsableReduction, list_reduction_hashes, load_usable, read_reduction
 from .trees import flatten_tree, name_encoding_of
@@ -54,6 +55,8 @@ class EventInfo:
     http_method: str | None
     http_uri: str | None
     http_request_id: str | None
+    #: A field present with the wrong type (named), shown as None above rather than defaulted.
+    problem: str | None = None
 
 
 def describe_event_json(text: str | bytes) -> EventInfo:
@@ -101,6 +104,8 @@ class Store:
     """
 
     def __init__(self, files: FileSource, *, name: str = "store", lenient: bool = False):
+        if isinstance(files, DirectoryFiles):
+            protect(files.root)  # from now on no output of this process may land in it
         self.files = files
         self.name = name
         self.lenient = lenient
@@ -182,9 +187,36 @@ class Store:
 
     # --- app configs ----------------------------------------------------------------------
 
+    def record_hash(self, hash_or_prefix: str) -> str:
+        """The full hash of the one record whose hash starts with ``hash_or_prefix`` (a unique
+        prefix of at least 4 hex digits, as ``summary`` prints them); else :class:`AmbiguousHash`."""
+        h = hashprefix.normalize(hash_or_prefix, what="record hash")
+        index = self.index_of_hash
+        found = [h] if len(h) == hashprefix.FULL and h in index else sorted({self.records.hash(i) for i in index.with_prefix(h)})
+        return hashprefix.one(hash_or_prefix, found, what="record hash")
+
+    def index_of(self, hash_or_prefix: str) -> int:
+        """The append-order index of the record with this hash or unique hash prefix."""
+        return self.index_of_hash[self.record_hash(hash_or_prefix)]
+
+    def app_config_hashes(self) -> list[str]:
+        """The app configs this store's deployments and reductions name (what prefixes resolve among)."""
+        found = {str(h).lower() for h in self.deployments()["app_config_hash"] if isinstance(h, str)}
+        for h in self._reduction_hashes:
+            try:
+                red = self.reduction(h)
+            except StoreError:
+                continue  # an unreadable reduction names nothing
+            if red is not None and red.app_config is not None and red.app_config.hash_base16:
+                found.add(red.app_config.hash_base16.lower())
+        return sorted(found)
+
     def app_config(self, config_hash: str) -> AppConfig:
-        """The app config tree with this component hash, as ``{path: bytes}``."""
-        config_hash = config_hash.lower()
+        """The app config tree with this component hash (or a unique prefix of a deployed or
+        reduced one, as ``summary`` prints it), as ``{path: bytes}``."""
+        config_hash = config_hash.strip().lower()
+        if len(config_hash) != hashprefix.FULL:
+            config_hash = hashprefix.resolve(config_hash, self.app_config_hashes(), what="app config hash")
         if config_hash not in self._app_configs:
             tree = self.components.load(config_hash)
             try:
@@ -202,6 +234,9 @@ class Store:
         return self._reduction_hashes
 
     def reduction(self, record_hash: str) -> Reduction | None:
+        """The reduction file after a record (its hash, or a unique prefix among the reductions)."""
+        if len(record_hash) != hashprefix.FULL:
+            record_hash = hashprefix.resolve(record_hash, self._reduction_hashes, what="reduction's record hash")
         return read_reduction(self.files, record_hash)
 
     def usable_reduction(self, record_hash: str) -> UsableReduction | None:
@@ -293,7 +328,7 @@ class Store:
             counts[i] = len(rec.parsed.events)
         for column in (*columns, configs, counts):
             del column[n:]
-        event_type, times, methods, uris, request_ids, sizes = columns
+        event_type, times, methods, uris, request_ids, problems, sizes = columns
         record_columns = {name: values[:n] for name, values in record_columns.items()}
         return {
             "index": np.arange(n, dtype=np.int64),
@@ -308,6 +343,7 @@ class Store:
             "revert_target": record_columns["revert_target"],
             "event_count": np.array(counts, dtype=np.int64),
             "location": record_columns["location"],
+            "problem": _strings(problems),
         }, damage
 
     def _record_columns(self) -> dict[str, Any]:
@@ -369,10 +405,10 @@ class Store:
     EVENT_COLUMNS = (
         "index", "record_hash", "parent_hash", "kind", "reverted", "has_reduction", "app_config_hash",
         "event_type", "posix_time_milli", "time", "http_method", "http_uri", "http_request_id",
-        "payload_size", "revert_target", "event_count", "location",
+        "payload_size", "revert_target", "event_count", "location", "problem",
     )  # fmt: skip
 
-    def events(self, *, lenient: bool | None = None) -> pd.DataFrame:
+    def events(self, *, lenient: bool | None = None, strict: bool = False) -> pd.DataFrame:
         """One row per record in append order, reverted records included (``reverted`` is True).
 
         Columns: ``index`` (0-based append order), ``record_hash``, ``parent_hash``, ``kind``,
@@ -380,7 +416,11 @@ class Store:
         ``posix_time_milli`` and ``time`` (UTC) where the event carries a time, ``http_method``,
         ``http_uri``, ``http_request_id``, ``payload_size`` (bytes of the event JSON),
         ``revert_target``, ``event_count`` (E0/E1 records may hold several events),
-        ``location`` (file and line, or record component file).
+        ``location`` (file and line, or record component file), ``problem`` (a field of the
+        event present with the wrong type, e.g. ``posixTimeMilli is a string, not an integer``:
+        that field's column is null rather than a made-up value; null when there is none).
+
+        ``strict``: a wrong-typed field is a :class:`CorruptRecord` naming the record and field.
 
         ``lenient`` (default: as the store was opened): on damage, list the rows before it
         instead of raising; ``df.attrs["stopped"]`` then says where it stopped (None when the
@@ -400,6 +440,8 @@ class Store:
         )
         df = df.set_index("index", drop=False).rename_axis(None)
         df.attrs["stopped"] = None if stopped is None else _stop_info(stopped, len(df))
+        if strict:
+            _refuse_problems(df)
         return df
 
     def deployments(self) -> pd.DataFrame:
@@ -600,6 +642,19 @@ def _int64_or_none(value: Any) -> int | None:
     if isinstance(value, int) and -(1 << 63) <= value < (1 << 63):
         return value
     return None
+
+
+def _refuse_problems(df: pd.DataFrame) -> None:
+    """:class:`CorruptRecord` for the first row with a wrong-typed field (``events(strict=True)``)."""
+    flagged = df["problem"].notna()
+    if flagged.any():
+        row = df[flagged].iloc[0]
+        more = int(flagged.sum()) - 1
+        raise CorruptRecord(
+            f"Record #{row['index']} has a wrong-typed field in its event: {row['problem']}"
+            + (f" ({more} more records have one)" if more else ""),
+            record_hash=str(row["record_hash"]),
+        )
 
 
 def _stop_info(error: StoreError, rows: int) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import BinaryIO, Mapping, Protocol
 
 from ..errors import StoreExists
+from ..outputs import check_output
 from .components import Component, blob_hash, component_hash, component_serial
 from .files import Segments
 from .log import HEAD_HASH_FILE, LITERAL_LOG_DIR, CompositionLog
@@ -82,6 +83,7 @@ class DirectorySink:
                 raise StoreExists(f"Not a directory: {self.root}")
             if any(self.root.iterdir()):
                 raise StoreExists(f"Refusing to write a new store into a directory that is not empty: {self.root}")
+        check_output(self.root)  # nor an empty one inside a store opened in this process
         self.root.mkdir(parents=True, exist_ok=True)
         self._made_dirs: set[str] = set()
         # The log file being appended to stays open (appends are flushed at once, so readers of

@@ -140,7 +140,7 @@ def test_cli_what_if_at_index_and_diff() -> None:
     doc = json.loads(out)
     assert doc["at_index"] == 2536 and doc["base_record_hash"] == elmreplay.open_store(store_path("tracker")).records[2536].hash
     code, out, _ = run_cli("diff", store_path("counter"), "--from", "5", "--to", "6", "--json")
-    assert code == 0 and json.loads(out)["summary"]["changed"] == 1
+    assert code == 1 and json.loads(out)["summary"]["changed"] == 1  # a difference: exit 1, as README says
 
 
 def test_counterfactual_fix_instead_of_bug() -> None:

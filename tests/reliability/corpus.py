@@ -536,10 +536,11 @@ def _big_deflated(ctx: Ctx) -> Path:
 
 def _config_file_damage(ctx: Ctx, p: Path, error: type[Exception], *texts: str) -> Expect:
     """Damage in file ``p`` of the deployed app config: met when the config loads and by a
-    replay, both naming the file."""
+    replay, both naming the file. (``verify`` reports the reductions naming that config as
+    unreadable and goes on; the replay then fails where the host did, deploying it.)"""
     return Expect(
         error, (ctx.rel(p), *texts), stage="app_config", config_hash=_config(ctx),
-        replay_error=error, replay_where=(ctx.rel(p),),
+        replay_error=RestoreError, replay_where=(ctx.rel(p), "Failed to load component"),
     )  # fmt: skip
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
-from elmreplay.replay.recorder import Recorder
+from elmreplay import Recorder
 from elmreplay.runtime.sources import RuntimeDirectory, RuntimeResolver
 from elmreplay.store import WriterEra, component_hash
 from elmreplay.store.trees import TreeEncoding, build_tree

@@ -17,7 +17,7 @@ from typing import Callable
 import pytest
 
 import elmreplay
-from elmreplay.cli import EXIT_INPUT, EXIT_OK, main
+from elmreplay.cli import EXIT_DIFFERENT, EXIT_INPUT, EXIT_OK, main
 from elmreplay.errors import CorruptRecord, ElmReplayError, HashMismatch
 from elmreplay.store import open_store
 from elmreplay.store.store import Store
@@ -33,7 +33,7 @@ CopyOf = Callable[[str], BaseStore]
 FAILING_COMMANDS = {
     "open": ("summary", "events", "state", "verify"),
     "events": ("events", "verify"),
-    "reductions": ("verify",),
+    "reductions": (),  # verify reports the reduction and checks the others (exit 1, see below)
     "app_config": ("verify",),
 }
 
@@ -102,9 +102,18 @@ def test_a_whole_replay_raises_the_documented_error(name: str, copy_of: CopyOf) 
         report = elmreplay.verify(open_store(ctx.root), runtimes=runtimes, progress=False)
         assert report.ok, str(report)
         return
+    if expect.stage == "reductions":  # reported with its file; the other reductions are still checked
+        report = elmreplay.verify(open_store(ctx.root), runtimes=runtimes, progress=False)
+        assert not report.ok and len(report.failed) == 1, str(report)
+        file, message = report.failed[0]
+        assert file in message and message.startswith(f"{expect.error.__name__}: "), report.failed
+        for text in expect.where:
+            assert text in message
+        assert report.checks and not report.mismatches, str(report)
+        return
     with pytest.raises(ElmReplayError) as info:
         elmreplay.verify(open_store(ctx.root), runtimes=runtimes, progress=False)
-    if expect.stage in ("reductions", "app_config"):
+    if expect.stage == "app_config":
         assert_error(info.value, expect.replay_error or expect.error, expect.replay_where or expect.where)
     else:
         assert_error(info.value, expect.error, expect.where)
@@ -117,6 +126,11 @@ def test_cli_prints_one_line_and_exits_2(name: str, copy_of: CopyOf, capsys: pyt
         for command in ("summary", "events"):
             code, _, err = run_cli(capsys, *cli_args(command, ctx))
             assert code == EXIT_OK, err
+        return
+    if expect.stage == "reductions":
+        code, out, err = run_cli(capsys, *cli_args("verify", ctx))
+        assert code == EXIT_DIFFERENT and err == "", (out, err)
+        assert f"unreadable: {expect.where[0]}" in out and expect.error.__name__ in out, out
         return
     for command in FAILING_COMMANDS[expect.stage]:
         code, out, err = run_cli(capsys, *cli_args(command, ctx))

@@ -55,7 +55,7 @@ def test_negative_means_from_the_end_everywhere(capsys: pytest.CaptureFixture[st
     assert capsys.readouterr().out == head
     assert main(["state", STORE]) == 0
     assert capsys.readouterr().out == head
-    assert main(["diff", STORE, "--from", "-28", "--to", "27"]) == 0
+    assert main(["diff", STORE, "--from", "-28", "--to", "27"]) == 1  # states differ: exit 1
     assert capsys.readouterr().out.startswith("StateDiff #0 -> #27")
     store = open_store(STORE)
     a = api.what_if_deploy(store, APP, mode="init", at=-2)

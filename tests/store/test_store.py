@@ -33,7 +33,7 @@ from .helpers import (
 COLUMNS = [
     "index", "record_hash", "parent_hash", "kind", "reverted", "has_reduction", "app_config_hash",
     "event_type", "posix_time_milli", "time", "http_method", "http_uri", "http_request_id",
-    "payload_size", "revert_target", "event_count", "location",
+    "payload_size", "revert_target", "event_count", "location", "problem",
 ]  # fmt: skip
 
 

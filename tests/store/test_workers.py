@@ -329,4 +329,4 @@ def test_event_columns_in_the_host_layout_equal_the_checked_ones(tmp_path: Path)
     # A line not in that layout after all: the checked reading takes over.
     odd = json.dumps({"parentHashBase16": "0" * 64, "compositionEvent": {"UpdateElmAppStateForEvent": {"LiteralStringUtf8": "{}"}}})
     columns = linescan.event_columns([odd.encode()], host_layout=True)
-    assert [list(c) for c in columns] == [[None], [None], [None], [None], [None], [2]]
+    assert [list(c) for c in columns] == [[None], [None], [None], [None], [None], [None], [2]]
