@@ -513,7 +513,7 @@ class ReplaySession:
                 wanted[off] = i
         traced = {offset(i): i for i in range(first, last + 1) if offset(i) >= 0} if trace_states is not None else {}
         held: dict[int, LiveState] = {}
-        if self.host.process is None:
+        if self.host.process is None and self.host.stored_only is None:  # no app: the host ignored them
             responses: list[str | None] = [None] * len(items)
             states: dict[int, str] = {}
         else:

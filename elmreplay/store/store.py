@@ -25,6 +25,7 @@ from .files import DirectoryFiles, FileSource, join
 from .log import LAYOUT_CHAIN, LAYOUT_E0, LAYOUT_LITERAL, CompositionLog, paused_gc, read_composition_log
 from .records import DEPLOY_KINDS, Record, RecordKind, ValueRef
 from . import linescan, workers
+from .interfaces import is_pine_era
 from .recordtable import KIND_ORDER, HashIndex, RecordTable, inline_event_columns
 from .reductions import Reduction, UsableReduction, list_reduction_hashes, load_usable, read_reduction
 from .trees import flatten_tree, name_encoding_of
@@ -207,7 +208,14 @@ class Store:
     def usable_reduction(self, record_hash: str) -> UsableReduction | None:
         """The reduction of a record if the host would use it (§4), else None."""
         red = self.reduction(record_hash)
-        return load_usable(self.components, red) if red is not None else None
+        return load_usable(self.components, red, pine_states=self.holds_pine_states) if red is not None else None
+
+    @cached_property
+    def holds_pine_states(self) -> bool:
+        """Whether this is a 2025-04+ Pine-era store, whose states are Pine values (§12)."""
+        table = self.log.records
+        kinds = [KIND_ORDER[code] for code in range(len(KIND_ORDER)) if code in table.kinds]
+        return is_pine_era(self.component_dirs, kinds)
 
     # --- eras -----------------------------------------------------------------------------
 
@@ -443,7 +451,7 @@ class Store:
                 "had_bom": red.had_bom,
             }
             if check_usable:
-                row["usable"] = load_usable(self.components, red) is not None
+                row["usable"] = load_usable(self.components, red, pine_states=self.holds_pine_states) is not None
             rows.append(row)
         cols = ["record_hash", "index", "app_config_hash", "elm_app_state_hash", "had_bom"]
         df = pd.DataFrame(rows, columns=cols + (["usable"] if check_usable else []))
