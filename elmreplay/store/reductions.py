@@ -115,7 +115,7 @@ def load_usable(components: ComponentReader, reduction: Reduction, *, pine_state
         files = flatten_tree(tree, component_hash=config_hash)
     except CorruptTree as e:
         raise CorruptReduction(str(e), path=reduction.path, record_hash=reduction.record_hash) from None
-    if not _json_blob(found) and (pine_states or app_interface(files).interface is AppInterface.WEB_SERVICE):
+    if is_pine_state(found, pine_states or app_interface(files).interface is AppInterface.WEB_SERVICE):
         return UsableReduction(reduction, pine_value_json(found).encode(), config_hash, files, "pine")
     if not isinstance(found, bytes):
         raise CorruptReduction(
@@ -126,13 +126,16 @@ def load_usable(components: ComponentReader, reduction: Reduction, *, pine_state
     return UsableReduction(reduction, found, config_hash, files)
 
 
-def _json_blob(value: Component) -> bool:
-    """Whether a state component is a blob of JSON text (what every state was before 2025)."""
-    if not isinstance(value, bytes):
+def is_pine_state(value: Component, pine_possible: bool) -> bool:
+    """Whether a state component is a 2025 Pine value rather than the JSON text every state was
+    before: a list, or a blob that is not JSON, where the store or app allows Pine states."""
+    if not pine_possible:
         return False
+    if not isinstance(value, bytes):
+        return True
     try:
         orjson.loads(value)
     except orjson.JSONDecodeError:
-        return False
-    return True
+        return True
+    return False
 

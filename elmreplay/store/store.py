@@ -18,7 +18,7 @@ try:  # (an optional dependency: without it pandas builds the string columns its
 except ImportError:  # pragma: no cover
     pa = pc = None
 
-from ..errors import CorruptReduction, CorruptTree, StoreError, StoreNotFound
+from ..errors import CorruptComponent, CorruptReduction, CorruptTree, MissingComponent, StoreError, StoreNotFound
 from .appconfig import AppConfig
 from .componentstore import DEFLATED_DIRS, LITERAL_DIRS, PINE_VALUE_DIRS, ComponentReader
 from .files import DirectoryFiles, FileSource, join
@@ -27,7 +27,8 @@ from .records import DEPLOY_KINDS, Record, RecordKind, ValueRef
 from . import linescan, workers
 from .interfaces import is_pine_era
 from .recordtable import KIND_ORDER, HashIndex, RecordTable, inline_event_columns
-from .reductions import Reduction, UsableReduction, list_reduction_hashes, load_usable, read_reduction
+from .pine_values import pine_value_json
+from .reductions import Reduction, UsableReduction, is_pine_state, list_reduction_hashes, load_usable, read_reduction
 from .trees import flatten_tree, name_encoding_of
 
 #: Top-level names that mark a directory as a process store.
@@ -174,12 +175,21 @@ class Store:
         ]
 
     def set_state_json(self, index: int) -> bytes:
-        """The state JSON of a ``SetElmAppState`` record."""
+        """The state JSON of a ``SetElmAppState`` record (a 2025 Pine value shown as
+        :func:`~elmreplay.store.pine_values.pine_value_json`)."""
         rec = self.record(index)
         ev = rec.parsed.event
         if ev.kind is not RecordKind.SET_STATE or ev.value is None:
             raise ValueError(f"record {index} ({rec.hash}) is a {ev.kind.value}, not a set-state")
-        return self.value_bytes(ev.value, record=rec)
+        try:
+            data = self.value_bytes(ev.value, record=rec)
+        except (CorruptComponent, MissingComponent) as e:
+            # Not a blob: a list state, which only the 2025 Pine host stored (in value/ files
+            # from 2025-04-04, which the blob reader does not look into).
+            if ev.value.hash_base16 is None or (isinstance(e, MissingComponent) and not self.holds_pine_states):
+                raise
+            return pine_value_json(self.components.load(ev.value.hash_base16)).encode()
+        return pine_value_json(data).encode() if is_pine_state(data, self.holds_pine_states) else data
 
     # --- app configs ----------------------------------------------------------------------
 

@@ -255,3 +255,13 @@ def _render(value: Component) -> object:
 
 def _paths(report: object) -> list[str]:
     return [str(getattr(c, "path", c)) for c in getattr(report, "changes")]
+
+
+def test_pine_set_state_records_are_shown_as_pine_values(tmp_path: Path) -> None:
+    w = StoreWriter.new_store(tmp_path / "s", WriterEra.PINE_2025)
+    w.append_deploy(app(WEB_SERVICE_MAIN), migrate=False, time_ms=T2025_05)
+    w.append_set_state_value(pine_state(2, "q"), T2025_05 + MINUTE)
+    w.append_set_state_value(pine_int(-5), T2025_05 + 2 * MINUTE)  # a blob state
+    store = open_store(tmp_path / "s")
+    assert json.loads(store.set_state_json(1)) == _render(pine_state(2, "q"))
+    assert store.set_state_json(2) == b'"0205"'  # sign byte 2, magnitude 5
