@@ -282,7 +282,8 @@ class HostProcess:
         if config_hash not in self._refusals:
             refusal: UnsupportedEra | None = None
             if self.store.holds_pine_states:
-                refusal = UnsupportedEra(f"App config {config_hash} runs in a 2025 Pine-era store: " + PINE_VM_MESSAGE, era=PINE_VM_ERA, app_config_hash=config_hash)
+                message = f"App config {config_hash} runs in a 2025 Pine-era store: {PINE_VM_MESSAGE}"
+                refusal = UnsupportedEra(message, era=PINE_VM_ERA, app_config_hash=config_hash)
             else:
                 finding = app_interface(self.store.app_config(config_hash).files)
                 message = finding.refusal(config_hash)
@@ -295,9 +296,9 @@ class HostProcess:
         """Raise :class:`UnsupportedEra` naming ``record`` when the current state is stored-only."""
         if self.stored_only is not None:
             refusal = self.stored_only.refusal
-            raise UnsupportedEra(
-                f"Cannot replay past a stored state: {refusal.bare_message}", era=refusal.era, event_index=record.index, record_hash=record.hash, app_config_hash=refusal.app_config_hash
-            )
+            message = f"Cannot replay past a stored state: {refusal.bare_message}"
+            past = UnsupportedEra(message, era=refusal.era, app_config_hash=refusal.app_config_hash)
+            raise past.at(event_index=record.index, record_hash=record.hash)
 
     def _refuse_config(self, config_hash: str, record: Record) -> None:
         refusal = self.refusal_for(config_hash)

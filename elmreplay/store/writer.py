@@ -301,7 +301,8 @@ class StoreWriter:
         if self.era is WriterEra.PINE_2025 and isinstance(component, tuple):
             # The host took the bytes after DeflateStream.Flush() (a sync flush, no final block).
             c = zlib.compressobj(9, zlib.DEFLATED, -15, 8)
-            self.sink.write((*VALUE_BINARY_DEFLATED_DIR, h[:2], h), c.compress(encode_binary_value_file(component)) + c.flush(zlib.Z_SYNC_FLUSH))
+            data = c.compress(encode_binary_value_file(component)) + c.flush(zlib.Z_SYNC_FLUSH)
+            self.sink.write((*VALUE_BINARY_DEFLATED_DIR, h[:2], h), data)
             self._stored.add(h)
             return h
         serial = component_serial(component)
