@@ -282,8 +282,8 @@ class HostProcess:
         if config_hash not in self._refusals:
             refusal: UnsupportedEra | None = None
             if self.store.holds_pine_states:
-                message = f"App config {config_hash} runs in a 2025 Pine-era store: {PINE_VM_MESSAGE}"
-                refusal = UnsupportedEra(message, era=PINE_VM_ERA, app_config_hash=config_hash)
+                pine = f"App config {config_hash} runs in a 2025 Pine-era store: {PINE_VM_MESSAGE}"
+                refusal = UnsupportedEra(pine, era=PINE_VM_ERA, app_config_hash=config_hash)
             else:
                 finding = app_interface(self.store.app_config(config_hash).files)
                 message = finding.refusal(config_hash)
