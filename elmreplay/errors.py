@@ -26,6 +26,8 @@ or an event index. The CLI prints ``str(error)`` as one line and exits 2 (input 
     │   ├── AppTimeout                it ran past the timeout
     │   └── AppOutOfMemory            it exceeded the memory limit
     ├── RestoreError                  the host's restore path failed (its message text)
+    ├── UnsupportedEra                a record or app config of a later host interface that elmreplay
+    │                                 lists but cannot replay yet (backendMain, 2023 kinds, Pine VM)
     ├── InvalidStateJson              a state given to the diff is not JSON
     ├── SkipNotPossible               a skipped-event counterfactual cannot answer for a record
     ├── QuerySyntaxError              a find condition does not parse (names the column)
@@ -213,6 +215,37 @@ class RecordIndexOutOfRange(ElmReplayError, IndexError):
         super().__init__(message)
         self.index = index
         self.count = count
+
+
+class UnsupportedEra(ElmReplayError):
+    """Replaying this record would need a host interface elmreplay does not implement yet.
+
+    Raised instead of replaying with the 2020-2021 semantics (which would give a plausible but
+    wrong state). ``era`` names the interface or record era (see :mod:`elmreplay.store.interfaces`).
+    Deliberately not a :class:`RestoreError`: a what-if must not report it as a rejected deployment.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        era: str,
+        event_index: int | None = None,
+        record_hash: str | None = None,
+        app_config_hash: str | None = None,
+    ) -> None:
+        super().__init__(with_location(message, event_index=event_index, record_hash=record_hash))
+        self.bare_message = message
+        self.era = era
+        self.event_index = event_index
+        self.record_hash = record_hash
+        self.app_config_hash = app_config_hash
+
+    def at(self, *, event_index: int, record_hash: str) -> UnsupportedEra:
+        """The same refusal, naming the record it stopped at."""
+        return UnsupportedEra(
+            self.bare_message, era=self.era, event_index=event_index, record_hash=record_hash, app_config_hash=self.app_config_hash
+        )
 
 
 class InvalidStateJson(ElmReplayError, ValueError):

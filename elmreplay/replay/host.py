@@ -1,6 +1,10 @@
 """The host's process while replaying: which app config runs, its V8 process, and how each kind of
 composition event changes it (store-format §5.2, 2020 - 2021-09-02 semantics, state held in JS).
 
+Apps and records of later interfaces (``backendMain``, the 2023 web service, the 2025 Pine VM; see
+:mod:`elmreplay.store.interfaces`) are never run with these semantics: a state stored for them
+(a reduction) can still be shown, but applying anything to it raises :class:`UnsupportedEra`.
+
 Both the host-faithful restore (:mod:`.restore`) and the append-order replay session
 (:mod:`.session`) drive this one implementation.
 """
@@ -13,9 +17,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, MutableSequence, Sequence, overload
 
-from ..errors import AppError, CorruptTree, RestoreError, RuntimeUnavailable, StoreError
+from ..errors import AppError, CorruptTree, RestoreError, RuntimeUnavailable, StoreError, UnsupportedEra
 from ..runtime.engine import DEFAULT_MAX_MEMORY, DEFAULT_TIMEOUT_S, AppProcess, EncodedEvents
 from ..runtime.sources import RuntimeResolver
+from ..store.interfaces import PINE_VM_ERA, PINE_VM_MESSAGE, app_interface, kind_refusal
 from ..store.records import CompositionEvent, Record, RecordKind
 from ..store.store import Store
 from ..store.writer import newtonsoft_json
@@ -83,6 +88,15 @@ class Snapshot:
     @property
     def size(self) -> int:
         return len(self.state_json or "")
+
+
+@dataclass(frozen=True)
+class StoredOnly:
+    """A stored state (a reduction) of an app elmreplay does not run: it can be shown, and
+    applying anything after it raises ``refusal`` naming that record."""
+
+    snapshot: Snapshot
+    refusal: UnsupportedEra
 
 
 @dataclass(frozen=True, eq=False)
@@ -216,6 +230,9 @@ class HostProcess:
         self.process: AppProcess | None = None
         self.last_set_state_result: Result | None = None
         self.last_record_hash: str | None = None
+        #: Set while the current state is one elmreplay can show but not run (see :class:`StoredOnly`).
+        self.stored_only: StoredOnly | None = None
+        self._refusals: dict[str, UnsupportedEra | None] = {}
         #: ``console.log`` lines of the app (Elm's Debug.log), with the record index they came from.
         self.logs: list[tuple[int, str]] = []
         self._hold_ids = itertools.count()
@@ -229,15 +246,24 @@ class HostProcess:
         return tuple(self._app(lambda p: p.state_digest(), record))
 
     def snapshot(self, *, record: Record | None = None) -> Snapshot:
+        if self.stored_only is not None:
+            return self.stored_only.snapshot
         if self.process is None:
             return Snapshot(self.app_config_hash, None)
         return Snapshot(self.app_config_hash, self._app(lambda p: p.get_state(), record))
 
     def restore(self, snap: Snapshot, *, record: Record | None = None) -> None:
-        """Put the process into a snapshot's state (a reduction, or an in-memory checkpoint)."""
+        """Put the process into a snapshot's state (a reduction, or an in-memory checkpoint).
+        A state of an app elmreplay does not run is kept as :attr:`stored_only`."""
         self.app_config_hash = snap.app_config_hash
+        self.stored_only = None
         if snap.app_config_hash is None or snap.state_json is None:
             self.process = None
+            return
+        refusal = self.refusal_for(snap.app_config_hash)
+        if refusal is not None:
+            self.process = None
+            self.stored_only = StoredOnly(snap, refusal)
             return
         self.process = self._runtime(lambda: self.pool.reuse(snap.app_config_hash or ""), record)
         state = snap.state_json
@@ -279,6 +305,40 @@ class HostProcess:
         for proc, keys in by_process.items():
             proc.release(keys)
 
+    # --- interfaces elmreplay does not replay ------------------------------------------------
+
+    def refusal_for(self, config_hash: str) -> UnsupportedEra | None:
+        """Why an app config must not be run with the 2020-2021 semantics (None: it may be).
+
+        In a Pine-era store every state is a Pine value; elsewhere the app config's own files
+        say which interface the host drove it through (:func:`~elmreplay.store.interfaces.app_interface`).
+        """
+        if config_hash not in self._refusals:
+            refusal: UnsupportedEra | None = None
+            if self.store.holds_pine_states:
+                pine = f"App config {config_hash} runs in a 2025 Pine-era store: {PINE_VM_MESSAGE}"
+                refusal = UnsupportedEra(pine, era=PINE_VM_ERA, app_config_hash=config_hash)
+            else:
+                finding = app_interface(self.store.app_config(config_hash).files)
+                message = finding.refusal(config_hash)
+                if message is not None:
+                    refusal = UnsupportedEra(message, era=finding.interface.name, app_config_hash=config_hash)
+            self._refusals[config_hash] = refusal
+        return self._refusals[config_hash]
+
+    def require_runnable(self, record: Record) -> None:
+        """Raise :class:`UnsupportedEra` naming ``record`` when the current state is stored-only."""
+        if self.stored_only is not None:
+            refusal = self.stored_only.refusal
+            message = f"Cannot replay past a stored state: {refusal.bare_message}"
+            past = UnsupportedEra(message, era=refusal.era, app_config_hash=refusal.app_config_hash)
+            raise past.at(event_index=record.index, record_hash=record.hash)
+
+    def _refuse_config(self, config_hash: str, record: Record) -> None:
+        refusal = self.refusal_for(config_hash)
+        if refusal is not None:
+            raise refusal.at(event_index=record.index, record_hash=record.hash)
+
     # --- applying records ------------------------------------------------------------------
 
     def _runtime(self, make: Callable[[], AppProcess], record: Record | None) -> AppProcess:
@@ -298,6 +358,11 @@ class HostProcess:
     def apply(self, record: Record, event: CompositionEvent) -> Result | None:
         """Apply one non-app event (set-state, deploys, revert checks are the caller's) per §5.2."""
         kind = event.kind
+        refused = kind_refusal(kind)
+        if refused is not None:
+            raise UnsupportedEra(refused[1], era=refused[0], event_index=record.index, record_hash=record.hash)
+        if kind is not RecordKind.DEPLOY_INIT:
+            self.require_runnable(record)
         if kind is RecordKind.SET_STATE:
             return self._set_state(record, event)
         if kind is RecordKind.DEPLOY_INIT:
@@ -343,6 +408,8 @@ class HostProcess:
         """
         out_responses: list[str | None] = []
         out_states: dict[int, str] = {}
+        if len(items):
+            self.require_runnable(items[0][0])
         if self.process is None:
             if digests is not None:
                 digests.extend(NO_APP_DIGEST * len(items))
@@ -400,8 +467,9 @@ class HostProcess:
 
     def _deploy(self, record: Record, event: CompositionEvent) -> None:
         h = self._config_hash(record, event)
+        self._refuse_config(h, record)
         proc = self._runtime(lambda: self.pool.fresh(h), record)
-        self.app_config_hash, self.process = h, proc
+        self.app_config_hash, self.process, self.stored_only = h, proc, None
 
     def _set_state(self, record: Record, event: CompositionEvent) -> Result:
         assert event.value is not None
@@ -419,6 +487,7 @@ class HostProcess:
     def _migrate(self, record: Record, event: CompositionEvent) -> Result:
         state_before = self._app(lambda p: p.get_state(), record) if self.process is not None else None
         h = self._config_hash(record, event)
+        self._refuse_config(h, record)
         config = self.store.app_config(h)
         # A compile failure propagates: the 2020 host did not catch it, 2021 reported the exception.
         proc = self._runtime(lambda: self.pool.fresh(h), record)
@@ -468,6 +537,7 @@ class HostProcess:
     def close(self) -> None:
         self.pool.close()
         self.process = None
+        self.stored_only = None
 
 
 def _located(e: AppError, record: Record | None) -> AppError:

@@ -123,7 +123,7 @@ def restore(
             else:
                 for ev in rec.parsed.events:
                     if ev.kind is RecordKind.UPDATE and ev.value is not None:
-                        if host.process is not None:
+                        if host.process is not None or host.stored_only is not None:  # stored-only: refused
                             pending.append((rec, store.value_bytes(ev.value, record=rec).decode("utf-8", errors="replace")))
                         continue
                     flush()

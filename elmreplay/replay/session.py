@@ -617,7 +617,7 @@ class ReplaySession:
             for i in range(first, last + 1):
                 if offset(i) >= 0:
                     want[offset(i)] = DIGEST_HASH if hash_when is None else hash_when.get(i, DIGEST_SKIP)
-        if self.host.process is None:
+        if self.host.process is None and self.host.stored_only is None:  # no app: the host ignored them
             responses: list[str | None] = [None] * len(items)
             states: dict[int, str] = {}
         else:

@@ -50,6 +50,7 @@ __all__ = [
     "decode_json_value_file",
     "encode_binary_value_file",
     "encode_json_value_file",
+    "pine_value_json",
 ]
 
 #: Store-relative directory of the 2025-04-04 … 2025-04-10 JSON value files (raw DEFLATE).
@@ -423,3 +424,28 @@ def encode_json_value_file(component: Component) -> bytes:
         value = f'{{"BlobBytesBase64":{blob_field},"ListItemsKeys":{items_field}}}'
         parts.append(f'{{"Key":"{keys[index]}","Value":{value}}}')
     return ("[" + ",".join(parts) + "]").encode("utf-8")
+
+
+# --- showing a Pine value as JSON ------------------------------------------------------------
+
+
+def pine_value_json(value: Component) -> str:
+    """A Pine value (a 2025 state) as compact JSON: lists as arrays, blobs as lowercase base16
+    strings (an empty blob is ``""``). Lossless and deterministic, so states can be shown and
+    diffed without knowing how the app's Elm values were encoded. Iterative: values are deep."""
+    out: list[str] = []
+    stack: list[Component | str] = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):  # a separator or closing bracket queued earlier
+            out.append(node)
+        elif isinstance(node, bytes):
+            out.append(f'"{node.hex()}"')
+        else:
+            out.append("[")
+            stack.append("]")
+            for k in range(len(node) - 1, -1, -1):
+                stack.append(node[k])
+                if k:
+                    stack.append(",")
+    return "".join(out)

@@ -9,7 +9,10 @@ import orjson
 
 from ..errors import CorruptReduction, CorruptTree, MissingComponent
 from .componentstore import ComponentReader
+from .components import Component
 from .files import FileSource, Segments, join
+from .interfaces import AppInterface, app_interface
+from .pine_values import pine_value_json
 from .records import ValueRef, _value_ref
 from .trees import flatten_tree
 
@@ -80,13 +83,20 @@ class UsableReduction:
     state_json: bytes
     app_config_hash: str
     app_config_files: dict[str, bytes]
+    #: "json": the app's serialized state (2020-2024); "pine": a 2025 Pine value, shown as
+    #: :func:`~elmreplay.store.pine_values.pine_value_json` (it cannot be loaded into an app).
+    state_format: str = "json"
 
 
-def load_usable(components: ComponentReader, reduction: Reduction) -> UsableReduction | None:
+def load_usable(components: ComponentReader, reduction: Reduction, *, pine_states: bool = False) -> UsableReduction | None:
     """Apply the host's usability rule; None when a component is missing or a field is null.
 
     A config that does not parse as a tree, or a state that is not a blob, is an error (the
-    host threw there).
+    host threw there), except for Pine values: a state that is a list or a blob that is not JSON,
+    in a 2025-04+ store (``pine_states``, see :func:`~elmreplay.store.interfaces.is_pine_era`) or
+    of a web-service app (the 2025-03 Pine host wrote Pine states before it wrote ``value/``
+    files, modern-eras §3a). JSON never starts like a Pine value (a list; an integer's sign byte
+    2 or 4; a UTF-32 string's zero byte), so a JSON state of an older host stays JSON.
     """
     if reduction.app_config is None or reduction.elm_app_state is None:
         return None
@@ -96,23 +106,36 @@ def load_usable(components: ComponentReader, reduction: Reduction) -> UsableRedu
     state = reduction.elm_app_state
     try:
         tree = components.load(config_hash)
-        if state.literal_utf8 is not None:
-            state_bytes = state.literal_utf8.encode("utf-8")
-        else:
-            assert state.hash_base16 is not None
+        found: Component = state.literal_utf8.encode("utf-8") if state.literal_utf8 is not None else b""
+        if state.hash_base16 is not None and state.literal_utf8 is None:
             found = components.load(state.hash_base16)
-            if not isinstance(found, bytes):
-                raise CorruptReduction(
-                    f"Unexpected content of elmAppStateComponent {state.hash_base16}: This is not a blob.",
-                    path=reduction.path,
-                    record_hash=reduction.record_hash,
-                )
-            state_bytes = found
     except MissingComponent:
         return None
     try:
         files = flatten_tree(tree, component_hash=config_hash)
     except CorruptTree as e:
         raise CorruptReduction(str(e), path=reduction.path, record_hash=reduction.record_hash) from None
-    return UsableReduction(reduction, state_bytes, config_hash, files)
+    if is_pine_state(found, pine_states or app_interface(files).interface is AppInterface.WEB_SERVICE):
+        return UsableReduction(reduction, pine_value_json(found).encode(), config_hash, files, "pine")
+    if not isinstance(found, bytes):
+        raise CorruptReduction(
+            f"Unexpected content of elmAppStateComponent {state.hash_base16}: This is not a blob.",
+            path=reduction.path,
+            record_hash=reduction.record_hash,
+        )
+    return UsableReduction(reduction, found, config_hash, files)
+
+
+def is_pine_state(value: Component, pine_possible: bool) -> bool:
+    """Whether a state component is a 2025 Pine value rather than the JSON text every state was
+    before: a list, or a blob that is not JSON, where the store or app allows Pine states."""
+    if not pine_possible:
+        return False
+    if not isinstance(value, bytes):
+        return True
+    try:
+        orjson.loads(value)
+    except orjson.JSONDecodeError:
+        return True
+    return False
 

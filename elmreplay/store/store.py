@@ -18,7 +18,7 @@ try:  # (an optional dependency: without it pandas builds the string columns its
 except ImportError:  # pragma: no cover
     pa = pc = None
 
-from ..errors import CorruptRecord, CorruptReduction, CorruptTree, StoreError, StoreNotFound
+from ..errors import CorruptComponent, CorruptRecord, CorruptReduction, CorruptTree, MissingComponent, StoreError, StoreNotFound
 from ..outputs import protect
 from .appconfig import AppConfig
 from .componentstore import DEFLATED_DIRS, LITERAL_DIRS, PINE_VALUE_DIRS, ComponentReader
@@ -26,8 +26,10 @@ from .files import DirectoryFiles, FileSource, join
 from .log import LAYOUT_CHAIN, LAYOUT_E0, LAYOUT_LITERAL, CompositionLog, paused_gc, read_composition_log
 from .records import DEPLOY_KINDS, Record, RecordKind, ValueRef
 from . import hashprefix, linescan, workers
+from .interfaces import is_pine_era
 from .recordtable import KIND_ORDER, HashIndex, RecordTable, inline_event_columns
-from .reductions import Reduction, UsableReduction, list_reduction_hashes, load_usable, read_reduction
+from .pine_values import pine_value_json
+from .reductions import Reduction, UsableReduction, is_pine_state, list_reduction_hashes, load_usable, read_reduction
 from .trees import flatten_tree, name_encoding_of
 
 #: Top-level names that mark a directory as a process store.
@@ -178,12 +180,21 @@ class Store:
         ]
 
     def set_state_json(self, index: int) -> bytes:
-        """The state JSON of a ``SetElmAppState`` record."""
+        """The state JSON of a ``SetElmAppState`` record (a 2025 Pine value shown as
+        :func:`~elmreplay.store.pine_values.pine_value_json`)."""
         rec = self.record(index)
         ev = rec.parsed.event
         if ev.kind is not RecordKind.SET_STATE or ev.value is None:
             raise ValueError(f"record {index} ({rec.hash}) is a {ev.kind.value}, not a set-state")
-        return self.value_bytes(ev.value, record=rec)
+        try:
+            data = self.value_bytes(ev.value, record=rec)
+        except (CorruptComponent, MissingComponent) as e:
+            # Not a blob: a list state, which only the 2025 Pine host stored (in value/ files
+            # from 2025-04-04, which the blob reader does not look into).
+            if ev.value.hash_base16 is None or (isinstance(e, MissingComponent) and not self.holds_pine_states):
+                raise
+            return pine_value_json(self.components.load(ev.value.hash_base16)).encode()
+        return pine_value_json(data).encode() if is_pine_state(data, self.holds_pine_states) else data
 
     # --- app configs ----------------------------------------------------------------------
 
@@ -242,7 +253,14 @@ class Store:
     def usable_reduction(self, record_hash: str) -> UsableReduction | None:
         """The reduction of a record if the host would use it (§4), else None."""
         red = self.reduction(record_hash)
-        return load_usable(self.components, red) if red is not None else None
+        return load_usable(self.components, red, pine_states=self.holds_pine_states) if red is not None else None
+
+    @cached_property
+    def holds_pine_states(self) -> bool:
+        """Whether this is a 2025-04+ Pine-era store, whose states are Pine values (§12)."""
+        table = self.log.records
+        kinds = [KIND_ORDER[code] for code in range(len(KIND_ORDER)) if code in table.kinds]
+        return is_pine_era(self.component_dirs, kinds)
 
     # --- eras -----------------------------------------------------------------------------
 
@@ -485,7 +503,7 @@ class Store:
                 "had_bom": red.had_bom,
             }
             if check_usable:
-                row["usable"] = load_usable(self.components, red) is not None
+                row["usable"] = load_usable(self.components, red, pine_states=self.holds_pine_states) is not None
             rows.append(row)
         cols = ["record_hash", "index", "app_config_hash", "elm_app_state_hash", "had_bom"]
         df = pd.DataFrame(rows, columns=cols + (["usable"] if check_usable else []))

@@ -1,9 +1,10 @@
 """A host-faithful writer of *new* stores (fixtures, samples, recordings) and of projections.
 
-It reproduces the bytes the Elm-fullstack host wrote in each era: record JSON (Newtonsoft,
-compact, declaration order, nulls omitted), component files and directories, the deflate rule
-of §2.6, tree name encodings and entry order (§2.4), reduction files, the head-hash file (E1-E4)
-or the literal log files named from the host clock (E5+).
+It reproduces the bytes the Elm-fullstack host wrote in each era: record JSON (compact,
+declaration order, nulls omitted; Newtonsoft until 2022-03-19, System.Text.Json from 2022-03-20,
+§12), component files and directories, the deflate rule of §2.6, tree name encodings and entry
+order (§2.4), reduction files, the head-hash file (E1-E4) or the literal log files named from the
+host clock (E5+), and from 2025-04 the Pine value files of list components (§1.2).
 
 It writes either into an empty directory (:class:`DirectorySink`, refusing any directory that
 already holds files) or into an in-memory overlay over an existing store (the host's projected
@@ -24,6 +25,7 @@ from typing import BinaryIO, Mapping, Protocol
 from ..errors import StoreExists
 from ..outputs import check_output
 from .components import Component, blob_hash, component_hash, component_serial
+from .pine_values import VALUE_BINARY_DEFLATED_DIR, encode_binary_value_file, encode_json_value_file
 from .files import Segments
 from .log import HEAD_HASH_FILE, LITERAL_LOG_DIR, CompositionLog
 from .records import RecordKind
@@ -41,20 +43,31 @@ class WriterEra(str, Enum):
     E3 = "E3"  # 2020-11-08: + deflated-component/
     E4 = "E4"  # 2021-02-14: literal-element/ and deflated-literal-element/
     E5 = "E5"  # 2021-07-14: composition-log/literal files, events inline
+    STJ_2022 = "2022-03"  # 2022-03-20 (7ed769b8): as E5, records written by System.Text.Json (§12)
+    PINE_2025 = "2025-04"  # 2025-04-13: + list components as value/binary/deflated files, UTF-32BE names
 
     @property
     def uses_literal_log(self) -> bool:
-        return self is WriterEra.E5
+        return self in (WriterEra.E5, WriterEra.STJ_2022, WriterEra.PINE_2025)
+
+    @property
+    def system_text_json(self) -> bool:
+        """Whether this era's host wrote JSON with System.Text.Json (else Newtonsoft)."""
+        return self in (WriterEra.STJ_2022, WriterEra.PINE_2025)
+
+    def json(self, value: object) -> bytes:
+        """``value`` as this era's host serialized it (records, reductions, admin payloads)."""
+        return system_text_json(value) if self.system_text_json else newtonsoft_json(value)
 
     @property
     def literal_dir(self) -> str:
-        return "literal-element" if self in (WriterEra.E4, WriterEra.E5) else "component"
+        return "component" if self in (WriterEra.E1, WriterEra.E2, WriterEra.E3) else "literal-element"
 
     @property
     def deflated_dir(self) -> str | None:
-        if self in (WriterEra.E4, WriterEra.E5):
-            return "deflated-literal-element"
-        return "deflated-component" if self is WriterEra.E3 else None
+        if self in (WriterEra.E1, WriterEra.E2):
+            return None
+        return "deflated-component" if self is WriterEra.E3 else "deflated-literal-element"
 
     @property
     def default_tree_encoding(self) -> TreeEncoding:
@@ -62,6 +75,7 @@ class WriterEra(str, Enum):
             WriterEra.E1: TreeEncoding.UTF8_FILES_FIRST,
             WriterEra.E2: TreeEncoding.UTF8,
             WriterEra.E3: TreeEncoding.UTF8,
+            WriterEra.PINE_2025: TreeEncoding.UTF32,
         }.get(self, TreeEncoding.CODEPOINTS)
 
 
@@ -142,6 +156,78 @@ def newtonsoft_json(value: object) -> bytes:
     return text.encode("utf-8")
 
 
+#: Characters System.Text.Json's default encoder writes as a short escape (all others it escapes
+#: are written as ``\uXXXX`` with uppercase hex).
+_STJ_SHORT_ESCAPES = {"\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r", "\\": "\\\\"}
+#: Printable ASCII System.Text.Json's default encoder escapes anyway (HTML-sensitive characters).
+_STJ_HTML_SENSITIVE = frozenset("\"&'+<>`")
+
+
+def _stj_escape_char(ch: str) -> str:
+    short = _STJ_SHORT_ESCAPES.get(ch)
+    if short is not None:
+        return short
+    if " " <= ch <= "~" and ch not in _STJ_HTML_SENSITIVE:
+        return ch
+    code = ord(ch)
+    if code >= 0x10000:  # a surrogate pair, each half escaped
+        code -= 0x10000
+        return "\\u%04X\\u%04X" % (0xD800 + (code >> 10), 0xDC00 + (code & 0x3FF))
+    return "\\u%04X" % code
+
+
+def stj_string(text: str) -> str:
+    """A JSON string literal as System.Text.Json's default (null) encoder writes it: printable
+    ASCII kept except ``"&'+<>`` and backtick; ``\\b \\t \\n \\f \\r \\\\`` as short escapes; every
+    other character (control, DEL, non-ASCII) as ``\\uXXXX`` in uppercase hex, UTF-16 code units.
+    Lone surrogates are refused (the host threw on invalid UTF-16)."""
+    if any("\ud800" <= ch <= "\udfff" for ch in text):
+        raise ValueError("a lone surrogate cannot be written as JSON by System.Text.Json")
+    return '"' + "".join(map(_stj_escape_char, text)) + '"'
+
+
+def system_text_json(value: object) -> bytes:
+    """Compact JSON as System.Text.Json wrote it with default options (the host from 2022-03-20,
+    §12): property order kept, strings escaped by :func:`stj_string`, output pure ASCII."""
+    parts: list[str] = []
+    stack: list[object] = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, _Raw):
+            parts.append(node.text)
+        elif isinstance(node, str):
+            parts.append(stj_string(node))
+        elif node is None or isinstance(node, (bool, int)):
+            parts.append(json.dumps(node))
+        elif isinstance(node, float):
+            raise TypeError("floats are not written by this writer (no record or reduction holds one)")
+        elif isinstance(node, dict):
+            items = list(node.items())
+            stack.append(_Raw("}"))
+            for k in range(len(items) - 1, -1, -1):
+                key, item = items[k]
+                stack.append(item)
+                stack.append(_Raw(("," if k else "") + stj_string(str(key)) + ":"))
+            stack.append(_Raw("{"))
+        elif isinstance(node, (list, tuple)):
+            stack.append(_Raw("]"))
+            for k in range(len(node) - 1, -1, -1):
+                stack.append(node[k])
+                if k:
+                    stack.append(_Raw(","))
+            stack.append(_Raw("["))
+        else:
+            raise TypeError(f"cannot write {type(node).__name__} as JSON")
+    return "".join(parts).encode("ascii")
+
+
+@dataclass(frozen=True)
+class _Raw:
+    """Text emitted as is by :func:`system_text_json` (brackets, separators, keys)."""
+
+    text: str
+
+
 def utc_from_ms(ms: int) -> datetime:
     return datetime.fromtimestamp(ms / 1000, tz=timezone.utc)
 
@@ -209,9 +295,17 @@ class StoreWriter:
     # --- components ----------------------------------------------------------------------
 
     def store_component(self, component: Component) -> str:
-        """Store a component and (recursively) its elements; returns its hash."""
+        """Store a component and (recursively) its elements; returns its hash. From 2025-04 a
+        list is one self-contained ``value/binary/deflated`` file instead (§1.2)."""
         h = component_hash(component)
         if h in self._stored:
+            return h
+        if self.era is WriterEra.PINE_2025 and isinstance(component, tuple):
+            # The host took the bytes after DeflateStream.Flush() (a sync flush, no final block).
+            c = zlib.compressobj(9, zlib.DEFLATED, -15, 8)
+            data = c.compress(encode_binary_value_file(component)) + c.flush(zlib.Z_SYNC_FLUSH)
+            self.sink.write((*VALUE_BINARY_DEFLATED_DIR, h[:2], h), data)
+            self._stored.add(h)
             return h
         serial = component_serial(component)
         self._write_serial(h, serial)
@@ -250,7 +344,7 @@ class StoreWriter:
         assert ref is not None
         return {"HashBase16": ref}
 
-    def record_bytes(self, kind: RecordKind, value: dict[str, str]) -> bytes:
+    def record_bytes(self, kind: RecordKind, value: Mapping[str, object]) -> bytes:
         """The record's exact bytes in this era's shape."""
         obj: dict[str, object] = {}
         if self.parent_hash is not None:
@@ -259,7 +353,7 @@ class StoreWriter:
             obj["events"] = [{kind.value: value}]
         else:
             obj["compositionEvent"] = {kind.value: value}
-        return newtonsoft_json(obj)
+        return self.era.json(obj)
 
     def append_record(self, raw: bytes, time_ms: int) -> AppendResult:
         """Append exact record bytes (the caller built them with :meth:`record_bytes`)."""
@@ -290,6 +384,25 @@ class StoreWriter:
         kind = RecordKind.DEPLOY_MIGRATE if migrate else RecordKind.DEPLOY_INIT
         return self.append_record(self.record_bytes(kind, self._value(ref=config_hash)), time_ms), config_hash
 
+    def append_apply_function(self, function_name: str, serialized_arguments_json: list[str], time_ms: int) -> AppendResult:
+        """An ``ApplyFunctionOnElmAppState`` record (2023-03-15+): the committed admin function
+        and its JSON arguments, as a literal of ``ApplyFunctionOnStateEvent`` (modern-eras §2e)."""
+        literal = self.era.json({"functionName": function_name, "serializedArgumentsJson": serialized_arguments_json}).decode("utf-8")
+        return self.append_record(self.record_bytes(RecordKind.APPLY_FUNCTION, {"LiteralStringUtf8": literal}), time_ms)
+
+    def append_apply_function_on_literal(self, function: Component, arguments: Component, time_ms: int) -> AppendResult:
+        """An ``ApplyFunctionOnLiteralAndState`` record (2025-04-04+): the function value stored as a
+        component, the argument list inline as compact value JSON (modern-eras §3b)."""
+        value = {
+            "Function": {"HashBase16": self.store_component(function)},
+            "Arguments": {"LiteralStringUtf8": encode_json_value_file(arguments).decode("utf-8")},
+        }
+        return self.append_record(self.record_bytes(RecordKind.APPLY_FUNCTION_ON_LITERAL, value), time_ms)
+
+    def append_set_state_value(self, state: Component, time_ms: int) -> AppendResult:
+        """A ``SetElmAppState`` record whose state is a Pine value (2025-03-06+)."""
+        return self.append_record(self.record_bytes(RecordKind.SET_STATE, {"HashBase16": self.store_component(state)}), time_ms)
+
     def append_revert(self, target_record_hash: str, time_ms: int) -> AppendResult:
         return self.append_record(self.record_bytes(RecordKind.REVERT, self._value(ref=target_record_hash)), time_ms)
 
@@ -306,13 +419,22 @@ class StoreWriter:
     # --- reductions ----------------------------------------------------------------------
 
     def write_reduction(
-        self, record_hash: str, *, state_json: bytes | None, app_config_hash: str | None, bom: bool = False
+        self,
+        record_hash: str,
+        *,
+        state_json: bytes | None,
+        app_config_hash: str | None,
+        bom: bool = False,
+        state_value: Component | None = None,
     ) -> None:
-        """Write ``provisional-reduction/<record_hash>`` (state stored as a blob first)."""
+        """Write ``provisional-reduction/<record_hash>`` (state stored first: a blob of JSON, or
+        from 2025-03 a Pine value given as ``state_value``)."""
         obj: dict[str, object] = {"reducedCompositionHashBase16": record_hash}
-        if state_json is not None:
+        if state_value is not None:
+            obj["elmAppState"] = {"HashBase16": self.store_component(state_value)}
+        elif state_json is not None:
             obj["elmAppState"] = {"HashBase16": self.store_blob(state_json)}
         if app_config_hash is not None:
             obj["appConfig"] = {"HashBase16": app_config_hash}
-        self.sink.write(reduction_path(record_hash), (b"\xef\xbb\xbf" if bom else b"") + newtonsoft_json(obj))
+        self.sink.write(reduction_path(record_hash), (b"\xef\xbb\xbf" if bom else b"") + self.era.json(obj))
 

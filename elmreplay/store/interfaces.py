@@ -1,0 +1,188 @@
+"""Which host interface an app config, a record or a store was written for.
+
+elmreplay replays the 2020 - 2021-08 interface (store-format §5.2 first part, §6.2 "old
+interface", §7.1/§7.2, §9.1). Later interfaces are *listed* but not replayed yet. So that a
+replay never applies the old semantics to them (a plausible but wrong state), they are detected
+here from what the store really holds, and the replay layer stops with
+:class:`~elmreplay.errors.UnsupportedEra`:
+
+* **The app config's files** (store-format §6.1, §6.2; ``docs/modern-eras-replay.md``):
+
+  - ``backendMain`` declared in ``Backend/Main.elm`` (from 2021-08-14, ``85f1b331``): an
+    ``ElmFullstack.BackendConfig`` app. From 2021-09-03 (``ec1891b9``) the host talks to it with
+    ``InitStateEvent`` / ``SetStateEvent`` / ``MigrateStateEvent`` (§7.3, §9.2) and keeps a task
+    framework around its state (§6.3); the compiler of that host requires ``backendMain``.
+  - ``webServerMain`` (2023-02) or ``webServiceMain`` (2023-05-07, ``0ae86d63``): the Elm-Time
+    web-service interface with tagged event JSON and the state shim (§12); from 2025-03-06 run
+    in the Pine VM.
+  - an app-supplied ``Backend/InterfaceToHost_Root.elm`` (the host used it unchanged, §6.3): its
+    text says which contract it implements.
+  - ``interfaceToHost_processEvent`` (§6.2, the old interface): replayed.
+
+* **Record kinds** (§3.1, §12): ``ApplyFunctionOnElmAppState`` (2023-03-15, ``4bf750c3``) and
+  ``ApplyFunctionOnLiteralAndState`` (2025-04-04, ``97a17a3a``).
+
+* **Pine-era stores** (§1.2, §12): ``value/json/deflated`` (2025-04-04) or ``value/binary/deflated``
+  (2025-04-11) files, or ``ApplyFunctionOnLiteralAndState`` records. Their states are Pine values,
+  not JSON.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+from typing import Iterable, Mapping
+
+from .records import RecordKind
+
+
+class AppInterface(str, Enum):
+    """The host interface an app config implements (the value is how messages name it)."""
+
+    OLD = "the 2020 - 2021-08 interface (interfaceToHost_processEvent)"
+    BACKEND_MAIN = "the 2021-08+ backendMain interface (ElmFullstack.BackendConfig; InitStateEvent/SetStateEvent/MigrateStateEvent)"
+    WEB_SERVICE = "the 2023+ Elm-Time web-service interface (webServerMain/webServiceMain; tagged event JSON and state shim)"
+    UNKNOWN = "no known interface"
+
+    @property
+    def replayed(self) -> bool:
+        """Whether elmreplay replays apps of this interface (UNKNOWN: the runtime decides)."""
+        return self in (AppInterface.OLD, AppInterface.UNKNOWN)
+
+
+@dataclass(frozen=True)
+class InterfaceFinding:
+    """What :func:`app_interface` found, and where."""
+
+    interface: AppInterface
+    path: str | None = None
+    evidence: str | None = None  # the declaration or marker that decided it
+
+    def refusal(self, app_config_hash: str) -> str | None:
+        """The one-line refusal for replaying this app config, or None when it is replayed."""
+        if self.interface.replayed:
+            return None
+        return (
+            f"App config {app_config_hash} is an app of {self.interface.value} ({self.evidence} in {self.path}); "
+            "elmreplay lists such stores but does not replay them yet"
+        )
+
+
+#: Declarations in ``Backend.Main`` that name an interface, strongest first (an app declaring a
+#: modern entry point is run through it even if it still has the old functions).
+_ENTRY_POINTS: tuple[tuple[str, AppInterface], ...] = (
+    ("webServiceMain", AppInterface.WEB_SERVICE),
+    ("webServerMain", AppInterface.WEB_SERVICE),
+    ("backendMain", AppInterface.BACKEND_MAIN),
+    ("interfaceToHost_processEvent", AppInterface.OLD),
+)
+#: Texts of an app-supplied root module that show the contract it implements (§7.3; modern-eras §2b).
+_ROOT_MARKERS: tuple[tuple[str, AppInterface], ...] = (
+    ("ShimRequest", AppInterface.WEB_SERVICE),
+    ("InitStateEvent", AppInterface.BACKEND_MAIN),
+    ("SetStateEvent", AppInterface.BACKEND_MAIN),
+    ("MigrateStateEvent", AppInterface.BACKEND_MAIN),
+)
+_MAIN_MODULE = "Backend/Main.elm"
+_ROOT_MODULE = "Backend/InterfaceToHost_Root.elm"
+def strip_elm_comments(source: str, *, keep_strings: bool = True) -> str:
+    """Elm source with comments (``--`` and nested ``{- -}``) removed. String and char literals
+    are skipped whole, so that a ``--`` or ``{-`` inside one is not taken for a comment (inside a
+    block comment only ``{-`` and ``-}`` count, as for the Elm compiler); with
+    ``keep_strings=False`` each literal becomes ``""`` (its text cannot look like a declaration)."""
+    out: list[str] = []
+    i, n, depth, start = 0, len(source), 0, 0
+    while i < n:
+        two = source[i : i + 2]
+        if depth:
+            if two == "{-":
+                depth, i = depth + 1, i + 2
+            elif two == "-}":
+                depth, i = depth - 1, i + 2
+                start = i
+            else:
+                i += 1
+        elif two == "{-":
+            out.append(source[start:i])
+            depth, i = 1, i + 2
+        elif two == "--":
+            out.append(source[start:i])
+            i = source.find("\n", i)
+            i = n if i < 0 else i
+            start = i
+        elif source[i] in "\"'":
+            begin = i
+            if source.startswith('"""', i):
+                close = source.find('"""', i + 3)
+                i = n if close < 0 else close + 3
+            else:
+                quote, i = source[i], i + 1
+                while i < n and source[i] not in (quote, "\n"):
+                    i += 2 if source[i] == "\\" else 1
+                i += 1
+            if not keep_strings:
+                out.append(source[start:begin] + '""')
+                start = i
+        else:
+            i += 1
+    if not depth:
+        out.append(source[start:])
+    return "".join(out)
+
+
+def _find(files: Mapping[str, bytes], suffix: str) -> str | None:
+    """The file ending in ``suffix``: ``src/`` first (§6.1), then pre-2020-06-11 ``elm-app/src/``."""
+    for preferred in ("src/" + suffix, "elm-app/src/" + suffix):
+        if preferred in files:
+            return preferred
+    return min((p for p in files if p == suffix or p.endswith("/" + suffix)), default=None)
+
+
+def app_interface(files: Mapping[str, bytes]) -> InterfaceFinding:
+    """The host interface of an app config, from its ``Backend.Main`` declarations (or from an
+    app-supplied root module, which the host used unchanged)."""
+    root = _find(files, _ROOT_MODULE)
+    if root is not None:
+        text = strip_elm_comments(files[root].decode("utf-8", errors="replace"), keep_strings=False)
+        for marker, interface in _ROOT_MARKERS:
+            if marker in text:
+                return InterfaceFinding(interface, root, f"'{marker}' in an app-supplied root module")
+        return InterfaceFinding(AppInterface.OLD, root, "an app-supplied root module")
+    main = _find(files, _MAIN_MODULE)
+    if main is None:
+        return InterfaceFinding(AppInterface.UNKNOWN)
+    text = strip_elm_comments(files[main].decode("utf-8", errors="replace"), keep_strings=False)
+    for name, interface in _ENTRY_POINTS:
+        if re.search(rf"^{name}(?=[\s:=])", text, re.M):
+            return InterfaceFinding(interface, main, f"a top-level declaration '{name}'")
+    return InterfaceFinding(AppInterface.UNKNOWN, main)
+
+
+# --- record kinds and store eras -----------------------------------------------------------------
+
+PINE_VM_ERA = "2025 Pine VM"
+PINE_VM_MESSAGE = (
+    "records of the 2025 Pine VM era (states are Pine values; events are ApplyFunctionOnLiteralAndState "
+    "applications of Pine expressions) need the Pine VM to replay, which elmreplay does not have"
+)
+
+_KIND_REFUSALS: dict[RecordKind, tuple[str, str]] = {
+    RecordKind.APPLY_FUNCTION: (
+        "2023 Elm-Time",
+        "ApplyFunctionOnElmAppState records (2023-03-15+, an admin database function applied to the state "
+        "through the 2023 state shim) are not replayed yet",
+    ),
+    RecordKind.APPLY_FUNCTION_ON_LITERAL: (PINE_VM_ERA, "ApplyFunctionOnLiteralAndState: " + PINE_VM_MESSAGE),
+}
+
+
+def kind_refusal(kind: RecordKind) -> tuple[str, str] | None:
+    """``(era, message)`` for record kinds elmreplay lists but does not replay; None otherwise."""
+    return _KIND_REFUSALS.get(kind)
+
+
+def is_pine_era(component_dirs: Iterable[str], kinds: Iterable[RecordKind]) -> bool:
+    """Whether a store was written by the 2025-04+ Pine host: it has ``value/`` files (§1.2, §12)
+    or ``ApplyFunctionOnLiteralAndState`` records."""
+    return any(d.startswith("value/") for d in component_dirs) or RecordKind.APPLY_FUNCTION_ON_LITERAL in set(kinds)
