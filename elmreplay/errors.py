@@ -27,6 +27,7 @@ or an event index. The CLI prints ``str(error)`` as one line and exits 2 (input 
     │   └── AppOutOfMemory            it exceeded the memory limit
     ├── RestoreError                  the host's restore path failed (its message text)
     ├── InvalidStateJson              a state given to the diff is not JSON
+    ├── WorkerError                   parallel/Dask workers could not do their part
     └── ElmCompileError               compiling Elm source failed
 """
 
@@ -197,6 +198,11 @@ class RestoreError(ElmReplayError):
 
 class InvalidStateJson(ElmReplayError, ValueError):
     """A state given to the diff as text is not valid JSON (the message names which side and where)."""
+
+
+class WorkerError(ElmReplayError):
+    """Worker processes (local or on a Dask cluster) could not do their part: the store is not
+    on a path they can read, elmreplay is not installed there, or a worker died."""
 
 
 class ElmCompileError(ElmReplayError):

@@ -75,6 +75,12 @@ def _thinned(checkpoints: dict[int, T], every: int) -> tuple[int, dict[int, T], 
     return every, kept, dropped
 
 
+def starts_truncated(store: Store) -> bool:
+    """Whether the older part of the history was truncated away, so that a replay must start
+    from the oldest stored reduction."""
+    return bool(store.records) and store.records[0].parent_hash is not None and store.log.truncated
+
+
 @dataclass(frozen=True)
 class StepInfo:
     """What applying one record did (kept for records that are not plain app events)."""
@@ -160,7 +166,7 @@ class ReplaySession:
         self._pos = BEFORE_FIRST
         if start is not None:
             self.first_index = self._start_from_reduction(start)
-        elif self.records and self.records[0].parent_hash is not None and store.log.truncated:
+        elif starts_truncated(store):
             oldest = self._reduction_index[0] if self._reduction_index else None
             if oldest is None:
                 raise RestoreError(
