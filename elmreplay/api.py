@@ -55,11 +55,9 @@ def verify(
     unless ``jobs`` is given; ``jobs=1``: this process), or on the workers of a Dask
     ``client``. The report is the same either way (see :mod:`elmreplay.replay.parallel`).
     """
-    from .replay.parallel import MIN_PARALLEL_RECORDS, verify_parallel
+    from .replay.parallel import verify_parallel
 
     resolver = resolver_for(store, runtimes, compile=compile)
-    if client is None and jobs is None and len(store) < MIN_PARALLEL_RECORDS:
-        jobs = 1
     if not progress:
         return verify_parallel(store, resolver, jobs=jobs, client=client, **kw)
     from .ui.progress import progress_bar

@@ -148,8 +148,13 @@ def verify_parallel(
     processes (default: the CPUs) or on a Dask ``client``'s cluster.
 
     ``on_progress(records)`` gets the number of records newly replayed. A store that is not a
-    directory on disk (an in-memory projection) is verified in this process.
+    directory on disk (an in-memory projection), and without an explicit ``jobs`` a history
+    under ``MIN_PARALLEL_RECORDS`` records, is verified in this process.
     """
+    if jobs is not None and jobs < 1:
+        raise ValueError(f"jobs must be at least 1, not {jobs}")
+    if jobs is None and client is None and len(store.records) < MIN_PARALLEL_RECORDS:
+        jobs = 1  # starting workers would take longer than replaying here
     path = _store_path(store)
     workers = dask_workers(client) if client is not None else (jobs or cpu_count())
     parts = workers * PARTS_PER_WORKER if path is not None and workers > 1 else 1

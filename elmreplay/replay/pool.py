@@ -28,7 +28,8 @@ import threading
 import time
 import traceback
 from pathlib import Path
-from typing import IO, Any, Callable, Generic, Sequence, TypeVar
+from contextlib import contextmanager
+from typing import IO, Any, Callable, Generic, Iterator, Sequence, TypeVar
 
 from ..errors import WorkerError
 
@@ -60,6 +61,31 @@ def can_start_workers() -> bool:
 def dask_workers(client: Any) -> int:
     """How many tasks a Dask cluster runs at once (its worker threads)."""
     return max(1, sum(client.nthreads().values()))
+
+
+#: Seconds to wait for a Dask scheduler to answer.
+CONNECT_TIMEOUT_S = 10
+
+
+@contextmanager
+def dask_client(address: str | None) -> Iterator[Any]:
+    """A ``distributed.Client`` of the scheduler at ``address`` (None: yields None, for local
+    worker processes); a scheduler that does not answer is a :class:`WorkerError`."""
+    if address is None:
+        yield None
+        return
+    try:
+        from distributed import Client
+    except ImportError as e:  # pragma: no cover - a dependency
+        raise WorkerError(f"--scheduler needs dask[distributed]: {e}") from None
+    try:
+        client = Client(address, timeout=CONNECT_TIMEOUT_S)
+    except (OSError, TimeoutError, ValueError) as e:
+        raise WorkerError(f"Cannot reach the Dask scheduler at {address}: {e}") from None
+    try:
+        yield client
+    finally:
+        client.close()
 
 
 def run_tasks(
