@@ -10,9 +10,10 @@ The public surface is small; everything else is importable but internal::
     elmreplay.diff_states(session.state_at(10), session.state_at(11))
     elmreplay.verify(store)                         # replay vs every stored reduction
     elmreplay.what_if_deploy(store, "path/to/next-version", mode="migrate")
+    elmreplay.fleet_what_if("path/to/next-version", ["tenants/a", "tenants/b"], mode="migrate")
 """
 
-from .api import counterfactual, replay, verify, what_if_deploy
+from .api import counterfactual, fleet_what_if, replay, verify, what_if_deploy
 from .errors import (
     AppCrashed,
     AppError,
@@ -45,6 +46,7 @@ __all__ = [
     "StoreError",
     "counterfactual",
     "diff_states",
+    "fleet_what_if",
     "open_store",
     "replay",
     "verify",

@@ -8,7 +8,7 @@ compiles every app config from its Elm source instead.
 from __future__ import annotations
 
 import os
-from typing import Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from .replay.session import ReplaySession
 from .replay.verify import VerifyReport
@@ -19,6 +19,9 @@ from .replay.whatif import what_if_deploy as _what_if_deploy
 from .runtime.sources import RuntimeResolver, default_resolver
 from .store.files import DirectoryFiles
 from .store.store import Store
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 Runtimes = Sequence[str | os.PathLike[str]]
 
@@ -92,3 +95,30 @@ def counterfactual(
 ) -> CounterfactualReport:
     """Deploy ``app`` after record ``at`` and compare the later events with the recorded history."""
     return _counterfactual(store, app, resolver_for(store, runtimes, compile=compile), at=at, mode=mode, **kw)
+
+
+def fleet_what_if(
+    app: str | os.PathLike[str] | Mapping[str, bytes],
+    stores: Sequence[str | os.PathLike[str] | Store],
+    *,
+    mode: str = "migrate",
+    at: int | None = None,
+    client: Any = None,
+    runtimes: Runtimes = (),
+    compile: bool = False,
+    jobs: int | None = None,
+    progress: bool = True,
+) -> pd.DataFrame:
+    """Dry-run deploying ``app`` on every store (one per tenant): a DataFrame, one row per store
+    (``verdict`` accept/reject/error, ``host_text``, ``head_hash``, ``seconds``, state sizes
+    before and after, ``diff_summary``, ``error``). Runs on a Dask ``client``'s workers, or on
+    local worker processes; see :mod:`elmreplay.replay.fleet`."""
+    from .replay.fleet import fleet_what_if as _fleet
+
+    kw: dict[str, Any] = dict(mode=mode, at=at, runtimes=runtimes, compile=compile, jobs=jobs, client=client)
+    if not progress:
+        return _fleet(app, stores, **kw)
+    from .ui.progress import progress_bar
+
+    with progress_bar(total=len(stores), desc="fleet") as bar:
+        return _fleet(app, stores, on_progress=bar.update, **kw)

@@ -179,9 +179,9 @@ def table_text(table: pd.DataFrame) -> str:
     counts = table["verdict"].value_counts()
     head = ", ".join(f"{counts.get(v, 0)} {v}" for v in VERDICTS)
     lines = [f"fleet what-if deploy+{table.attrs.get('mode', '?')}: {len(table)} stores: {head}"]
-    for row in table.itertuples(index=False):
-        text = row.error if row.verdict == "error" else (row.host_text or "")
-        first = str(text).splitlines()[0] if text else ""
-        head_hash = row.head_hash[:12] if isinstance(row.head_hash, str) else "-"
-        lines.append(f"  {row.verdict.upper():7} {row.store}  head {head_hash}  {first}".rstrip())
+    for row in table.to_dict("records"):
+        text = row["error"] if row["verdict"] == "error" else row["host_text"]
+        first = str(text).splitlines()[0] if isinstance(text, str) and text else ""
+        head_hash = row["head_hash"][:12] if isinstance(row["head_hash"], str) else "-"
+        lines.append(f"  {str(row['verdict']).upper():7} {row['store']}  head {head_hash}  {first}".rstrip())
     return "\n".join(lines)

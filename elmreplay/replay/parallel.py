@@ -34,7 +34,7 @@ from ..store.files import DirectoryFiles
 from ..store.store import Store
 from .pool import Progress, cpu_count, dask_workers, run_tasks
 from .session import BEFORE_FIRST, starts_truncated
-from .verify import RangeResult, VerifyReport, unnamed_reductions, verify_range
+from .verify import RangeResult, VerifyReport, unnamed_reductions, verify, verify_range
 
 #: Parts per worker: some slack to even out parts of unequal speed.
 PARTS_PER_WORKER = 2
@@ -157,11 +157,8 @@ def verify_parallel(
         jobs = 1  # starting workers would take longer than replaying here
     path = _store_path(store)
     workers = dask_workers(client) if client is not None else (jobs or cpu_count())
-    parts = workers * PARTS_PER_WORKER if path is not None and workers > 1 else 1
-    segments = plan_segments(store, parts)
-    if len(segments) == 1:
-        from .verify import verify
-
+    segments = plan_segments(store, workers * PARTS_PER_WORKER) if path is not None and workers > 1 else []
+    if path is None or len(segments) <= 1:
         return verify(store, resolver, on_progress=_increments(on_progress), **session_kw)
     shared = Shared(resolve_runtimes(store, resolver, app_config_hashes(store, segments)), dict(session_kw))
     n = len(store.records)
