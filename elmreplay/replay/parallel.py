@@ -163,15 +163,20 @@ def verify_parallel(
     shared = Shared(resolve_runtimes(store, resolver, app_config_hashes(store, segments)), dict(session_kw))
     n = len(store.records)
     tasks = [SegmentTask(path, n, store.head_hash, seg) for seg in segments]
-    results = run_tasks(
-        run_segment,
-        tasks,
-        shared,
-        weights=[seg.records(n) for seg in segments],
-        jobs=jobs,
-        client=client,
-        on_progress=on_progress,
-    )
+    cache = _cached_stores()
+    cache[path] = store  # this process replays parts too, with the store it has open
+    try:
+        results = run_tasks(
+            run_segment,
+            tasks,
+            shared,
+            weights=[seg.records(n) for seg in segments],
+            jobs=jobs,
+            client=client,
+            on_progress=on_progress,
+        )
+    finally:
+        cache.pop(path, None)
     return merge_segments(store, resolver, segments, results, session_kw)
 
 
@@ -229,12 +234,18 @@ def _store_path(store: Store) -> str | None:
 _opened = threading.local()
 
 
+def _cached_stores() -> dict[str, Store]:
+    """This thread's opened stores by path (a store is not shared between threads)."""
+    cache: dict[str, Store] = _opened.__dict__.setdefault("stores", {})
+    return cache
+
+
 def _open_checked(task: SegmentTask) -> Store:
     """The store at the task's path, opened once per worker thread, checked to be the store
     verified (same number of records, same head)."""
     from ..store.store import open_store
 
-    cache: dict[str, Store] = _opened.__dict__.setdefault("stores", {})
+    cache = _cached_stores()
     store = cache.get(task.store_path)
     for attempt in range(2):
         if store is None or attempt:

@@ -97,9 +97,11 @@ def run_tasks(
     jobs: int | None = None,
     client: Any = None,
     on_progress: Progress | None = None,
+    this_process: bool = True,
 ) -> list[R]:
-    """``[func(t, shared, ...) for t in tasks]``, run on a Dask ``client`` if given, else on
-    ``jobs`` local worker processes (default: the CPUs), or in this process when one would do.
+    """``[func(t, shared, ...) for t in tasks]``, run on a Dask ``client`` if given, else by
+    ``jobs`` local workers (default: the CPUs): this process and ``jobs - 1`` worker processes
+    (``this_process=False``: ``jobs`` worker processes), or this process alone when one would do.
 
     ``weights`` are each task's progress units (default 1); ``on_progress`` gets increments.
     """
@@ -109,7 +111,7 @@ def run_tasks(
     jobs = min(jobs or cpu_count(), len(tasks))
     if jobs <= 1 or not can_start_workers():
         return [_run_here(func, t, shared, w, on_progress) for t, w in zip(tasks, weights)]
-    return _LocalPool(func, shared, jobs).run(tasks, weights, on_progress)
+    return _LocalPool(func, shared, jobs if this_process else jobs + 1, this_process).run(tasks, weights, on_progress)
 
 
 def _run_here(func: TaskFunction[T, S, R], task: T, shared: S, weight: int, on_progress: Progress | None) -> R:
@@ -185,10 +187,13 @@ def _worker_env() -> dict[str, str]:
 
 
 class _LocalPool(Generic[T, S, R]):
-    """``jobs`` worker processes, one feeding thread each, taking tasks from one queue."""
+    """``jobs - 1`` worker processes (one feeding thread each) and this process, taking tasks
+    from one queue. This process works too: it has everything imported (and the caller's
+    store open), so it starts at once while the workers start up."""
 
-    def __init__(self, func: TaskFunction[T, S, R], shared: S, jobs: int) -> None:
+    def __init__(self, func: TaskFunction[T, S, R], shared: S, jobs: int, this_process: bool = True) -> None:
         self.func = func
+        self.this_process = this_process
         self.shared = shared
         self.jobs = jobs
         self.todo: queue.Queue[tuple[int, T]] = queue.Queue()
@@ -199,25 +204,37 @@ class _LocalPool(Generic[T, S, R]):
     def run(self, tasks: Sequence[T], weights: list[int], on_progress: Progress | None) -> list[R]:
         for item in enumerate(tasks):
             self.todo.put(item)
-        threads = [threading.Thread(target=self._feed, daemon=True) for _ in range(self.jobs)]
+        threads = [threading.Thread(target=self._feed, daemon=True) for _ in range(self.jobs - 1)]
         results: dict[int, R] = {}
         done = [0] * len(tasks)
+
+        def take(kind: str, i: int, value: Any) -> None:
+            if kind == "error":
+                raise value
+            units = weights[i] if kind == "result" else min(int(value), weights[i])
+            if on_progress is not None and units > done[i]:
+                on_progress(units - done[i])
+            done[i] = max(done[i], units)
+            if kind == "result":
+                results[i] = value
+
         try:
             for t in threads:
                 t.start()
             while len(results) < len(tasks):
                 try:
-                    kind, i, value = self.events.get(timeout=0.1)  # short waits keep Ctrl-C responsive
+                    if not self.this_process:
+                        raise queue.Empty
+                    i, task = self.todo.get_nowait()
                 except queue.Empty:
+                    try:
+                        take(*self.events.get(timeout=0.1))  # short waits keep Ctrl-C responsive
+                    except queue.Empty:
+                        pass
                     continue
-                if kind == "error":
-                    raise value
-                units = weights[i] if kind == "result" else min(int(value), weights[i])
-                if on_progress is not None and units > done[i]:
-                    on_progress(units - done[i])
-                done[i] = max(done[i], units)
-                if kind == "result":
-                    results[i] = value
+                take("result", i, self.func(task, self.shared, lambda units, i=i: take("progress", i, units)))  # type: ignore[misc]
+                while not self.events.empty():
+                    take(*self.events.get_nowait())
         finally:
             self.stopping.set()
             for p in self.processes:

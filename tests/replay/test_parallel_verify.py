@@ -37,13 +37,18 @@ ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ["counter", "counter_admin", "tracker"]
 
 
-def in_process(store: Store, resolver: RuntimeResolver, parts: int) -> VerifyReport:
-    """Parallel verify with the segments run one after the other here (same tasks, same merge)."""
+def in_process(store: Store, resolver: RuntimeResolver, parts: int, *, workers: int = 0) -> VerifyReport:
+    """Parallel verify with the segments run one after the other here (same tasks, same merge),
+    or all on ``workers`` worker processes."""
     segments = plan_segments(store, parts)
     path = str(store.files.root.resolve())  # type: ignore[attr-defined]
     tasks = [SegmentTask(path, len(store.records), store.head_hash, s) for s in segments]
     js_by_hash = {h: resolver.js_for(h, lambda h=h: store.app_config(h).files) for h in set(store.deployments()["app_config_hash"])}
-    results = run_tasks(run_segment, tasks, Shared(js_by_hash), jobs=1)
+    shared = Shared(js_by_hash)
+    if workers:
+        results = run_tasks(run_segment, tasks, shared, jobs=workers, this_process=False)
+    else:
+        results = run_tasks(run_segment, tasks, shared, jobs=1)
     return merge_segments(store, resolver, segments, results, {})
 
 
@@ -102,7 +107,7 @@ def test_an_app_failure_in_a_later_segment_raises_the_sequential_error(recorder_
         in_process(store, resolver, 8)
     assert str(parallel.value) == str(sequential.value)
     with pytest.raises(AppCrashed) as on_workers:
-        verify_parallel(store, resolver, jobs=2)
+        in_process(store, resolver, 8, workers=2)
     assert str(on_workers.value) == str(sequential.value)
 
 
@@ -110,9 +115,11 @@ def test_worker_processes_on_a_recorded_store(recorder_factory, test_apps):  # t
     store = record_history(recorder_factory)
     resolver = test_apps.resolver()
     seen: list[int] = []
+    expected = verify(store, resolver)
     report = verify_parallel(store, resolver, jobs=2, on_progress=seen.append)
-    assert report == verify(store, resolver)
+    assert report == expected
     assert sum(seen) == len(store.records)  # progress counts every record once
+    assert in_process(store, resolver, 8, workers=2) == expected  # every part on a worker process
 
 
 @pytest.mark.parametrize("name", SAMPLES)
