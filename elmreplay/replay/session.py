@@ -46,10 +46,14 @@ MAX_LIVE_EVERY = 1 << 16
 LIVE_ADAPT_MIN_EVENTS = 200
 #: With live checkpoints, serialized ones are at least one state's size / this many records apart:
 #: serializing costs at most this many bytes of state per record replayed (at the ~16 MB/s of
-#: an Elm JSON encoder, 100 cost the tracker app a quarter of its replay time).
-SERIALIZED_BYTES_PER_RECORD = 10
-#: Longest run of app events handed to the host at once (it batches them further).
+#: an Elm JSON encoder, 100 cost the tracker app a quarter of its replay time). They are only
+#: the fallback when a process is replaced (seeks resume live states; stored reductions, which
+#: sessions use by default, are cold starting points too), so they are kept sparse.
+SERIALIZED_BYTES_PER_RECORD = 2
+#: Longest run of app events handed to the host at once (it batches them further), and before
+#: the app's speed is known (see ``_run_last``).
 RUN_CHUNK = 8192
+FIRST_RUN_CHUNK = 1024
 #: Where the session stands before any record has been applied.
 BEFORE_FIRST = -1
 #: The position after a failure: the live process cannot be trusted, the next seek restores.
@@ -147,6 +151,7 @@ class ReplaySession:
         self.live_checkpoints = live_checkpoints
         self.live_every = DEFAULT_LIVE_EVERY if live_every is None else max(1, live_every)
         self._adapt_live_every = live_every is None
+        self._live_measured = not (live_checkpoints and self._adapt_live_every)
         self._live_min_every = self.live_every  # raised when the heap budget thins them out
         self.live_memory_budget = int(max_memory * LIVE_BUDGET_SHARE) if live_memory_budget is None else live_memory_budget
         self._live: dict[int, LiveState] = {}  # the thinned grid
@@ -407,6 +412,7 @@ class ReplaySession:
         (see ``live_every``), never closer than the heap budget's thinning left them."""
         if not self._adapt_live_every or events < LIVE_ADAPT_MIN_EVENTS:
             return
+        self._live_measured = True
         every = self._live_min_every
         while every < MAX_LIVE_EVERY and 2 * every * seconds_per_event <= LIVE_REPLAY_TARGET_S:
             every *= 2
@@ -475,7 +481,10 @@ class ReplaySession:
         when record ``first`` is not an app event."""
         k = bisect.bisect_left(self._breaks, first)
         stop = self._breaks[k] if k < len(self._breaks) else len(self.records)
-        return min(stop - 1, index, first + RUN_CHUNK - 1)
+        # Until the app's speed is measured, runs are short: a run's live checkpoints are laid
+        # at the spacing known when it starts (50 at first: 160 held states in 8,192 events).
+        chunk = RUN_CHUNK if self._live_measured else FIRST_RUN_CHUNK
+        return min(stop - 1, index, first + chunk - 1)
 
     def _run_payloads(self, first: int, last: int) -> tuple[AppEvents, list[int] | None]:
         """The app events of records ``first .. last`` with the record of each, and the offset of
@@ -515,9 +524,13 @@ class ReplaySession:
             return i - first if last_offset is None else last_offset[i - first]
 
         wanted: dict[int, int] = {}
+        on_grid = False
         for i in self._snapshot_candidates(first, last):
             off = offset(i)
             if off >= 0 and self._wants_snapshot(i):
+                if self._space_by_size and on_grid and i not in self._is_revert_target:
+                    continue  # the size of the first one sets the spacing (see _keep_checkpoint)
+                on_grid = on_grid or i not in self._is_revert_target
                 wanted[off] = i
         traced = {offset(i): i for i in range(first, last + 1) if offset(i) >= 0} if trace_states is not None else {}
         held: dict[int, LiveState] = {}
