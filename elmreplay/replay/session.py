@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import bisect
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Callable, TypeVar
 
@@ -85,6 +86,21 @@ def starts_truncated(store: Store) -> bool:
     """Whether the older part of the history was truncated away, so that a replay must start
     from the oldest stored reduction."""
     return bool(store.records) and store.records[0].parent_hash is not None and store.log.truncated
+
+
+@dataclass(frozen=True)
+class _Prefetch:
+    """The event tokens of the next run (``(first, last)``), being read in a thread."""
+
+    run: tuple[int, int]
+    tokens: Future[list[bytes] | None]
+
+
+#: One thread reads the next run's events from the log files (thread-safe: ``RecordTable``
+#: locks its file cache) while V8 runs the current run.
+_PREFETCHER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="elmreplay-prefetch")
+#: Shorter runs are read in the main thread (handing one to the thread costs more).
+MIN_PREFETCH = 256
 
 
 @dataclass(frozen=True)
@@ -459,12 +475,15 @@ class ReplaySession:
     ) -> None:
         """Apply records ``_pos+1 .. index`` in append order, batching runs of app events.
         ``collect`` receives each record's response, ``states`` each record's resulting state."""
+        ahead: _Prefetch | None = None
         while self._pos < index:
             first = self._pos + 1
             try:
                 last = self._run_last(first, index)
                 if last >= first:
-                    self._run_events(first, last, collect, states)
+                    tokens = ahead.tokens if ahead is not None and ahead.run == (first, last) else None
+                    ahead = self._prefetch(last + 1, index)
+                    self._run_events(first, last, collect, states, tokens=tokens)
                 else:
                     self._apply_one(first, collect)
                     if states is not None:
@@ -486,13 +505,25 @@ class ReplaySession:
         chunk = RUN_CHUNK if self._live_measured else FIRST_RUN_CHUNK
         return min(stop - 1, index, first + chunk - 1)
 
-    def _run_payloads(self, first: int, last: int) -> tuple[AppEvents, list[int] | None]:
+    def _prefetch(self, first: int, index: int) -> _Prefetch | None:
+        """Start reading the event tokens of the run that starts at ``first`` in a thread, while
+        V8 runs the current one (the main thread then waits without the GIL)."""
+        if first > index:
+            return None
+        last = self._run_last(first, index)
+        if last - first + 1 < MIN_PREFETCH:
+            return None
+        return _Prefetch((first, last), _PREFETCHER.submit(self.records.inline_event_tokens, first, last))
+
+    def _run_payloads(
+        self, first: int, last: int, tokens: Future[list[bytes] | None] | None = None
+    ) -> tuple[AppEvents, list[int] | None]:
         """The app events of records ``first .. last`` with the record of each, and the offset of
         each record's last event; None when every record holds exactly one event (offset =
-        record index - first)."""
+        record index - first). ``tokens``: the fast path's result, read ahead."""
         # Fast path: one event per record, inline in the record (literal log files, E5+), read
         # from the log files without building the records (they are built only to name one).
-        inline = self.records.inline_event_tokens(first, last)
+        inline = tokens.result() if tokens is not None else self.records.inline_event_tokens(first, last)
         if inline is not None:
             return AppEvents(EncodedEvents(inline), self.records.view(first, last)), None
         records = self.records[first : last + 1]
@@ -516,9 +547,15 @@ class ReplaySession:
         return sorted(set(found).union(extra)) if extra else found
 
     def _run_events(
-        self, first: int, last: int, collect: list[str | None] | None, trace_states: dict[int, str | None] | None = None
+        self,
+        first: int,
+        last: int,
+        collect: list[str | None] | None,
+        trace_states: dict[int, str | None] | None = None,
+        *,
+        tokens: Future[list[bytes] | None] | None = None,
     ) -> None:
-        items, last_offset = self._run_payloads(first, last)
+        items, last_offset = self._run_payloads(first, last, tokens)
 
         def offset(i: int) -> int:
             return i - first if last_offset is None else last_offset[i - first]
