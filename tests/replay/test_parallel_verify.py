@@ -9,6 +9,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,7 @@ from elmreplay.replay.parallel import (
     run_segment,
     verify_parallel,
 )
-from elmreplay.replay.pool import run_tasks
+from elmreplay.replay.pool import _LocalPool, run_tasks
 from elmreplay.replay.verify import VerifyReport, verify
 from elmreplay.runtime.sources import RuntimeResolver, default_resolver
 from elmreplay.store import open_store
@@ -157,3 +158,20 @@ def test_an_unguarded_script_is_not_run_again_by_the_workers(tmp_path: Path) -> 
     assert out.returncode == 0, out.stderr
     assert out.stdout.count("script body ran") == 1
     assert "OK: 12 reductions checked" in out.stdout
+
+
+def nap(seconds: float, shared: None, on_progress: object) -> float:
+    time.sleep(seconds)
+    return seconds
+
+
+def test_ctrl_c_kills_the_local_workers() -> None:
+    def interrupt(units: int) -> None:
+        raise KeyboardInterrupt
+
+    pool = _LocalPool(nap, None, 2, this_process=False)
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        pool.run([0.0, 60.0, 60.0], [1, 1, 1], interrupt)
+    assert time.monotonic() - started < 30
+    assert pool.processes and all(p.poll() is not None for p in pool.processes)
