@@ -12,6 +12,8 @@ Two executors behind one call, :func:`run_tasks`:
 
 A task is ``func(task, shared, on_progress)`` for a module-level ``func``; ``on_progress(units)``
 tells how far the task got (local workers pass it on, on Dask a task counts when it is done).
+Tasks must be pure (read-only, deterministic): when this process runs out of tasks while a
+worker process is still on one, it runs that one too and keeps the first result.
 Exceptions a task raises end the whole run; tasks therefore catch what is an answer for them.
 Ctrl-C kills the local workers or cancels the Dask futures.
 """
@@ -207,10 +209,17 @@ class _LocalPool(Generic[T, S, R]):
         threads = [threading.Thread(target=self._feed, daemon=True) for _ in range(self.jobs - 1)]
         results: dict[int, R] = {}
         done = [0] * len(tasks)
+        in_flight: set[int] = set()  # handed to a worker process
+        ran_here: set[int] = set()
 
         def take(kind: str, i: int, value: Any) -> None:
             if kind == "error":
                 raise value
+            if kind == "start":
+                in_flight.add(i)
+                return
+            if i in results:
+                return  # the other copy of a task run twice finished first
             units = weights[i] if kind == "result" else min(int(value), weights[i])
             if on_progress is not None and units > done[i]:
                 on_progress(units - done[i])
@@ -218,31 +227,50 @@ class _LocalPool(Generic[T, S, R]):
             if kind == "result":
                 results[i] = value
 
+        def next_here() -> tuple[int, T] | None:
+            """A task for this process: one nobody took yet, else (tasks being pure) the one a
+            worker has got least far with, so that a late worker does not keep everyone waiting."""
+            try:
+                return self.todo.get_nowait()
+            except queue.Empty:
+                spare = [j for j in in_flight if j not in results and j not in ran_here]
+                if not spare:
+                    return None
+                j = min(spare, key=lambda j: done[j] / max(weights[j], 1))
+                return j, tasks[j]
+
         try:
             for t in threads:
                 t.start()
             while len(results) < len(tasks):
-                try:
-                    if not self.this_process:
-                        raise queue.Empty
-                    i, task = self.todo.get_nowait()
-                except queue.Empty:
+                mine = next_here() if self.this_process else None
+                if mine is None:
                     try:
                         take(*self.events.get(timeout=0.1))  # short waits keep Ctrl-C responsive
                     except queue.Empty:
                         pass
                     continue
+                i, task = mine
+                ran_here.add(i)
                 take("result", i, self.func(task, self.shared, lambda units, i=i: take("progress", i, units)))  # type: ignore[misc]
                 while not self.events.empty():
                     take(*self.events.get_nowait())
         finally:
             self.stopping.set()
-            for p in self.processes:
-                if p.poll() is None:
-                    p.kill()
+            self._kill()
             for t in threads:
                 t.join(timeout=5)
+            self._kill()  # (one started while stopping)
         return [results[i] for i in range(len(tasks))]
+
+    def _kill(self) -> None:
+        for p in list(self.processes):
+            if p.poll() is None:
+                p.kill()
+            try:
+                p.wait(timeout=5)
+            except subprocess.TimeoutExpired:  # pragma: no cover - the kernel reaps it later
+                pass
 
     def _feed(self) -> None:
         i = -1
@@ -263,6 +291,7 @@ class _LocalPool(Generic[T, S, R]):
                     i, task = self.todo.get_nowait()
                 except queue.Empty:
                     break
+                self.events.put(("start", i, None))
                 _write_frame(proc.stdin, task)
                 while True:
                     kind, value = _read_frame(proc.stdout)
