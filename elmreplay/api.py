@@ -54,7 +54,7 @@ def verify(
     """Replay the whole history and compare with every stored reduction (shows progress).
 
     The history is split at stored reductions and the parts replayed at once on ``jobs`` local
-    worker processes (default: the CPUs; histories under 20,000 records stay in this process
+    worker processes (default: the CPUs; histories under 200,000 records stay in this process
     unless ``jobs`` is given; ``jobs=1``: this process), or on the workers of a Dask
     ``client``. The report is the same either way (see :mod:`elmreplay.replay.parallel`).
     """

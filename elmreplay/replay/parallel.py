@@ -40,7 +40,7 @@ from .verify import RangeResult, VerifyReport, unnamed_reductions, verify, verif
 PARTS_PER_WORKER = 2
 #: Without an explicit ``jobs``, shorter histories are verified in this process (starting
 #: workers takes longer than replaying them).
-MIN_PARALLEL_RECORDS = 20_000
+MIN_PARALLEL_RECORDS = 200_000
 
 
 @dataclass(frozen=True)
