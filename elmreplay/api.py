@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from .replay.session import ReplaySession
 from .replay.verify import VerifyReport
-from .replay.verify import verify as _verify
 from .replay.whatif import CounterfactualReport, WhatIfReport
 from .replay.whatif import counterfactual as _counterfactual
 from .replay.whatif import what_if_deploy as _what_if_deploy
