@@ -13,6 +13,10 @@ prints each figure as a ratio measured in the same run, with the absolute number
 6. find vs replay: a path condition over a range against a plain replay of the same range
    (``bench/find_bench.py``; the tracker's state condition over its first ``find_tracker_stop``
    records, since its cost grows with the state's size).
+8. scale-out: parallel verify (jobs = the CPUs) vs sequential, and fleet what-ifs per second
+   (``bench/scale_bench.py``).
+
+Replay and load also report the median ratio of their interleaved repeats (3 for replay).
 
 Sizes: full run 1M-record counter stores and a 100k-event tracker store (< 10 min on 2 cores);
 ``--quick`` 100k and 10k (< 2 min; the CI runs it). Nothing is asserted. The last output line
@@ -36,7 +40,7 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: make ``bench`` and ``elmreplay`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import counterfactual_bench, diff_bench, find_bench, load_bench, memory_bench, replay_bench, seek_bench  # noqa: E402
+from bench import counterfactual_bench, diff_bench, find_bench, load_bench, memory_bench, replay_bench, scale_bench, seek_bench  # noqa: E402
 from bench.stores import BenchStore, make_store  # noqa: E402
 from elmreplay.store.writer import WriterEra  # noqa: E402
 
@@ -55,15 +59,19 @@ class Sizes:
     one_call_events: int
     diff_quick: bool
     find_tracker_stop: int = 3000  # records of the tracker store that find is measured on
+    fleet_stores: int = 8  # copies of the tracker store in the fleet what-if
+
+    #: Replay/limit repeats (interleaved) whose median ratio is reported.
+    REPLAY_REPEAT = 3
 
     @staticmethod
     def of(mode: str) -> Sizes:
         if mode == "full":
-            return Sizes(1_000_000, 100_000, 100_000, 100_000, 2, (200, 50), (40, 5), 2000, False)
+            return Sizes(1_000_000, 100_000, 100_000, 100_000, 2, (200, 50), (40, 5), 2000, False, 4)
         if mode == "quick":
             return Sizes(100_000, 20_000, 10_000, 10_000, 2, (100, 25), (50, 5), 1000, True)
         # "tiny": the smoke test's sizes
-        return Sizes(400, 200, 150, 100, 1, (5, 3), (5, 2), 20, True)
+        return Sizes(400, 200, 150, 100, 1, (5, 3), (5, 2), 20, True, 2)
 
 
 def _log(message: str) -> None:
@@ -99,11 +107,12 @@ def run(mode: str, root: Path, *, parallel: bool = True) -> dict[str, Any]:
 
     _log("\n== 1. replay throughput vs the engine's limit ==")
     counter_store = replay_bench.open_store(stores["counter"])
-    counter = replay_bench.run(
-        stores["counter"], repeat=sizes.repeat, one_call_events=sizes.one_call_events, store=counter_store
-    )
+    repeat = 1 if mode == "tiny" else Sizes.REPLAY_REPEAT
+    counter = replay_bench.run(stores["counter"], repeat=repeat, one_call_events=sizes.one_call_events, store=counter_store)
     _print_replay(counter)
-    tracker, tracker_session = replay_bench.run_keeping_session(stores["tracker"], one_call_events=sizes.one_call_events)
+    tracker, tracker_session = replay_bench.run_keeping_session(
+        stores["tracker"], one_call_events=sizes.one_call_events, repeat=repeat
+    )
     _print_replay(tracker)
 
     _log("\n== 2. seek: random state_at ==")
@@ -162,6 +171,20 @@ def run(mode: str, root: Path, *, parallel: bool = True) -> dict[str, Any]:
             f"-> {cf['big_counterfactual_rss_vs_replay']:.2f}x (goal <= 1.5x)"
         )
 
+    _log("\n== 8. scale-out: parallel verify, fleet what-if ==")
+    speedup = scale_bench.verify_speedup(stores["counter"])
+    _log(
+        f"{speedup['store']}: verify of {speedup['records']} records, {speedup['reductions_checked']} reductions: "
+        f"jobs=1 {speedup['sequential_s']:.2f} s, jobs={speedup['jobs']} {speedup['parallel_s']:.2f} s -> "
+        f"{speedup['speedup']:.2f}x (goal >= 1.4x on 2 cores; other work on the machine shares them); "
+        f"same report: {speedup['same_report']}"
+    )
+    fleet = scale_bench.fleet_rate(stores["tracker"], root, sizes.fleet_stores)
+    _log(
+        f"fleet what-if of candidate_ok on {fleet['stores']} copies of the {fleet['records_per_store']}-event tracker store: "
+        f"{fleet['seconds']:.2f} s = {fleet['stores_per_s']:.2f} stores/s; verdicts {fleet['verdicts']}"
+    )
+
     summary: dict[str, Any] = {
         "mode": mode,
         "counterfactual_vs_verify": round(cf["counterfactual_vs_verify"], 2),
@@ -173,6 +196,22 @@ def run(mode: str, root: Path, *, parallel: bool = True) -> dict[str, Any]:
         "load_vs_limit": round(min(load_literal["load_vs_limit"], load_chain["load_vs_limit"]), 3),
         "diff_speedup": diff["diff_speedup"],
         "peak_rss_mb": round(mem_big["peak_rss_mb"]),
+        "replay_vs_limit_median": round(min(counter["replay_vs_limit_median"], tracker["replay_vs_limit_median"]), 3),
+        "counter_replay_vs_limit_median": round(counter["replay_vs_limit_median"], 3),
+        "tracker_replay_vs_limit_median": round(tracker["replay_vs_limit_median"], 3),
+        "counter_replay_vs_limit_repeats": counter["replay_vs_limit_repeats"],
+        "tracker_replay_vs_limit_repeats": tracker["replay_vs_limit_repeats"],
+        "load_vs_limit_median": round(min(load_literal["load_vs_limit_median"], load_chain["load_vs_limit_median"]), 3),
+        "load_literal_vs_limit_median": round(load_literal["load_vs_limit_median"], 3),
+        "load_chain_vs_limit_median": round(load_chain["load_vs_limit_median"], 3),
+        "verify_parallel_speedup": round(speedup["speedup"], 3),
+        "verify_parallel_jobs": speedup["jobs"],
+        "verify_parallel_reductions": speedup["reductions_checked"],
+        "verify_parallel_same_report": speedup["same_report"],
+        "verify_sequential_s": round(speedup["sequential_s"], 3),
+        "verify_parallel_s": round(speedup["parallel_s"], 3),
+        "fleet_stores_per_s": round(fleet["stores_per_s"], 3),
+        "fleet_stores": fleet["stores"],
         "counter_replay_vs_limit": round(counter["replay_vs_limit"], 3),
         "counter_replay_vs_limit_cpu": round(counter["replay_vs_limit_cpu"], 3),
         "counter_verify_vs_limit": round(counter["verify_vs_limit"], 3),

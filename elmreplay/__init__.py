@@ -12,9 +12,10 @@ The public surface is small; everything else is importable but internal::
     elmreplay.what_if_deploy(store, "path/to/next-version", mode="migrate")
     with elmreplay.Recorder("new/empty/dir", era="E5", runtimes=["my/runtimes"]) as rec:
         rec.deploy("path/to/app", migrate=False, time_ms=1_626_180_000_000)   # a NEW store
+    elmreplay.fleet_what_if("path/to/next-version", ["tenants/a", "tenants/b"], mode="migrate")
 """
 
-from .api import counterfactual, replay, verify, what_if_deploy
+from .api import counterfactual, fleet_what_if, replay, verify, what_if_deploy
 from .errors import (
     AppCrashed,
     AppError,
@@ -53,6 +54,7 @@ __all__ = [
     "arrived_at_time_event",
     "counterfactual",
     "diff_states",
+    "fleet_what_if",
     "http_request_event",
     "open_store",
     "replay",

@@ -8,17 +8,19 @@ compiles every app config from its Elm source instead.
 from __future__ import annotations
 
 import os
-from typing import Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from .replay.session import ReplaySession
 from .replay.verify import VerifyReport
-from .replay.verify import verify as _verify
 from .replay.whatif import CounterfactualReport, WhatIfReport
 from .replay.whatif import counterfactual as _counterfactual
 from .replay.whatif import what_if_deploy as _what_if_deploy
 from .runtime.sources import RuntimeResolver, default_resolver
 from .store.files import DirectoryFiles
 from .store.store import Store
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 Runtimes = Sequence[str | os.PathLike[str]]
 
@@ -38,15 +40,32 @@ def replay(store: Store, *, runtimes: Runtimes = (), compile: bool = False, **se
     return ReplaySession(store, resolver_for(store, runtimes, compile=compile), **session_kw)
 
 
-def verify(store: Store, *, runtimes: Runtimes = (), compile: bool = False, progress: bool = True, **kw: Any) -> VerifyReport:
-    """Replay the whole history and compare with every stored reduction (shows progress)."""
+def verify(
+    store: Store,
+    *,
+    runtimes: Runtimes = (),
+    compile: bool = False,
+    progress: bool = True,
+    jobs: int | None = None,
+    client: Any = None,
+    **kw: Any,
+) -> VerifyReport:
+    """Replay the whole history and compare with every stored reduction (shows progress).
+
+    The history is split at stored reductions and the parts replayed at once on ``jobs`` local
+    worker processes (default: the CPUs; histories under 200,000 records stay in this process
+    unless ``jobs`` is given; ``jobs=1``: this process), or on the workers of a Dask
+    ``client``. The report is the same either way (see :mod:`elmreplay.replay.parallel`).
+    """
+    from .replay.parallel import verify_parallel
+
     resolver = resolver_for(store, runtimes, compile=compile)
     if not progress:
-        return _verify(store, resolver, **kw)
+        return verify_parallel(store, resolver, jobs=jobs, client=client, **kw)
     from .ui.progress import progress_bar
 
     with progress_bar(total=len(store), desc="verify") as bar:
-        return _verify(store, resolver, on_progress=lambda i: bar.update(i + 1 - bar.n), **kw)
+        return verify_parallel(store, resolver, jobs=jobs, client=client, on_progress=bar.update, **kw)
 
 
 def what_if_deploy(
@@ -92,3 +111,28 @@ def counterfactual(
             bar.update(done - bar.n)
 
         return _counterfactual(store, app, resolver, at=at, mode=mode, on_progress=step, **kw)
+def fleet_what_if(
+    app: str | os.PathLike[str] | Mapping[str, bytes],
+    stores: Sequence[str | os.PathLike[str] | Store],
+    *,
+    mode: str = "migrate",
+    at: int | None = None,
+    client: Any = None,
+    runtimes: Runtimes = (),
+    compile: bool = False,
+    jobs: int | None = None,
+    progress: bool = True,
+) -> pd.DataFrame:
+    """Dry-run deploying ``app`` on every store (one per tenant): a DataFrame, one row per store
+    (``verdict`` accept/reject/error, ``host_text``, ``head_hash``, ``seconds``, state sizes
+    before and after, ``diff_summary``, ``error``). Runs on a Dask ``client``'s workers, or on
+    local worker processes; see :mod:`elmreplay.replay.fleet`."""
+    from .replay.fleet import fleet_what_if as _fleet
+
+    kw: dict[str, Any] = dict(mode=mode, at=at, runtimes=runtimes, compile=compile, jobs=jobs, client=client)
+    if not progress:
+        return _fleet(app, stores, **kw)
+    from .ui.progress import progress_bar
+
+    with progress_bar(total=len(stores), desc="fleet") as bar:
+        return _fleet(app, stores, on_progress=bar.update, **kw)

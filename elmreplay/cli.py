@@ -116,16 +116,21 @@ def cmd_state(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from .replay.verify import verify
+    from .replay.parallel import verify_parallel
+    from .replay.pool import dask_client
     from .store import open_store
 
     store = open_store(args.store)
-    with _progress(len(store), "verify") as bar:
-        def on_progress(i: int) -> None:
-            PROGRESS.update(i)
-            bar.update(i + 1 - bar.n)
+    with dask_client(args.scheduler) as client, _progress(len(store), "verify") as bar:
 
-        report = verify(store, _resolver(args), on_progress=on_progress)
+        replayed = [0]  # counted here: a disabled bar (no terminal) does not count
+
+        def on_progress(records: int) -> None:  # records newly replayed, by any worker
+            replayed[0] += records
+            bar.update(records)
+            PROGRESS.update(replayed[0] - 1)
+
+        report = verify_parallel(store, _resolver(args), jobs=args.jobs, client=client, on_progress=on_progress)
     if args.json:
         _print_json(report.to_json())
     else:
@@ -133,6 +138,29 @@ def cmd_verify(args: argparse.Namespace) -> int:
     if report.ok:
         return EXIT_OK
     return EXIT_INPUT if report.nothing_checked else EXIT_DIFFERENT
+
+
+def cmd_fleet_what_if_deploy(args: argparse.Namespace) -> int:
+    from .replay.fleet import exit_code, fleet_what_if, table_text
+    from .replay.pool import dask_client
+
+    with dask_client(args.scheduler) as client, _progress(len(args.stores), "fleet") as bar:
+        table = fleet_what_if(
+            args.app_dir,
+            args.stores,
+            mode=args.mode,
+            at=args.at,
+            runtimes=args.runtimes or (),
+            compile=args.compile,
+            jobs=args.jobs,
+            client=client,
+            on_progress=bar.update,
+        )
+    if args.json:
+        _print_json(json.loads(table.to_json(orient="records")))
+    else:
+        print(table_text(table))
+    return exit_code(table)
 
 
 def cmd_what_if_deploy(args: argparse.Namespace) -> int:
@@ -250,6 +278,36 @@ def _add_runtime_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--compile", action="store_true", help="compile every app config from its Elm source instead")
 
 
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def _add_parallel_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--jobs", type=_positive, metavar="N", help="local worker processes (default: the CPUs; 1: none)")
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run on the Dask cluster of this scheduler (e.g. tcp://10.0.0.5:8786) instead of local processes",
+    )
+
+
+def _add_fleet_parser(sub: Any) -> None:
+    f = sub.add_parser("fleet", help="one operation over many stores (one per tenant)")
+    fsub = f.add_subparsers(dest="fleet_command", required=True)
+    w = fsub.add_parser("what-if-deploy", help="dry-run a deployment on every store (exit 1 if any rejects)")
+    w.add_argument("app_dir", help="directory with the candidate app's Elm source")
+    w.add_argument("stores", nargs="+", metavar="STORE")
+    w.add_argument("--mode", choices=["migrate", "init"], required=True)
+    w.add_argument("--at", type=int, metavar="INDEX", help="project the deploy right after this record (default: newest)")
+    w.add_argument("--json", action="store_true")
+    _add_runtime_args(w)
+    _add_parallel_args(w)
+    w.set_defaults(func=cmd_fleet_what_if_deploy)
+
+
 def _write_text(out: str | None, text: str) -> None:
     if out is None:
         sys.stdout.write(text)
@@ -303,6 +361,7 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("store")
     v.add_argument("--json", action="store_true")
     _add_runtime_args(v)
+    _add_parallel_args(v)
     v.set_defaults(func=cmd_verify)
 
     w = sub.add_parser("what-if-deploy", help="dry-run a deployment on an in-memory projection (writes nothing)")
@@ -323,6 +382,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--json", action="store_true")
     _add_runtime_args(c)
     c.set_defaults(func=cmd_counterfactual)
+
+    _add_fleet_parser(sub)
 
     d = sub.add_parser("diff", help="Elm-aware diff of the states after two records")
     d.add_argument("store")

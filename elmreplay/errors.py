@@ -33,6 +33,7 @@ or an event index. The CLI prints ``str(error)`` as one line and exits 2 (input 
     ├── QuerySyntaxError              a find condition does not parse (names the column)
     ├── UnsupportedQuery              a find condition asks what this history cannot answer
     ├── RecordIndexOutOfRange         an ``at``/``--at`` index names no record of the store
+    ├── WorkerError                   parallel/Dask workers could not do their part
     ├── ElmCompileError               compiling Elm source failed
     ├── InputFileError                a file the user gave (runtime, manifest, app) cannot be read
     ├── OutputError                   an output file cannot be written (no space, no directory, ...)
@@ -255,6 +256,8 @@ class InvalidStateJson(ElmReplayError, ValueError):
 class SkipNotPossible(ElmReplayError):
     """The history with one event skipped cannot be computed for this record (not an app event,
     or past the next deployment, set-state or revert); the message names the records."""
+
+
 class QuerySyntaxError(ElmReplayError, ValueError):
     """A find condition (``session.find``, ``elmreplay find --where``) does not parse or asks for
     something the condition language does not have. ``column`` is 1-based."""
@@ -273,6 +276,11 @@ class QuerySyntaxError(ElmReplayError, ValueError):
 class UnsupportedQuery(ElmReplayError, ValueError):
     """A find condition that parses but cannot be answered exactly on this history (the message
     names the record)."""
+
+
+class WorkerError(ElmReplayError):
+    """Worker processes (local or on a Dask cluster) could not do their part: the store is not
+    on a path they can read, elmreplay is not installed there, or a worker died."""
 
 
 class ElmCompileError(ElmReplayError):

@@ -22,6 +22,7 @@ from __future__ import annotations
 import bisect
 import time
 from array import array
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Callable, Mapping, TypeVar
 
@@ -49,10 +50,16 @@ LIVE_REPLAY_TARGET_S = 0.02
 #: Widest adaptive live spacing, and the fewest events a run needs to measure the app's speed.
 MAX_LIVE_EVERY = 1 << 16
 LIVE_ADAPT_MIN_EVENTS = 200
-#: With live checkpoints, serialized ones are at least one state's size / this many records apart.
-SERIALIZED_BYTES_PER_RECORD = 100
-#: Longest run of app events handed to the host at once (it batches them further).
+#: With live checkpoints, serialized ones are at least one state's size / this many records apart:
+#: serializing costs at most this many bytes of state per record replayed (at the ~16 MB/s of
+#: an Elm JSON encoder, 100 cost the tracker app a quarter of its replay time). They are only
+#: the fallback when a process is replaced (seeks resume live states; stored reductions, which
+#: sessions use by default, are cold starting points too), so they are kept sparse.
+SERIALIZED_BYTES_PER_RECORD = 2
+#: Longest run of app events handed to the host at once (it batches them further), and before
+#: the app's speed is known (see ``_run_last``).
 RUN_CHUNK = 8192
+FIRST_RUN_CHUNK = 1024
 #: Where the session stands before any record has been applied.
 BEFORE_FIRST = -1
 #: The position after a failure: the live process cannot be trusted, the next seek restores.
@@ -82,6 +89,27 @@ def _thinned(checkpoints: dict[int, T], every: int) -> tuple[int, dict[int, T], 
         else:
             dropped.append(c)
     return every, kept, dropped
+
+
+def starts_truncated(store: Store) -> bool:
+    """Whether the older part of the history was truncated away, so that a replay must start
+    from the oldest stored reduction."""
+    return bool(store.records) and store.records[0].parent_hash is not None and store.log.truncated
+
+
+@dataclass(frozen=True)
+class _Prefetch:
+    """The event tokens of the next run (``(first, last)``), being read in a thread."""
+
+    run: tuple[int, int]
+    tokens: Future[list[bytes] | None]
+
+
+#: One thread reads the next run's events from the log files (thread-safe: ``RecordTable``
+#: locks its file cache) while V8 runs the current run.
+_PREFETCHER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="elmreplay-prefetch")
+#: Shorter runs are read in the main thread (handing one to the thread costs more).
+MIN_PREFETCH = 256
 
 
 @dataclass(frozen=True)
@@ -148,6 +176,7 @@ class ReplaySession:
         self.live_checkpoints = live_checkpoints
         self.live_every = DEFAULT_LIVE_EVERY if live_every is None else max(1, live_every)
         self._adapt_live_every = live_every is None
+        self._live_measured = not (live_checkpoints and self._adapt_live_every)
         self._live_min_every = self.live_every  # raised when the heap budget thins them out
         self.live_memory_budget = int(max_memory * LIVE_BUDGET_SHARE) if live_memory_budget is None else live_memory_budget
         self._live: dict[int, LiveState] = {}  # the thinned grid
@@ -170,7 +199,7 @@ class ReplaySession:
         self._pos = BEFORE_FIRST
         if start is not None:
             self.first_index = self._start_from_reduction(start)
-        elif self.records and self.records[0].parent_hash is not None and store.log.truncated:
+        elif starts_truncated(store):
             oldest = self._reduction_index[0] if self._reduction_index else None
             if oldest is None:
                 raise RestoreError(
@@ -465,6 +494,7 @@ class ReplaySession:
         (see ``live_every``), never closer than the heap budget's thinning left them."""
         if not self._adapt_live_every or events < LIVE_ADAPT_MIN_EVENTS:
             return
+        self._live_measured = True
         every = self._live_min_every
         while every < MAX_LIVE_EVERY and 2 * every * seconds_per_event <= LIVE_REPLAY_TARGET_S:
             every *= 2
@@ -517,14 +547,18 @@ class ReplaySession:
         ``digests`` each app-event record's digest; ``query`` is a find condition evaluated in
         V8 after each app event (``query.found``), ``on_other`` evaluates it after the other
         records (see :data:`OtherStep`)."""
+        ahead: _Prefetch | None = None
         while self._pos < index:
             first = self._pos + 1
             try:
                 last = self._run_last(first, index)
+                if last >= first:
+                    tokens = ahead.tokens if ahead is not None and ahead.run == (first, last) else None
+                    ahead = self._prefetch(last + 1, index)
                 if last >= first and (query is None or self.host.process is not None):
-                    self._run_events(first, last, collect, states, query=query, trace_digests=digests)
+                    self._run_events(first, last, collect, states, query=query, trace_digests=digests, tokens=tokens)
                 elif last >= first:  # app events while no app runs: nothing for V8 to evaluate
-                    self._run_events(first, last, collect, states, trace_digests=digests)
+                    self._run_events(first, last, collect, states, trace_digests=digests, tokens=tokens)
                     for i in range(first, last + 1):
                         if on_other is not None:
                             on_other(i, None)
@@ -547,15 +581,30 @@ class ReplaySession:
         when record ``first`` is not an app event."""
         k = bisect.bisect_left(self._breaks, first)
         stop = self._breaks[k] if k < len(self._breaks) else len(self.records)
-        return min(stop - 1, index, first + RUN_CHUNK - 1)
+        # Until the app's speed is measured, runs are short: a run's live checkpoints are laid
+        # at the spacing known when it starts (50 at first: 160 held states in 8,192 events).
+        chunk = RUN_CHUNK if self._live_measured else FIRST_RUN_CHUNK
+        return min(stop - 1, index, first + chunk - 1)
 
-    def _run_payloads(self, first: int, last: int) -> tuple[AppEvents, list[int] | None]:
+    def _prefetch(self, first: int, index: int) -> _Prefetch | None:
+        """Start reading the event tokens of the run that starts at ``first`` in a thread, while
+        V8 runs the current one (the main thread then waits without the GIL)."""
+        if first > index:
+            return None
+        last = self._run_last(first, index)
+        if last - first + 1 < MIN_PREFETCH:
+            return None
+        return _Prefetch((first, last), _PREFETCHER.submit(self.records.inline_event_tokens, first, last))
+
+    def _run_payloads(
+        self, first: int, last: int, tokens: Future[list[bytes] | None] | None = None
+    ) -> tuple[AppEvents, list[int] | None]:
         """The app events of records ``first .. last`` with the record of each, and the offset of
         each record's last event; None when every record holds exactly one event (offset =
-        record index - first)."""
+        record index - first). ``tokens``: the fast path's result, read ahead."""
         # Fast path: one event per record, inline in the record (literal log files, E5+), read
         # from the log files without building the records (they are built only to name one).
-        inline = self.records.inline_event_tokens(first, last)
+        inline = tokens.result() if tokens is not None else self.records.inline_event_tokens(first, last)
         if inline is not None:
             return AppEvents(EncodedEvents(inline), self.records.view(first, last)), None
         records = self.records[first : last + 1]
@@ -586,8 +635,10 @@ class ReplaySession:
         trace_states: dict[int, str | None] | None = None,
         query: QueryRun | None = None,
         trace_digests: dict[int, tuple[int, ...]] | None = None,
+        *,
+        tokens: Future[list[bytes] | None] | None = None,
     ) -> None:
-        items, last_offset = self._run_payloads(first, last)
+        items, last_offset = self._run_payloads(first, last, tokens)
         if query is not None:  # a record's step is its last event (the state after the record)
             query.at = None if last_offset is None else [o for o in last_offset if o >= 0]
             query.matches = []
@@ -603,9 +654,13 @@ class ReplaySession:
             return i - first if last_offset is None else last_offset[i - first]
 
         wanted: dict[int, int] = {}
+        on_grid = False
         for i in self._snapshot_candidates(first, last):
             off = offset(i)
             if off >= 0 and self._wants_snapshot(i):
+                if self._space_by_size and on_grid and i not in self._is_revert_target:
+                    continue  # the size of the first one sets the spacing (see _keep_checkpoint)
+                on_grid = on_grid or i not in self._is_revert_target
                 wanted[off] = i
         traced = {offset(i): i for i in range(first, last + 1) if offset(i) >= 0} if trace_states is not None else {}
         held: dict[int, LiveState] = {}

@@ -130,33 +130,71 @@ def verify(
 ) -> VerifyReport:
     """Replay from the first record (or the oldest usable reduction when the log was truncated)
     without using any other reduction, and compare the state after every reduced record."""
+    report = VerifyReport(store.name, len(store.records), 0)
+    report.skipped.extend(unnamed_reductions(store))
+    part = verify_range(store, resolver, on_progress=on_progress, **session_kw)
+    report.replayed_from = part.replayed_from
+    report.checks.extend(part.checks)
+    report.skipped.extend(part.skipped)
+    report.failed.extend(part.failed)
+    return report
+
+
+def unnamed_reductions(store: Store) -> list[str]:
+    """The report's notes on reductions that name no record of the history (listed first)."""
+    return [f"reduction {h}: names no record of this history" for h in store.reduction_hashes if h not in store.index_of_hash]
+
+
+@dataclass
+class RangeResult:
+    """The checks of one stretch of the history (see :func:`verify_range`)."""
+
+    replayed_from: int
+    checks: list[ReductionCheck] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (reduction file, why it cannot be read)
+
+
+def verify_range(
+    store: Store,
+    resolver: RuntimeResolver,
+    *,
+    start: str | None = None,
+    stop: int | None = None,
+    on_progress: Callable[[int], None] | None = None,
+    **session_kw: Any,
+) -> RangeResult:
+    """Verify the records after ``start`` (the hash of a record whose stored reduction to start
+    from; None: from the beginning, as the whole verify does) up to ``stop`` (a record index;
+    None: the newest record, so that app failures after the last reduction count too).
+
+    :func:`verify` is the range over everything; parallel verify splits the history at stored
+    reductions into ranges (:mod:`.parallel`).
+    """
     # One forward pass: checkpoints for later seeks would only cost time and memory.
     session_kw.setdefault("live_checkpoints", False)
     session_kw.setdefault("checkpoint_every", len(store.records) + 1)
-    session = ReplaySession(store, resolver, use_reductions=False, **session_kw)
+    session = ReplaySession(store, resolver, use_reductions=False, start=start, **session_kw)
     try:
-        report = VerifyReport(store.name, len(store.records), max(session.first_index, 0))
+        result = RangeResult(max(session.first_index, 0))
         targets = sorted(
             (store.index_of_hash[h], h) for h in store.reduction_hashes if h in store.index_of_hash
         )
-        report.skipped.extend(
-            f"reduction {h}: names no record of this history" for h in store.reduction_hashes if h not in store.index_of_hash
-        )
         for index, h in targets:
-            if index <= session.first_index:
+            if index <= session.first_index or (stop is not None and index > stop):
                 continue
             try:
                 red = store.usable_reduction(h)
             except StoreError as e:  # reported with its file; the other reductions are still checked
-                report.failed.append((e.path or join(reduction_path(h)), f"{type(e).__name__}: {e}"))
+                result.failed.append((e.path or join(reduction_path(h)), f"{type(e).__name__}: {e}"))
                 continue
             if red is None:
-                report.skipped.append(f"reduction of #{index} {h}: not usable (missing component or null field)")
+                result.skipped.append(f"reduction of #{index} {h}: not usable (missing component or null field)")
                 continue
             session.seek(index, on_progress=on_progress)
             snap = session.snapshot_at(index)
             stored = red.state_json.decode("utf-8", errors="replace")
-            report.checks.append(
+            result.checks.append(
                 ReductionCheck(
                     index,
                     h,
@@ -168,7 +206,10 @@ def verify(
                     snap.app_config_hash,
                 )
             )
-        session.replay_all(on_progress=on_progress)  # app failures after the last reduction count too
-        return report
+        if stop is None:
+            session.replay_all(on_progress=on_progress)  # app failures after the last reduction count too
+        elif session.position < stop:
+            session.seek(stop, on_progress=on_progress)
+        return result
     finally:
         session.close()

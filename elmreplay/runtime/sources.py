@@ -93,6 +93,10 @@ class RuntimeResolver:
     providers: Sequence[RuntimeProvider] = ()
     _cache: dict[str, str] = field(default_factory=dict)
 
+    def preload(self, js_by_hash: Mapping[str, str]) -> None:
+        """Take JavaScript resolved elsewhere (e.g. shipped to a worker) for these app configs."""
+        self._cache.update((h.lower(), js) for h, js in js_by_hash.items())
+
     def js_for(self, app_config_hash: str, files_loader: Callable[[], Mapping[str, bytes]]) -> str:
         h = app_config_hash.lower()
         if h in self._cache:

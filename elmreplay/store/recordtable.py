@@ -17,6 +17,7 @@ the host wrote literal log files from 2021-07-14 on.
 from __future__ import annotations
 
 import bisect
+import threading
 from collections import OrderedDict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -304,6 +305,7 @@ class RecordTable(Sequence[Record]):
         self.revert_targets: dict[int, str] = {i: r.revert_target for i, r in enumerate(kept_records) if r.revert_target}
         self.revert_targets.update({n_kept + i: t for i, t in scan.revert_targets.items()})
         self._file_cache: OrderedDict[int, list[bytes]] = OrderedDict()
+        self._file_lock = threading.Lock()  # a replay reads the next run's lines in a thread
         self._index: HashIndex | None = None
         self.cut(len(self.kinds))  # a file whose first line was damaged holds no record
 
@@ -475,17 +477,18 @@ class RecordTable(Sequence[Record]):
 
     def _file_lines(self, f: int) -> list[bytes]:
         """The lines of literal log file ``f`` (and what follows its last line feed)."""
-        lines = self._file_cache.get(f)
-        if lines is None:
-            data = self._files.read(self._paths[f])
-            if data is None:
-                raise StoreError("Log file disappeared since the store was opened", path=join(self._paths[f]))
-            lines = self._file_cache[f] = data.split(b"\n")
-            while len(self._file_cache) > _CACHED_FILES:
-                self._file_cache.popitem(last=False)
-        else:
-            self._file_cache.move_to_end(f)
-        return lines
+        with self._file_lock:
+            lines = self._file_cache.get(f)
+            if lines is None:
+                data = self._files.read(self._paths[f])
+                if data is None:
+                    raise StoreError("Log file disappeared since the store was opened", path=join(self._paths[f]))
+                lines = self._file_cache[f] = data.split(b"\n")
+                while len(self._file_cache) > _CACHED_FILES:
+                    self._file_cache.popitem(last=False)
+            else:
+                self._file_cache.move_to_end(f)
+            return lines
 
     def plain_runs(self, first: int, last: int) -> Iterator[tuple[int, list[bytes]]]:
         """``(index of the first, lines)`` of each run of plain inline app events in
@@ -554,11 +557,31 @@ class RecordTable(Sequence[Record]):
         return None if lines is None else inline_event_texts(lines)
 
     def _plain_lines(self, first: int, last: int) -> list[bytes] | None:
-        """The lines of records ``first .. last`` when each is a plain inline app event, else None."""
-        if first < self.literal_start or self._kept_between(first, last):
+        """The lines of records ``first .. last`` when each is a plain inline app event, else None.
+
+        A record kept whole whose line is an app event in the host's layout counts too (the
+        first line of a file a worker read is kept, for its parent check): one of them in a run
+        of thousands must not send the whole run down the slow path."""
+        if first < self.literal_start:
             return None
-        lines = [line for _, run in self.plain_runs(first, last) for line in run]
+        lines: list[bytes] = []
+        for start, run in self.plain_runs(first, last):
+            if not self._add_kept_events(lines, first + len(lines), start):
+                return None
+            lines.extend(run)
+        if not self._add_kept_events(lines, first + len(lines), last + 1):
+            return None
         return lines if len(lines) == last - first + 1 else None
+
+    def _add_kept_events(self, lines: list[bytes], first: int, stop: int) -> bool:
+        """Append the lines of the kept records ``first .. stop-1`` if each is a plain app event
+        in the host's layout; False if one is not."""
+        for i in range(first, stop):
+            record = self._kept.get(i)
+            if record is None or record.kind is not RecordKind.UPDATE or event_token(record.raw) is None:
+                return False
+            lines.append(record.raw)
+        return True
 
 
 def inline_event_texts(lines: list[bytes]) -> list[str]:

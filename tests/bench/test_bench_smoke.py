@@ -19,8 +19,22 @@ from bench import load_bench, run, stores
 from elmreplay.store.writer import WriterEra
 
 ROOT = Path(__file__).resolve().parents[2]
-REQUIRED = ("replay_vs_limit", "counter_events_per_s", "seek_p95_s", "load_vs_limit", "diff_speedup", "peak_rss_mb",
-            "counterfactual_vs_verify", "counterfactual_peak_rss_mb", "counterfactual_big_rss_vs_replay")
+REQUIRED = (
+    "replay_vs_limit",
+    "counter_events_per_s",
+    "seek_p95_s",
+    "load_vs_limit",
+    "diff_speedup",
+    "peak_rss_mb",
+    "replay_vs_limit_median",
+    "load_vs_limit_median",
+    "verify_parallel_speedup",
+    "fleet_stores_per_s",
+    "counterfactual_vs_verify",
+    "counterfactual_peak_rss_mb",
+    "counterfactual_big_rss_vs_replay",
+    "find_vs_replay",
+)
 
 
 @pytest.fixture(scope="module")
@@ -33,6 +47,7 @@ def test_every_figure_is_reported(summary: dict[str, object]) -> None:
         value = summary[key]
         assert isinstance(value, (int, float)) and value > 0, (key, value)
     assert summary["diff_paths_equal"] is True
+    assert summary["verify_parallel_same_report"] is True
     assert summary["records"] == {"counter": 400, "chain": 200, "tracker": 150}
     assert summary["checkpoint_budget_mb"] == 256
 
