@@ -30,6 +30,7 @@ EXPECTED_ELM_JSON = {
 WITH_MIGRATION = {
     "counter/v2_string_builder", "counter/candidate_ok", "counter/candidate_reject",
     "tracker/v2", "tracker/v3_bug", "tracker/v4_fix", "tracker/candidate_ok", "tracker/candidate_reject",
+    "notes/v2", "notes/candidate_ok", "notes/candidate_reject",
 }
 
 # The host's regexes (ElmApp.StateTypeNameFromRootElmModule, PrepareMigrateSerializedValue).
@@ -41,6 +42,7 @@ def test_all_versions_are_present() -> None:
     assert APP_VERSIONS == sorted([
         "counter/v1", "counter/v2_string_builder", "counter/candidate_ok", "counter/candidate_reject",
         "tracker/v1", "tracker/v2", "tracker/v3_bug", "tracker/v4_fix", "tracker/candidate_ok", "tracker/candidate_reject",
+        "notes/v1", "notes/v2", "notes/candidate_ok", "notes/candidate_reject",
     ])
 
 

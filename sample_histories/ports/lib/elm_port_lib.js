@@ -1269,6 +1269,147 @@ var ElmPortLib = (function () {
     };
   }
 
+
+  // ------------------------------------------------------------------------------------
+  // Coders of CompilationInterface.GenerateJsonCoders in the host's 2021 generation
+  // (52a2ecb0 on; docs/compilation-interfaces.md).  Encoders, records, Maybe and List are as
+  // in G/GE; custom types differ: tags tried in alphabetical order, one argument only as
+  // {"Tag":[a]}, a tag without arguments from any value under its key except null.
+
+  var G21 = {};
+
+  /** jsonDecodeSucceedWhenNotNull */
+  G21.succeedWhenNotNull = function (v) {
+    return D.andThen(function (json) { return json === null ? D.fail('Is null.') : D.succeed(v); }, D.value);
+  };
+
+  /** `tags` is [[tagName, [argDecoders...]], ...] in any order; values are {$: tagName, a: [args]}. */
+  G21.custom = function (tags) {
+    var sorted = tags.slice().sort(function (x, y) { return x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0; });
+    return D.oneOf(sorted.map(function (t) {
+      var name = t[0];
+      var argDecoders = t[1];
+      function construct() { return { $: name, a: Array.prototype.slice.call(arguments) }; }
+      if (argDecoders.length === 0) return D.field(name, G21.succeedWhenNotNull({ $: name, a: [] }));
+      var indexed = argDecoders.map(function (d, i) { return D.index(i, d); });
+      return D.field(name, D.map.apply(null, [construct].concat(indexed)));
+    }));
+  };
+
+  // ------------------------------------------------------------------------------------
+  // Sample app family "notes" (sample_histories/apps/notes/*): an HTTP API through
+  // CompilationInterface.GenerateJsonCoders (2021 generation) and a static page through
+  // CompilationInterface.SourceFiles.  Features of the versions:
+  //   pin       (v2, candidates)  StoredNote.pinned, Api.Note.pinned, PinNote / NoteUpdated
+  //   tagSet    (candidate_ok)    StoredNote.tags : Set String (listed sorted)
+  //   archived  (candidate_reject) StoredNote.archived
+
+  /** static/index.html of every notes version, as `file__base64____static_index_html`. */
+  var NOTES_INDEX_HTML_BASE64 = 'PCFET0NUWVBFIGh0bWw+CjxodG1sIGxhbmc9ImVuIj4KPGhlYWQ+PG1ldGEgY2hhcnNldD0idXRmLTgiPjx0aXRsZT5Ob3RlczwvdGl0bGU+PC9oZWFkPgo8Ym9keT4KPGgxPk5vdGVzPC9oMT4KPHA+UE9TVCBhIHJlcXVlc3QgdG8gPGNvZGU+L2FwaTwvY29kZT4sIGZvciBleGFtcGxlIDxjb2RlPnsiQWRkTm90ZSI6W3sidGl0bGUiOiJCdXkgbWlsayIsImJvZHkiOnsiTm90aGluZyI6W119LCJ0YWdzIjpbImhvbWUiXX1dfTwvY29kZT4uPC9wPgo8cD5HcsO8w59lIOKAlCBzZXJ2ZWQgZnJvbSA8Y29kZT5zdGF0aWMvaW5kZXguaHRtbDwvY29kZT4gdGhyb3VnaCA8Y29kZT5Db21waWxhdGlvbkludGVyZmFjZS5Tb3VyY2VGaWxlczwvY29kZT4uPC9wPgo8L2JvZHk+CjwvaHRtbD4K';
+
+  /** The notes state coders (root module: 2020 generated-coder shapes). */
+  function notesCoders(features) {
+    var fields = [['title', G.string, GE.string], ['body', G.maybe(G.string), GE.maybe(GE.string)],
+      features.tagSet ? ['tags', G.set(G.string), GE.set(GE.string)] : ['tags', G.list(G.string), GE.list(GE.string)],
+      ['createdTimeMilli', G.int, GE.int]];
+    if (features.pin) fields.push(['pinned', G.bool, GE.bool]);
+    if (features.archived) fields.push(['archived', G.bool, GE.bool]);
+    var noteD = G.record(fields.map(function (f) { return [f[0], f[1]]; }));
+    var noteE = GE.record(fields.map(function (f) { return [f[0], f[2]]; }));
+    return {
+      decodeState: G.record([['notes', G.dict(G.int, noteD)], ['nextId', G.int]]),
+      encodeState: GE.record([['notes', GE.dict(GE.int, noteE)], ['nextId', GE.int]])
+    };
+  }
+
+  function notesApp(features) {
+    var coders = notesCoders(features);
+    var maybeString = G.maybe(G.string);
+    var draft = G.record([['title', G.string], ['body', maybeString], ['tags', D.list(G.string)]]);
+    var requestTags = [
+      ['AddNote', [draft]],
+      ['ListNotes', [G.record([['tag', maybeString]])]],
+      ['RemoveNote', [G.record([['id', G.int]])]]
+    ];
+    if (features.pin) requestTags.push(['PinNote', [G.record([['id', G.int], ['pinned', G.bool]])]]);
+    var decodeRequest = G21.custom(requestTags);
+
+    var noteFields = [['id', GE.int], ['title', GE.string], ['body', GE.maybe(GE.string)], ['tags', GE.list(GE.string)]];
+    if (features.pin) noteFields.push(['pinned', GE.bool]);
+    var encodeProblem = GE.custom({ NoteNotFound: [GE.int], EmptyTitle: [] });
+    var encodeResponse = GE.custom({
+      NoteAdded: [GE.record([['id', GE.int]])],
+      NoteList: [GE.list(GE.record(noteFields))],
+      NoteRemoved: [GE.int],
+      NoteUpdated: [GE.record([['id', GE.int], ['pinned', GE.bool]])],
+      Failed: [encodeProblem]
+    });
+
+    function response(httpRequestId, statusCode, headersToAdd, bodyAsBase64) {
+      return { completeHttpResponses: [{ httpRequestId: httpRequestId,
+        response: { statusCode: statusCode, headersToAdd: headersToAdd, bodyAsBase64: bodyAsBase64 } }] };
+    }
+
+    function processRequest(posixTimeMilli, request, s) {
+      var r = request.a[0];
+      switch (request.$) {
+        case 'AddNote': {
+          if (r.title.trim() === '') return [s, tag('Failed', tag('EmptyTitle'))];
+          var note = { title: r.title, body: r.body, tags: features.tagSet ? ElmSet.fromList(r.tags) : r.tags,
+            createdTimeMilli: posixTimeMilli };
+          if (features.pin) note.pinned = false;
+          if (features.archived) note.archived = false;
+          return [{ notes: Dict.insert(s.nextId, note, s.notes), nextId: s.nextId + 1 },
+            tag('NoteAdded', { id: s.nextId })];
+        }
+        case 'ListNotes': {
+          var listed = Dict.toList(s.notes).filter(function (kv) {
+            if (r.tag === null) return true;
+            return features.tagSet ? ElmSet.member(r.tag, kv[1].tags) : kv[1].tags.indexOf(r.tag) >= 0;
+          }).map(function (kv) {
+            var n = kv[1];
+            var o = { id: kv[0], title: n.title, body: n.body, tags: features.tagSet ? ElmSet.toList(n.tags) : n.tags };
+            if (features.pin) o.pinned = n.pinned;
+            return o;
+          });
+          return [s, tag('NoteList', listed)];
+        }
+        case 'RemoveNote':
+          if (Dict.member(r.id, s.notes)) return [{ notes: Dict.remove(r.id, s.notes), nextId: s.nextId }, tag('NoteRemoved', r.id)];
+          return [s, tag('Failed', tag('NoteNotFound', r.id))];
+        case 'PinNote': {
+          var found = Dict.get(r.id, s.notes);
+          if (found === null) return [s, tag('Failed', tag('NoteNotFound', r.id))];
+          var pinnedNote = {};
+          for (var k in found) pinnedNote[k] = found[k];
+          pinnedNote.pinned = r.pinned;
+          return [{ notes: Dict.insert(r.id, pinnedNote, s.notes), nextId: s.nextId },
+            tag('NoteUpdated', { id: r.id, pinned: r.pinned })];
+        }
+      }
+      throw new Error('notes: unexpected request ' + request.$);
+    }
+
+    function processEvent(hostEvent, stateBefore) {
+      if (hostEvent.$ !== 'HttpRequestEvent') return [stateBefore, passiveAppEventResponse];
+      var ev = hostEvent.a[0];
+      if (ev.request.method.toLowerCase() === 'get') {
+        return [stateBefore, response(ev.httpRequestId, 200,
+          [{ name: 'Content-Type', values: ['text/html; charset=utf-8'] }], NOTES_INDEX_HTML_BASE64)];
+      }
+      var decoded = D.decodeString(decodeRequest, requestBodyText(ev.request, 'Missing HTTP body'));
+      if (!decoded.ok) {
+        return [stateBefore, response(ev.httpRequestId, 400, [], Base64.fromString('Bad request: expected an Api.Request'))];
+      }
+      var r = processRequest(ev.posixTimeMilli, decoded.value, stateBefore);
+      return [r[0], response(ev.httpRequestId, 200, [{ name: 'Content-Type', values: ['application/json'] }],
+        Base64.fromString(E.encode(0, encodeResponse(r[1]))))];
+    }
+
+    return { init: { notes: Dict.empty(), nextId: 1 }, decodeState: coders.decodeState,
+      encodeState: coders.encodeState, processEvent: processEvent };
+  }
+
   return {
     idiv: idiv,
     modBy: modBy,
@@ -1291,6 +1432,10 @@ var ElmPortLib = (function () {
     defineBackend: defineBackend,
     defineMigration: defineMigration,
     trackerCoders: trackerCoders,
-    trackerApp: trackerApp
+    trackerApp: trackerApp,
+    G21: G21,
+    NOTES_INDEX_HTML_BASE64: NOTES_INDEX_HTML_BASE64,
+    notesCoders: notesCoders,
+    notesApp: notesApp
   };
 })();

@@ -39,7 +39,7 @@ processEvent hostEvent stateBefore =
                     { httpRequestId = httpRequestEvent.httpRequestId
                     , response =
                         { statusCode = 200
-                        , bodyAsBase64 = base64FromString (state.text)
+                        , bodyAsBase64 = base64FromString state.text
                         , headersToAdd = []
                         }
                     }

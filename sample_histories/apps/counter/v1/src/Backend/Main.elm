@@ -49,7 +49,7 @@ processEvent hostEvent stateBefore =
                     { httpRequestId = httpRequestEvent.httpRequestId
                     , response =
                         { statusCode = httpResponseCode
-                        , bodyAsBase64 = base64FromString (httpResponseBodyString)
+                        , bodyAsBase64 = base64FromString httpResponseBodyString
                         , headersToAdd = []
                         }
                     }

@@ -36,7 +36,7 @@ processEvent hostEvent stateBefore =
                     { httpRequestId = httpRequestEvent.httpRequestId
                     , response =
                         { statusCode = 200
-                        , bodyAsBase64 = base64FromString (state)
+                        , bodyAsBase64 = base64FromString state
                         , headersToAdd = []
                         }
                     }

@@ -124,7 +124,7 @@ processEvent hostEvent stateBefore =
                     { httpRequestId = httpRequestEvent.httpRequestId
                     , response =
                         { statusCode = statusCode
-                        , bodyAsBase64 = base64FromString ((Json.Encode.encode 0 body))
+                        , bodyAsBase64 = base64FromString (Json.Encode.encode 0 body)
                         , headersToAdd = [ { name = "Content-Type", values = [ "application/json" ] } ]
                         }
                     }
