@@ -73,6 +73,18 @@ SAMPLES = [
         "Reductions every 12 hours of host time (not the host's default 10 minutes) keep the sample small.",
         reduction_interval_ms=12 * 3600 * 1000,
     ),
+    Sample(
+        "notes",
+        "notes",
+        "notes",
+        WriterEra.E5,
+        TreeEncoding.CODEPOINTS,
+        "2021 layout: a notes API whose requests and responses go through "
+        "CompilationInterface.GenerateJsonCoders (request and response custom types with record "
+        "arguments, Maybe, List, a type whose tags are not exposed) and whose GET page is a "
+        "CompilationInterface.SourceFiles file; deploy+init, then deploy+migrate (pinned notes).",
+        reduction_interval_ms=2 * 3600 * 1000,
+    ),
 ]
 
 

@@ -29,6 +29,15 @@ Scenarios
     2020-11-20: a few counter requests around one deploy+migrate, for quick tests.
 ``tracker``
     2021-07-19 .. 2021-08-02: a team's issue tracker, about 4000 events.
+``notes``
+    2021-08-09 .. 2021-08-10: a notes API whose requests and responses go through
+    ``CompilationInterface.GenerateJsonCoders`` (2021 decoders: one-argument tags only as
+    ``{"Tag":[a]}``, tags tried alphabetically) and whose ``GET`` page comes from
+    ``CompilationInterface.SourceFiles``.  notes/v1 for 150 requests (some of them in forms the
+    2021 decoders refuse, one with two tag keys in each phase), deploy+migrate to notes/v2 (pinned notes),
+    100 more.  ``notes/candidate_ok`` (tags as a Set) migrates the final state;
+    ``notes/candidate_reject`` declares the new state as its migration input and is rejected
+    (no ``archived`` field).
 
 The tracker incident
 --------------------
@@ -522,9 +531,81 @@ def tracker_scenario() -> list[Step]:
     return host.steps
 
 
+# --- notes -----------------------------------------------------------------------------------
+
+_NOTES_API = "http://localhost:5000/api"
+_NOTE_TITLES = ["Buy milk", "Call Ann", "Fix the bike", "Grüße an Oma", "Read RFC 4648", "Plan trip 😀", "Water plants"]
+_NOTE_TAGS = ["home", "work", "errands", "family", "reading"]
+
+
+def _notes_scenario_requests(host: _Host, start_ms: int, count: int, *, pin: bool) -> int:
+    rng = host.rng
+    time_ms = start_ms
+    next_id = 1 + sum(1 for s in host.steps if s.get("op") == "event" and '"AddNote"' in _body_of(s))
+    for index in range(count):
+        time_ms += rng.randint(2_000, 400_000)
+        roll = rng.random()
+        if index % 40 == 7:
+            host.steps.append({"op": "event", "json": _arrived_at_time_json(time_ms), "time_ms": time_ms + rng.randint(0, 3)})
+            continue
+        if index % 30 == 3:
+            host.http(time_ms, method="GET", uri="http://localhost:5000/", body=b"", headers=[], client_address="10.0.0.5")
+            continue
+        body_text: str
+        if index % 23 == 11:
+            # Forms the 2021 decoders refuse (or a body that is no JSON at all): answered 400.
+            body_text = rng.choice([
+                '{"RemoveNote":{"id":2}}',
+                '{"AddNote":[{"title":"no body field","tags":[]}]}',
+                '{"ListNotes":[]}',
+                '{"Archive":[{"id":1}]}',
+                "remove 3",
+            ])
+        elif index == 17:
+            # Two tag keys: the generated decoder tries tags alphabetically, AddNote wins.
+            body_text = _compact({"ListNotes": [{"tag": None}], "AddNote": [{"title": "Both keys", "body": None, "tags": []}]})
+        elif roll < 0.4:
+            body = rng.choice([{"Nothing": []}, {"Just": [rng.choice(["details", "ask first", "naïve"])]}, None, {"Just": "legacy form"}])
+            title = rng.choice(_NOTE_TITLES + ["   "])
+            body_text = _compact({"AddNote": [{"title": title, "body": body, "tags": rng.sample(_NOTE_TAGS, rng.randint(0, 2))}]})
+        elif roll < 0.65:
+            tag = rng.choice([None, {"Nothing": []}, {"Just": [rng.choice(_NOTE_TAGS)]}])
+            body_text = _compact({"ListNotes": [{"tag": tag}]})
+        elif roll < 0.8 or not pin:
+            body_text = _compact({"RemoveNote": [{"id": rng.randint(1, next_id + 2)}]})
+        else:
+            body_text = _compact({"PinNote": [{"id": rng.randint(1, next_id + 1), "pinned": rng.random() < 0.7}]})
+        if '"AddNote"' in body_text:
+            next_id += 1
+        host.http(
+            time_ms, method="POST", uri=_NOTES_API, body=body_text.encode("utf-8"),
+            headers=[("Content-Type", ["application/json"])], client_address="10.0.0.5",
+        )
+    return time_ms
+
+
+def _body_of(step: Step) -> str:
+    event = json.loads(str(step["json"]))
+    request = event.get("HttpRequestEvent", {}).get("request")
+    return base64.b64decode(request["bodyAsBase64"]).decode("utf-8", "replace") if request else ""
+
+
+def notes_scenario() -> list[Step]:
+    """notes/v1 for 150 requests, deploy+migrate to notes/v2, 100 more."""
+    host = _Host(random.Random(20210809))
+    start = _ms(2021, 8, 9, 8)
+    host.deploy("deploy_init", "notes/v1", start)
+    time_ms = _notes_scenario_requests(host, start + 3_000, 150, pin=False)
+    time_ms += 1_800_000
+    host.deploy("deploy_migrate", "notes/v2", time_ms)
+    _notes_scenario_requests(host, time_ms + 5_000, 100, pin=True)
+    return host.steps
+
+
 SCENARIOS: dict[str, Callable[[], list[Step]]] = {
     "counter": counter_scenario,
     "counter_admin": counter_admin_scenario,
     "small_2020": small_2020_scenario,
     "tracker": tracker_scenario,
+    "notes": notes_scenario,
 }

@@ -14,6 +14,7 @@ and, for an unsupported type such as ``Char``, ``Array`` or a function, the type
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from elmreplay.elmcompile.coders import CoderGenerator
@@ -21,7 +22,7 @@ from elmreplay.elmcompile.elmtext import indent_rest
 from elmreplay.elmcompile.errors import ElmSourceError
 from elmreplay.elmcompile.interfaces import add_imports, function_error, package_type_ref
 from elmreplay.elmcompile.resolve import TypeResolver
-from elmreplay.elmcompile.sources import AppSources
+from elmreplay.elmcompile.sources import HOST_BYTES_IMPORTS, AppSources
 from elmreplay.elmcompile.syntax import ElmModule, TFunction, TName, TypeExpr, parse_type_text
 
 __all__ = ["LoweredInterfaceModule", "lower_json_coders_module"]
@@ -132,10 +133,7 @@ def lower_json_coders_module(
         trailing = text[start:end][len(text[start:end].rstrip()) :]
         text = text[:start] + replacement + (trailing or "\n") + text[end:]
     text = text.rstrip() + tail
-    wanted = set(_ALWAYS_IMPORTED) | set(coders.app_modules)
-    if coders.uses_bytes:
-        wanted |= {"Base64", "Bytes"}
-    text = add_imports(module, text, wanted)
+    text = add_imports(module, text, set(generated_imports(app, coders.app_modules, coders.uses_bytes)))
     return LoweredInterfaceModule(
         text=text,
         exposures=coders.exposures,
@@ -151,3 +149,15 @@ def _defined_names(definitions: list[str]) -> set[str]:
             if line and not line[0].isspace() and " : " in line:
                 names.add(line.split(" : ", 1)[0])
     return names
+
+
+def generated_imports(app: AppSources, modules: Iterable[str], uses_bytes: bool) -> list[str]:
+    """The modules a generated module (or an interface module given coders) imports: the
+    app modules its coders name, `Dict`, `Set`, `Json.Decode`, `Json.Encode`, and the host's
+    `Base64`/`Bytes` imports of 2020-05-27 on (:data:`.sources.HOST_BYTES_IMPORTS`) when the
+    app provides them or the coded types need them. An app that provides neither is one the
+    host could only have deployed before 2020-05-27, when the list lacked them."""
+    names = set(modules) | set(_ALWAYS_IMPORTED)
+    if uses_bytes or app.provides_bytes_imports():
+        names |= set(HOST_BYTES_IMPORTS)
+    return sorted(names)

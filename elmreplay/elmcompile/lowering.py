@@ -37,10 +37,10 @@ from elmreplay.elmcompile.interfaces import (
     unsupported_form_error,
 )
 from elmreplay.elmcompile.elmmake import ElmMakeRunner, lower_elm_make_module
-from elmreplay.elmcompile.jsoncoders import lower_json_coders_module
+from elmreplay.elmcompile.jsoncoders import generated_imports, lower_json_coders_module
 from elmreplay.elmcompile.sourcefiles import lower_source_files_module
 from elmreplay.elmcompile.resolve import TypeResolver
-from elmreplay.elmcompile.sources import AppSources, module_path
+from elmreplay.elmcompile.sources import BASE64_PACKAGES, HOST_BYTES_IMPORTS, AppSources, module_path
 from elmreplay.elmcompile.syntax import ElmModule, parse_module
 from elmreplay.elmcompile.types import CType, print_type
 
@@ -176,11 +176,8 @@ def missing_migration_message() -> str:
 # --- root modules ----------------------------------------------------------------------------
 
 
-def _imports(modules: list[str], uses_bytes: bool) -> str:
-    names = set(modules) | {"Dict", "Json.Decode", "Json.Encode", "Set"}
-    if uses_bytes:
-        names |= {"Base64", "Bytes"}
-    return "\n".join(f"import {n}" for n in sorted(names))
+def _imports(app: AppSources, modules: list[str], uses_bytes: bool) -> str:
+    return "\n".join(f"import {n}" for n in generated_imports(app, modules, uses_bytes))
 
 
 @dataclass
@@ -214,7 +211,7 @@ def backend_root_module(app: AppSources, resolver: TypeResolver | None = None) -
 
 {_GENERATED_BANNER}
 
-{_imports(modules, coders.uses_bytes)}
+{_imports(resolver.app, modules, coders.uses_bytes)}
 import Platform
 
 
@@ -338,7 +335,7 @@ def migration_root_module(
 
 {_GENERATED_BANNER}
 
-{_imports(modules, coders.uses_bytes)}
+{_imports(resolver.app, modules, coders.uses_bytes)}
 import Platform
 
 
@@ -564,6 +561,9 @@ def lower_app_config(
         app.require_packages(["elm/json"], "the generated Elm code uses Json.Decode/Encode")
     if bytes_reasons:
         _require_bytes_support(app, bytes_reasons[0])
+    note = bytes_imports_note(app)
+    if note is not None and (generated or interfaces_lowered):
+        notes.append(note)
     _apply_exposures(app, out, exposures)
     for path, text in generated.items():
         out[path] = text.encode("utf-8")
@@ -611,16 +611,23 @@ def _merge(into: dict[str, dict[str, bool]], new: Mapping[str, Mapping[str, bool
             target[name] = target.get(name, False) or with_tags
 
 
-#: Packages known to provide a `Base64` module with `fromBytes`/`toBytes`.
-BASE64_PACKAGES = ("danfishgold/base64-bytes",)
-
-
 def _require_bytes_support(app: AppSources, why: str) -> None:
     app.require_packages(["elm/bytes"], why)
-    direct = app.direct_dependencies()
-    if app.find_module_path("Base64") is None and not any(p in direct for p in BASE64_PACKAGES):
+    if not app.provides_bytes_imports():
         raise MissingElmDependency(
             f"Bytes.Bytes go through base64 in the generated code ({why}): the app needs a "
             "`Base64` module with `fromBytes`/`toBytes` (e.g. the package "
             f"{BASE64_PACKAGES[0]} in dependencies.direct, or src/Base64.elm)"
         )
+
+
+def bytes_imports_note(app: AppSources) -> str | None:
+    """What :attr:`LoweredApp.notes` says when the generated modules leave out the host's
+    2020-05-27+ `Base64`/`Bytes` imports (the app provides no `elm/bytes` or `Base64`)."""
+    if app.provides_bytes_imports():
+        return None
+    return (
+        "the app lacks elm/bytes or a Base64 module: the generated modules leave out the imports "
+        f"{', '.join(HOST_BYTES_IMPORTS)}, as the host before 2020-05-27 (a9e04a4e) did; the host "
+        "from then on added them and would have refused to compile this app"
+    )

@@ -9,7 +9,14 @@ from collections.abc import Mapping
 from elmreplay.elmcompile.errors import ElmSourceError, MissingElmDependency
 from elmreplay.elmcompile.syntax import ElmModule, parse_module
 
-__all__ = ["AppSources", "module_path"]
+__all__ = ["AppSources", "BASE64_PACKAGES", "HOST_BYTES_IMPORTS", "module_path"]
+
+#: Packages known to provide a `Base64` module with `fromBytes`/`toBytes`.
+BASE64_PACKAGES = ("danfishgold/base64-bytes",)
+
+#: Imports the host added to every module it generated coders into from 2020-05-27
+#: (`a9e04a4e`), used or not (store-format.md §6.3; docs/compilation-interfaces.md).
+HOST_BYTES_IMPORTS = ("Base64", "Bytes", "Bytes.Decode", "Bytes.Encode")
 
 
 def module_path(module_name: str, source_dir: str = "src") -> str:
@@ -103,6 +110,15 @@ class AppSources:
             if isinstance(direct, dict):
                 return {str(k): str(v) for k, v in direct.items()}
         return {}
+
+    def provides_bytes_imports(self) -> bool:
+        """Whether the app can import :data:`HOST_BYTES_IMPORTS`: elm/bytes as a direct
+        dependency and a `Base64` module (its own, or a direct package of :data:`BASE64_PACKAGES`)."""
+        direct = self.direct_dependencies()
+        return "elm/bytes" in direct and (
+            self.find_module_path("Base64") is not None
+            or any(p in direct for p in BASE64_PACKAGES)
+        )
 
     def require_packages(self, packages: list[str], why: str) -> None:
         """Raise :class:`MissingElmDependency` unless elm.json lists ``packages`` as direct."""

@@ -14,7 +14,7 @@ from elmreplay.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "sample_histories"
-NAMES = ["counter", "counter_admin", "tracker"]
+NAMES = ["counter", "counter_admin", "notes", "tracker"]
 
 
 def store_path(name: str) -> str:
@@ -112,7 +112,8 @@ def test_cli_state_and_verify() -> None:
 
 @pytest.mark.parametrize(
     ("family", "version", "expected"),
-    [("tracker", "candidate_ok", 0), ("tracker", "candidate_reject", 1), ("counter", "candidate_ok", 0), ("counter", "candidate_reject", 1)],
+    [("tracker", "candidate_ok", 0), ("tracker", "candidate_reject", 1), ("counter", "candidate_ok", 0), ("counter", "candidate_reject", 1),
+     ("notes", "candidate_ok", 0), ("notes", "candidate_reject", 1)],
 )
 def test_cli_what_if_deploy(family: str, version: str, expected: int) -> None:
     code, out, err = run_cli("what-if-deploy", store_path(family), app(family, version), "--mode", "migrate", "--json")
@@ -120,12 +121,12 @@ def test_cli_what_if_deploy(family: str, version: str, expected: int) -> None:
     doc = json.loads(out)
     assert doc["format_version"] == 1 and doc["accepted"] is (expected == 0)
     # states appear as JSON values, not as JSON text inside strings
-    assert isinstance(doc["state_before"], dict if family == "tracker" else str)
+    assert isinstance(doc["state_before"], str if family == "counter" else dict)
     assert not str(doc["state_before"]).startswith('"')
     if expected == 1:
         err_text = doc["host_response"]["result"]["Err"]
         assert err_text.startswith("Failed to migrate Elm app state for this deployment: Failed to migrate the elm app state:")
-        field = "role" if family == "tracker" else "otherState"
+        field = {"tracker": "role", "counter": "otherState", "notes": "archived"}[family]
         assert f"a field named `{field}`" in err_text
 
 

@@ -75,6 +75,11 @@ def fake_elm_make(files: Mapping[str, bytes], entry: str, javascript: bool, debu
     return f"{kind} of {entry}{' (debug)' if debug else ''} – stand-in\n".encode("utf-8")
 
 
+#: What the host's apps of 2020-05-27 on depend on besides elm/core and elm/json (the samples
+#: and the 2021-form test apps pin these), as `require_elm` takes them.
+HOST_BYTES_PACKAGES = ("elm/bytes@1.0.8", "danfishgold/base64-bytes@1.0.3")
+
+
 def require_elm(packages: tuple[str, ...] = ()) -> None:
     """Skip the calling test, naming what is missing, unless Elm can compile here."""
     ok, reason = elm_toolchain_status(packages=packages)

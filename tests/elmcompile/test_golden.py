@@ -1,6 +1,8 @@
 """Golden tests of the generated Elm: root modules and rewritten exposing lists.
 
-Expected outputs live under tests/elmcompile/golden/<app>/<path>. After an intended change
+Expected outputs live under tests/elmcompile/golden/<app>/<path>; for the versions of the
+sample app family ``notes`` (sample_histories/apps/notes, whose API goes through
+GenerateJsonCoders and SourceFiles) under golden/sample-notes-<version>/. After an intended change
 of the generator, regenerate them with ``ELMREPLAY_UPDATE_GOLDEN=1 pytest tests/elmcompile``
 and review the diff.
 """
@@ -11,17 +13,24 @@ import os
 
 import pytest
 
-from elmreplay.elmcompile import lower_app_config
+from elmreplay.elmcompile import lower_app_config, read_app_dir
 
-from .conftest import APPS, GOLDEN, app_files, fake_elm_make
+from .conftest import APPS, GOLDEN, SAMPLE_APPS, fake_elm_make
 
 UPDATE = os.environ.get("ELMREPLAY_UPDATE_GOLDEN") == "1"
-APP_NAMES = sorted(p.name for p in APPS.iterdir() if (p / "elm.json").is_file())
+APP_DIRS = {p.name: p for p in APPS.iterdir() if (p / "elm.json").is_file()}
+APP_NAMES = sorted(APP_DIRS)
+SAMPLE_GOLDEN_FAMILY = "notes"
+APP_DIRS.update({
+    f"sample-{SAMPLE_GOLDEN_FAMILY}-{p.name}": p
+    for p in (SAMPLE_APPS / SAMPLE_GOLDEN_FAMILY).iterdir()
+    if (p / "elm.json").is_file()
+})
 
 
 def expected_outputs(name: str) -> dict[str, str]:
     """Generated modules plus every source file whose text the lowering changed."""
-    files = app_files(name)
+    files = dict(read_app_dir(APP_DIRS[name]))
     lowered = lower_app_config(files, elm_make=fake_elm_make)  # ElmMake: a stand-in output
     outputs = dict(lowered.generated)
     for path, content in lowered.files.items():
@@ -30,7 +39,7 @@ def expected_outputs(name: str) -> dict[str, str]:
     return outputs
 
 
-@pytest.mark.parametrize("name", APP_NAMES)
+@pytest.mark.parametrize("name", sorted(APP_DIRS))
 def test_generated_elm_matches_golden_files(name: str) -> None:
     outputs = expected_outputs(name)
     folder = GOLDEN / name
@@ -48,8 +57,19 @@ def test_generated_elm_matches_golden_files(name: str) -> None:
         assert text == stored[path], f"{name}/{path} differs from its golden file"
 
 
+def test_sample_golden_files_hold_the_interface_modules() -> None:
+    # The notes sample's goldens show the lowered GenerateJsonCoders and SourceFiles modules,
+    # the root modules, and Api with the tags of `Problem` exposed.
+    for version in ("v1", "v2", "candidate_ok", "candidate_reject"):
+        outputs = expected_outputs(f"sample-notes-{version}")
+        assert {"src/Backend/InterfaceToHost_Root.elm", "src/Api.elm",
+                "src/CompilationInterface/GenerateJsonCoders.elm", "src/CompilationInterface/SourceFiles.elm"} <= set(outputs)
+        assert "Problem(..)" in outputs["src/Api.elm"]
+        assert "The compiler replaces" not in "".join(outputs.values())
+
+
 def test_generation_is_deterministic() -> None:
-    for name in APP_NAMES:
+    for name in APP_DIRS:
         assert expected_outputs(name) == expected_outputs(name)
 
 

@@ -22,7 +22,7 @@ from elmreplay.elmcompile import lower_app_config
 from elmreplay.elmcompile.errors import CompilationInterfaceError
 from elmreplay.elmcompile.interfaces import PLACEHOLDER_PATTERN
 
-from .conftest import GOLDEN, app_files, main_with_state, make_app, require_elm
+from .conftest import GOLDEN, HOST_BYTES_PACKAGES, app_files, main_with_state, make_app, require_elm
 
 INTERFACE_2021 = "CompilationInterface.GenerateJsonCoders"
 UPDATE = os.environ.get("ELMREPLAY_UPDATE_GOLDEN") == "1"
@@ -270,7 +270,7 @@ _JS: dict[str, str] = {}
 def app_for(name: str) -> Iterator[Any]:
     from .test_compile_run import load
 
-    require_elm()
+    require_elm(HOST_BYTES_PACKAGES)
     if name not in _JS:
         from elmreplay.elmcompile import build_runtime
 
@@ -500,7 +500,7 @@ def test_host_test_project_expectations_hold(interface: str, generation: str | N
 
     from .test_compile_run import load
 
-    require_elm()
+    require_elm(HOST_BYTES_PACKAGES)
     js = build_runtime(host_test_app(interface), coder_generation=generation)
     for app in load(js):
         for event, expected in HOST_CASES:

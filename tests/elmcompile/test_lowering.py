@@ -277,6 +277,39 @@ def test_bytes_needs_a_base64_module() -> None:
         lower_app_config(files)
 
 
+HOST_2020_05_27_IMPORTS = "import Base64\nimport Bytes\nimport Bytes.Decode\nimport Bytes.Encode\n"
+INT_STATE = {"Backend.Main": main_with_state("type alias State =\n    Int")}
+
+
+def test_root_modules_import_base64_and_bytes_like_the_host_from_2020_05_27() -> None:
+    # The host's list (ElmApp.cs at a9e04a4e .. 2021, CompileFullstackApp.elm in 2021) holds
+    # these four whether or not a coder uses them; an app that depends on both packages gets them.
+    files = make_app(INT_STATE, direct={
+        "danfishgold/base64-bytes": "1.0.3", "elm/bytes": "1.0.8", "elm/core": "1.0.5", "elm/json": "1.1.3",
+    })
+    lowered = lower_app_config(files)
+    root = lowered.generated["src/Backend/InterfaceToHost_Root.elm"]
+    assert "import Backend.Main\n" + HOST_2020_05_27_IMPORTS + "import Dict\n" in root
+    assert lowered.notes == []
+
+
+def test_an_app_without_bytes_packages_gets_the_pre_2020_05_27_imports_and_a_note() -> None:
+    lowered = lower_app_config(make_app(INT_STATE))
+    root = lowered.generated["src/Backend/InterfaceToHost_Root.elm"]
+    assert "import Base64" not in root and "import Bytes" not in root
+    assert "import Backend.Main\nimport Dict\nimport Json.Decode\nimport Json.Encode\nimport Set\n" in root
+    (note,) = lowered.notes
+    assert "2020-05-27" in note and "Bytes.Decode" in note
+
+
+def test_an_own_base64_module_with_elm_bytes_counts_as_providing_the_imports() -> None:
+    files = make_app({**INT_STATE, "Base64": "module Base64 exposing (x)\n\n\nx : Int\nx =\n    1\n"},
+                     direct={"elm/bytes": "1.0.8", "elm/core": "1.0.5", "elm/json": "1.1.3"})
+    lowered = lower_app_config(files)
+    assert HOST_2020_05_27_IMPORTS in lowered.generated["src/Backend/InterfaceToHost_Root.elm"]
+    assert lowered.notes == []
+
+
 def test_generated_code_needs_elm_json() -> None:
     files = make_app(
         {"Backend.Main": main_with_state("type alias State =\n    Int")}, direct={"elm/core": "1.0.5"}

@@ -19,7 +19,7 @@ from py_mini_racer import MiniRacer
 from elmreplay.elmcompile import compile_app_dir
 from elmreplay.runtime.sources import RuntimeDirectory
 
-from .conftest import SAMPLE_APPS, require_elm
+from .conftest import HOST_BYTES_PACKAGES, SAMPLE_APPS, require_elm
 
 pytestmark = pytest.mark.elm
 
@@ -33,6 +33,10 @@ VERSIONS = sorted(
 
 
 def http_event(n: int, method: str, body: str) -> str:
+    return http_event_base64(n, method, base64.b64encode(body.encode()).decode())
+
+
+def http_event_base64(n: int, method: str, body_base64: str) -> str:
     return json.dumps(
         {
             "HttpRequestEvent": {
@@ -42,7 +46,7 @@ def http_event(n: int, method: str, body: str) -> str:
                 "request": {
                     "method": method,
                     "uri": "http://localhost:5000/api",
-                    "bodyAsBase64": base64.b64encode(body.encode()).decode(),
+                    "bodyAsBase64": body_base64,
                     "headers": [{"name": "Content-Type", "values": ["application/json"]}],
                 },
             }
@@ -59,6 +63,16 @@ EVENTS = [
     http_event(4, "POST", '{"createUser":{"name":"ann"}}'),
     http_event(5, "POST", "not json"),
     '{"NotAnEvent":{}}',
+    # Bodies where danfishgold/base64-bytes and elm/bytes decide (the ports mirror them):
+    # unpadded and mid-string padding, invalid base64, malformed and truncated UTF-8, lone
+    # surrogates that go back out through Bytes.Encode.string.
+    http_event_base64(6, "POST", "YQ"),
+    http_event_base64(7, "POST", "MQ==MQ=="),
+    http_event_base64(8, "POST", "MQ=x"),
+    http_event_base64(9, "POST", base64.b64encode(b"\xffABC\x80\x81\x82\x83").decode()),
+    http_event_base64(10, "POST", base64.b64encode(b"\xed\xa0\x80x\xc0\x80").decode()),
+    http_event_base64(11, "POST", base64.b64encode(b"ok\xe2\x82").decode()),
+    http_event_base64(12, "POST", "w6k"),
 ]
 
 
@@ -88,7 +102,7 @@ def isolated_cache(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.Tem
 @pytest.mark.skipif(not VERSIONS, reason="no sample apps under sample_histories/apps")
 @pytest.mark.parametrize(("family", "version"), VERSIONS)
 def test_sample_version_compiles_and_answers_like_its_port(family: str, version: str) -> None:
-    require_elm()
+    require_elm(HOST_BYTES_PACKAGES)
     app_dir = SAMPLE_APPS / family / version
     compiled = compile_app_dir(app_dir)
     port = port_js(family, version)
@@ -114,7 +128,7 @@ STORES = sorted(p.parent.name for p in SAMPLES.glob("*/store") if (p.parent / "r
 @pytest.mark.skipif(not STORES, reason="no sample histories under sample_histories/")
 @pytest.mark.parametrize("name", STORES)
 def test_compiled_originals_replay_each_sample_history_like_the_ports(name: str) -> None:
-    require_elm()
+    require_elm(HOST_BYTES_PACKAGES)
     import elmreplay
 
     store = elmreplay.open_store(str(SAMPLES / name / "store"))

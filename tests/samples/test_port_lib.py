@@ -240,3 +240,18 @@ def test_large_dict_stays_balanced_and_shares_structure(ctx: MiniRacer, order: s
     assert problem_full is None and problem_after is None
     # AVL height bound: h < 1.4405 log2(n + 2) - 0.3277
     assert height_full <= 21 and height_after <= 20
+
+
+def test_notes_page_in_the_port_library_is_the_source_file() -> None:
+    # The ports answer GET with the file that CompilationInterface.SourceFiles embeds.
+    import base64
+
+    from .harness import APPS, Port
+
+    port = Port("notes/v1")
+    try:
+        embedded = str(port.eval("ElmPortLib.NOTES_INDEX_HTML_BASE64"))
+    finally:
+        port.close()
+    for version in ("v1", "v2", "candidate_ok", "candidate_reject"):
+        assert base64.b64decode(embedded) == (APPS / "notes" / version / "static" / "index.html").read_bytes()

@@ -15,6 +15,7 @@ INITIAL_STATES = {
     "counter/v2_string_builder": '""',
     "counter/candidate_ok": '{"text":"","length":0}',
     "counter/candidate_reject": '{"maybeString":{"Nothing":[]},"otherState":""}',
+    **{f"notes/{v}": '{"notes":[],"nextId":1}' for v in ("v1", "v2", "candidate_ok", "candidate_reject")},
 }
 TRACKER_INITIAL = '{"users":[],"issues":[],"nextIssueId":1}'
 
@@ -67,7 +68,11 @@ def test_undecodable_event(port: Port) -> None:
 def test_events_never_mutate_earlier_states(port: Port) -> None:
     # Elm values are immutable; a replay engine may keep references to old states in V8.
     family = port.app.split("/")[0]
-    body = '{"addition":5}' if family == "counter" else '{"op":"addUser","userId":"u","displayName":"U"}'
+    body = {
+        "counter": '{"addition":5}',
+        "tracker": '{"op":"addUser","userId":"u","displayName":"U"}',
+        "notes": '{"AddNote":[{"title":"t","body":null,"tags":[]}]}',
+    }[family]
     event = json.dumps({"HttpRequestEvent": {"posixTimeMilli": 5, "httpRequestId": "5-1",
                                              "requestContext": {"clientAddress": "::1"},
                                              "request": {"method": "POST", "uri": "http://localhost/",

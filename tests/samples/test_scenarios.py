@@ -11,7 +11,7 @@ import pytest
 
 from .harness import APPS
 
-SCENARIO_NAMES = ["counter", "counter_admin", "small_2020", "tracker"]
+SCENARIO_NAMES = ["counter", "counter_admin", "notes", "small_2020", "tracker"]
 OPS = {"deploy_init", "deploy_migrate", "event", "set_state", "revert", "torn_append"}
 
 

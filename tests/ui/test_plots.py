@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Iterator
 
 import matplotlib.pyplot as plt
@@ -23,8 +25,14 @@ def _vlines(ax: plt.Axes) -> list[float]:
     return [line.get_xdata()[0] for line in ax.get_lines() if line.get_linestyle() == "--"]
 
 
+# The sample's app-config hashes, as sample_histories/build.py recorded them (not hardcoded:
+# they change whenever an app version of the sample changes).
+TRACKER_VERSIONS = Path(__file__).resolve().parents[2] / "sample_histories" / "tracker" / "runtimes" / "versions.json"
+
+
 def test_events_per_bucket_counts_every_timed_event(tracker: Store) -> None:
-    ax = plots.events_per_bucket(tracker, freq="1D", names={"632aa6d2e114fe9002d5f958ad694fb6a863fba1f52ebe9f830be451acc0f8a3": "v3_bug"})
+    v3_bug = json.loads(TRACKER_VERSIONS.read_text())["v3_bug"]
+    ax = plots.events_per_bucket(tracker, freq="1D", names={v3_bug: "v3_bug"})
     assert isinstance(ax, plt.Axes) and ax.figure is not None
     heights = sum(p.get_height() for p in ax.patches)
     assert heights == tracker.events()["time"].notna().sum()

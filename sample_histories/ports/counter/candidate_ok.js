@@ -1,7 +1,7 @@
 /*
  * HAND-WRITTEN JavaScript port (not compiler output) of the Elm app
  * sample_histories/apps/counter/candidate_ok (modules Backend.Main, Backend.InterfaceToHost,
- * Base64, MigrateBackendState) plus the root modules the Elm-fullstack host generates for it.
+ * MigrateBackendState; Base64 from danfishgold/base64-bytes) plus the root modules the Elm-fullstack host generates for it.
  * Evaluate after ports/lib/elm_port_lib.js.
  */
 (function (L) {

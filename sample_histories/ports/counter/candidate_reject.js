@@ -1,7 +1,7 @@
 /*
  * HAND-WRITTEN JavaScript port (not compiler output) of the Elm app
  * sample_histories/apps/counter/candidate_reject (modules Backend.Main,
- * Backend.InterfaceToHost, Base64, MigrateBackendState) plus the root modules the
+ * Backend.InterfaceToHost, MigrateBackendState; Base64 from danfishgold/base64-bytes) plus the root modules the
  * Elm-fullstack host generates for it.  Its migration expects a record where the deployed
  * string builder has a String, so interface_migrate returns Err on the sample history.
  * Evaluate after ports/lib/elm_port_lib.js.

@@ -1,6 +1,6 @@
 /*
  * HAND-WRITTEN JavaScript port (not compiler output) of the Elm app
- * sample_histories/apps/counter/v1 (modules Backend.Main, Backend.InterfaceToHost, Base64)
+ * sample_histories/apps/counter/v1 (modules Backend.Main, Backend.InterfaceToHost; Base64 from danfishgold/base64-bytes)
  * plus the root module the Elm-fullstack host generates for it.
  * Evaluate after ports/lib/elm_port_lib.js.
  */

@@ -1,7 +1,7 @@
 /*
  * HAND-WRITTEN JavaScript port (not compiler output) of the Elm app
  * sample_histories/apps/counter/v2_string_builder (modules Backend.Main,
- * Backend.InterfaceToHost, Base64, MigrateBackendState) plus the root modules the
+ * Backend.InterfaceToHost, MigrateBackendState; Base64 from danfishgold/base64-bytes) plus the root modules the
  * Elm-fullstack host generates for it (backend root and migration root).
  * Evaluate after ports/lib/elm_port_lib.js.
  */

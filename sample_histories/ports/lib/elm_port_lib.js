@@ -15,8 +15,8 @@
  *     same decoder *structure*, because that structure decides the error texts.  Tags of a
  *     custom type are tried in declaration order.
  *   - Elm's Dict/Set ordering (`compare`: numbers numerically, strings by UTF-16 code units).
- *   - the apps' own Base64/UTF-8 module (sample_histories/apps/<...>/src/Base64.elm) and
- *     Backend/InterfaceToHost.elm (event decoding, response encoding).
+ *   - Base64 and UTF-8 as the apps use them (danfishgold/base64-bytes 1.0.3 over elm/bytes
+ *     1.0.8) and Backend/InterfaceToHost.elm (event decoding, response encoding).
  *   - the generated root module (DeserializeFailed/DeserializeSuccessful wrapper) and the
  *     generated migration root (`interface_migrate`).
  *
@@ -620,34 +620,27 @@ var ElmPortLib = (function () {
   function tag(name) { return { $: name, a: Array.prototype.slice.call(arguments, 1) }; }
 
   // ------------------------------------------------------------------------------------
-  // Base64.elm (the samples' own module: padded standard base64 over UTF-8 byte lists)
+  // Base64 and UTF-8 as the apps use them: danfishgold/base64-bytes 1.0.3 (Base64.fromBytes,
+  // Base64.toBytes) over elm/bytes 1.0.8 (Bytes.Encode.string, Bytes.Decode.string).  Bytes
+  // are arrays of ints 0..255.  Mirrors the packages' code, quirks included.
 
   var ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
-  function sextetChar(n) { return ALPHABET.slice(n, n + 1); }
-
-  /** Base64.fromBytes */
+  /** Base64.fromBytes (never Nothing): padded standard base64. */
   function base64FromBytes(bytes) {
     var parts = [];
-    var i = 0;
-    for (; i + 3 <= bytes.length; i += 3) {
-      var a = bytes[i], b = bytes[i + 1], c = bytes[i + 2];
-      parts.push(sextetChar(idiv(a, 4)) + sextetChar(modBy(4, a) * 16 + idiv(b, 16)) +
-        sextetChar(modBy(16, b) * 4 + idiv(c, 64)) + sextetChar(modBy(64, c)));
-    }
-    var rest = bytes.length - i;
-    if (rest === 2) {
-      var a2 = bytes[i], b2 = bytes[i + 1];
-      parts.push(sextetChar(idiv(a2, 4)) + sextetChar(modBy(4, a2) * 16 + idiv(b2, 16)) +
-        sextetChar(modBy(16, b2) * 4) + '=');
-    } else if (rest === 1) {
-      var a1 = bytes[i];
-      parts.push(sextetChar(idiv(a1, 4)) + sextetChar(modBy(4, a1) * 16) + '==');
+    for (var i = 0; i < bytes.length; i += 3) {
+      var rest = bytes.length - i;
+      var bits = bytes[i] * 65536 + (rest > 1 ? bytes[i + 1] * 256 : 0) + (rest > 2 ? bytes[i + 2] : 0);
+      parts.push(ALPHABET[bits >>> 18] + ALPHABET[(bits >>> 12) & 63] +
+        (rest > 1 ? ALPHABET[(bits >>> 6) & 63] : '=') + (rest > 2 ? ALPHABET[bits & 63] : '='));
     }
     return parts.join('');
   }
 
-  function sextetValue(code) {
+  /** The package's isValidChar/unsafeConvertChar: ASCII letters, digits, + and /; else null. */
+  function sextetValue(ch) {
+    var code = ch === undefined ? -1 : ch.charCodeAt(0);
     if (65 <= code && code <= 90) return code - 65;
     if (97 <= code && code <= 122) return code - 71;
     if (48 <= code && code <= 57) return code + 4;
@@ -656,81 +649,86 @@ var ElmPortLib = (function () {
     return null;
   }
 
-  /** Base64.toBytes: null unless the text is padded standard base64 (no whitespace).  Any
-   * char outside the alphabet gives null, so scanning UTF-16 units equals Elm's chars. */
+  /** Base64.toBytes (Encode.encodeChunks): chunks of 4; a final chunk of 2 or 3 characters
+   * counts as padded; '=' is padding only in the last two places of a chunk, and a padded
+   * chunk may stand anywhere (decoding goes on after it); leftover low bits are dropped.
+   * Any character outside the alphabet (every non-ASCII one included) gives null. */
   function base64ToBytes(text) {
-    if (modBy(4, text.length) !== 0) return null;
     var bytes = [];
     for (var i = 0; i < text.length; i += 4) {
-      var v0 = sextetValue(text.charCodeAt(i)), v1 = sextetValue(text.charCodeAt(i + 1));
-      var v2 = sextetValue(text.charCodeAt(i + 2)), v3 = sextetValue(text.charCodeAt(i + 3));
-      var last = i + 4 === text.length;
-      if (v0 === null || v1 === null) return null;
-      if (v2 !== null && v3 !== null) {
-        bytes.push(v0 * 4 + idiv(v1, 16), modBy(256, v1 * 16 + idiv(v2, 4)), modBy(256, v2 * 64 + v3));
-      } else if (v2 !== null && v3 === null) {
-        if (!(text[i + 3] === '=' && last)) return null;
-        bytes.push(v0 * 4 + idiv(v1, 16), modBy(256, v1 * 16 + idiv(v2, 4)));
-      } else if (v2 === null && v3 === null) {
-        if (!(text[i + 2] === '=' && text[i + 3] === '=' && last)) return null;
-        bytes.push(v0 * 4 + idiv(v1, 16));
+      var chunk = text.slice(i, i + 4);
+      if (chunk.length === 1) return null;
+      var c = chunk.length > 2 ? chunk[2] : '=', d = chunk.length > 3 ? chunk[3] : '=';
+      var n1 = sextetValue(chunk[0]), n2 = sextetValue(chunk[1]);
+      if (n1 === null || n2 === null) return null;
+      if (d === '=' && c === '=') {
+        bytes.push(((n1 << 18) | (n2 << 12)) >>> 16);
+      } else if (d === '=') {
+        var n3 = sextetValue(c);
+        if (n3 === null) return null;
+        var n = (n1 << 18) | (n2 << 12) | (n3 << 6);
+        bytes.push((n >>> 16) & 255, (n >>> 8) & 255);
       } else {
-        return null;
+        var m3 = sextetValue(c), m4 = sextetValue(d);
+        if (m3 === null || m4 === null) return null;
+        var m = (n1 << 18) | (n2 << 12) | (m3 << 6) | m4;
+        bytes.push((m >>> 16) & 255, (m >>> 8) & 255, m & 255);
       }
     }
     return bytes;
   }
 
-  function isContinuation(b) { return 0x80 <= b && b <= 0xBF; }
-
-  /** Base64.decodeUtf8: strict UTF-8 (no overlongs, no surrogates, max U+10FFFF). */
+  /** Bytes.Decode.string over all the bytes (elm/bytes' _Bytes_read_string): no validation,
+   * continuation bits are masked; null (Nothing) only when a lead byte's sequence runs past
+   * the end.  Lead bytes 0x80-0xBF and 0xF8-0xFF take the four-byte branch, as there. */
   function decodeUtf8(bytes) {
-    var chars = [];
+    var out = '';
     var i = 0;
-    while (i < bytes.length) {
-      var b0 = bytes[i];
-      var cp;
-      if (b0 < 0x80) {
-        cp = b0; i += 1;
-      } else if (b0 >= 0xC2 && b0 <= 0xDF) {
-        if (i + 1 >= bytes.length || !isContinuation(bytes[i + 1])) return null;
-        cp = (b0 - 0xC0) * 64 + (bytes[i + 1] - 0x80); i += 2;
-      } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-        if (i + 2 >= bytes.length) return null;
-        cp = (b0 - 0xE0) * 4096 + (bytes[i + 1] - 0x80) * 64 + (bytes[i + 2] - 0x80);
-        if (!(isContinuation(bytes[i + 1]) && isContinuation(bytes[i + 2]) && cp >= 0x0800 &&
-          (cp < 0xD800 || cp > 0xDFFF))) return null;
-        i += 3;
-      } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-        if (i + 3 >= bytes.length) return null;
-        cp = (b0 - 0xF0) * 262144 + (bytes[i + 1] - 0x80) * 4096 + (bytes[i + 2] - 0x80) * 64 + (bytes[i + 3] - 0x80);
-        if (!(isContinuation(bytes[i + 1]) && isContinuation(bytes[i + 2]) && isContinuation(bytes[i + 3]) &&
-          cp >= 0x10000 && cp <= 0x10FFFF)) return null;
-        i += 4;
-      } else {
-        return null;
+    function next() {
+      if (i >= bytes.length) throw 0;
+      return bytes[i++];
+    }
+    try {
+      while (i < bytes.length) {
+        var b = next();
+        if (b < 128) {
+          out += String.fromCharCode(b);
+        } else if ((b & 0xE0) === 0xC0) {
+          out += String.fromCharCode((b & 0x1F) << 6 | next() & 0x3F);
+        } else if ((b & 0xF0) === 0xE0) {
+          var b1 = next();
+          out += String.fromCharCode((b & 0xF) << 12 | (b1 & 0x3F) << 6 | next() & 0x3F);
+        } else {
+          var c1 = next(), c2 = next(), c3 = next();
+          var v = ((b & 0x7) << 18 | (c1 & 0x3F) << 12 | (c2 & 0x3F) << 6 | c3 & 0x3F) - 0x10000;
+          out += String.fromCharCode(Math.floor(v / 0x400) + 0xD800, v % 0x400 + 0xDC00);
+        }
       }
-      chars.push(charFromCode(cp));
+    } catch (e) {
+      if (e === 0) return null;
+      throw e;
     }
-    return chars.join('');
+    return out;
   }
 
-  function codePointToBytes(cp) {
-    if (cp < 0x80) return [cp];
-    if (cp < 0x0800) return [0xC0 + idiv(cp, 0x40), 0x80 + modBy(0x40, cp)];
-    if (cp < 0x00010000) {
-      return [0xE0 + idiv(cp, 0x1000), 0x80 + modBy(0x40, idiv(cp, 0x40)), 0x80 + modBy(0x40, cp)];
-    }
-    return [0xF0 + idiv(cp, 0x40000), 0x80 + modBy(0x40, idiv(cp, 0x1000)),
-      0x80 + modBy(0x40, idiv(cp, 0x40)), 0x80 + modBy(0x40, cp)];
-  }
-
-  /** Base64.encodeUtf8 (via String.foldr and Char.toCode, as the Elm module does). */
+  /** Bytes.Encode.string (elm/bytes' _Bytes_write_string) over UTF-16 units: a high
+   * surrogate always takes the next unit with it (NaN past the end gives F0 80 80 80). */
   function encodeUtf8(str) {
     var bytes = [];
-    stringToChars(str).forEach(function (ch) {
-      Array.prototype.push.apply(bytes, codePointToBytes(charToCode(ch)));
-    });
+    for (var i = 0; i < str.length; i++) {
+      var code = str.charCodeAt(i);
+      if (code < 0x80) {
+        bytes.push(code);
+      } else if (code < 0x800) {
+        bytes.push(0xC0 | (code >>> 6 & 0x1F), 0x80 | (code & 0x3F));
+      } else if (code < 0xD800 || 0xDBFF < code) {
+        bytes.push(0xE0 | (code >>> 12 & 0xF), 0x80 | (code >>> 6 & 0x3F), 0x80 | (code & 0x3F));
+      } else {
+        code = (code - 0xD800) * 0x400 + str.charCodeAt(++i) - 0xDC00 + 0x10000;
+        bytes.push(0xF0 | (code >>> 18 & 0x7), 0x80 | (code >>> 12 & 0x3F), 0x80 | (code >>> 6 & 0x3F),
+          0x80 | (code & 0x3F));
+      }
+    }
     return bytes;
   }
 
@@ -739,7 +737,7 @@ var ElmPortLib = (function () {
     toBytes: base64ToBytes,
     decodeUtf8: decodeUtf8,
     encodeUtf8: encodeUtf8,
-    /** `text |> Base64.encodeUtf8 |> Base64.fromBytes` */
+    /** the apps' `base64FromString`: `Bytes.Encode.string >> Bytes.Encode.encode >> Base64.fromBytes` */
     fromString: function (text) { return base64FromBytes(encodeUtf8(text)); }
   };
 
@@ -1271,6 +1269,147 @@ var ElmPortLib = (function () {
     };
   }
 
+
+  // ------------------------------------------------------------------------------------
+  // Coders of CompilationInterface.GenerateJsonCoders in the host's 2021 generation
+  // (52a2ecb0 on; docs/compilation-interfaces.md).  Encoders, records, Maybe and List are as
+  // in G/GE; custom types differ: tags tried in alphabetical order, one argument only as
+  // {"Tag":[a]}, a tag without arguments from any value under its key except null.
+
+  var G21 = {};
+
+  /** jsonDecodeSucceedWhenNotNull */
+  G21.succeedWhenNotNull = function (v) {
+    return D.andThen(function (json) { return json === null ? D.fail('Is null.') : D.succeed(v); }, D.value);
+  };
+
+  /** `tags` is [[tagName, [argDecoders...]], ...] in any order; values are {$: tagName, a: [args]}. */
+  G21.custom = function (tags) {
+    var sorted = tags.slice().sort(function (x, y) { return x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0; });
+    return D.oneOf(sorted.map(function (t) {
+      var name = t[0];
+      var argDecoders = t[1];
+      function construct() { return { $: name, a: Array.prototype.slice.call(arguments) }; }
+      if (argDecoders.length === 0) return D.field(name, G21.succeedWhenNotNull({ $: name, a: [] }));
+      var indexed = argDecoders.map(function (d, i) { return D.index(i, d); });
+      return D.field(name, D.map.apply(null, [construct].concat(indexed)));
+    }));
+  };
+
+  // ------------------------------------------------------------------------------------
+  // Sample app family "notes" (sample_histories/apps/notes/*): an HTTP API through
+  // CompilationInterface.GenerateJsonCoders (2021 generation) and a static page through
+  // CompilationInterface.SourceFiles.  Features of the versions:
+  //   pin       (v2, candidates)  StoredNote.pinned, Api.Note.pinned, PinNote / NoteUpdated
+  //   tagSet    (candidate_ok)    StoredNote.tags : Set String (listed sorted)
+  //   archived  (candidate_reject) StoredNote.archived
+
+  /** static/index.html of every notes version, as `file__base64____static_index_html`. */
+  var NOTES_INDEX_HTML_BASE64 = 'PCFET0NUWVBFIGh0bWw+CjxodG1sIGxhbmc9ImVuIj4KPGhlYWQ+PG1ldGEgY2hhcnNldD0idXRmLTgiPjx0aXRsZT5Ob3RlczwvdGl0bGU+PC9oZWFkPgo8Ym9keT4KPGgxPk5vdGVzPC9oMT4KPHA+UE9TVCBhIHJlcXVlc3QgdG8gPGNvZGU+L2FwaTwvY29kZT4sIGZvciBleGFtcGxlIDxjb2RlPnsiQWRkTm90ZSI6W3sidGl0bGUiOiJCdXkgbWlsayIsImJvZHkiOnsiTm90aGluZyI6W119LCJ0YWdzIjpbImhvbWUiXX1dfTwvY29kZT4uPC9wPgo8cD5HcsO8w59lIOKAlCBzZXJ2ZWQgZnJvbSA8Y29kZT5zdGF0aWMvaW5kZXguaHRtbDwvY29kZT4gdGhyb3VnaCA8Y29kZT5Db21waWxhdGlvbkludGVyZmFjZS5Tb3VyY2VGaWxlczwvY29kZT4uPC9wPgo8L2JvZHk+CjwvaHRtbD4K';
+
+  /** The notes state coders (root module: 2020 generated-coder shapes). */
+  function notesCoders(features) {
+    var fields = [['title', G.string, GE.string], ['body', G.maybe(G.string), GE.maybe(GE.string)],
+      features.tagSet ? ['tags', G.set(G.string), GE.set(GE.string)] : ['tags', G.list(G.string), GE.list(GE.string)],
+      ['createdTimeMilli', G.int, GE.int]];
+    if (features.pin) fields.push(['pinned', G.bool, GE.bool]);
+    if (features.archived) fields.push(['archived', G.bool, GE.bool]);
+    var noteD = G.record(fields.map(function (f) { return [f[0], f[1]]; }));
+    var noteE = GE.record(fields.map(function (f) { return [f[0], f[2]]; }));
+    return {
+      decodeState: G.record([['notes', G.dict(G.int, noteD)], ['nextId', G.int]]),
+      encodeState: GE.record([['notes', GE.dict(GE.int, noteE)], ['nextId', GE.int]])
+    };
+  }
+
+  function notesApp(features) {
+    var coders = notesCoders(features);
+    var maybeString = G.maybe(G.string);
+    var draft = G.record([['title', G.string], ['body', maybeString], ['tags', D.list(G.string)]]);
+    var requestTags = [
+      ['AddNote', [draft]],
+      ['ListNotes', [G.record([['tag', maybeString]])]],
+      ['RemoveNote', [G.record([['id', G.int]])]]
+    ];
+    if (features.pin) requestTags.push(['PinNote', [G.record([['id', G.int], ['pinned', G.bool]])]]);
+    var decodeRequest = G21.custom(requestTags);
+
+    var noteFields = [['id', GE.int], ['title', GE.string], ['body', GE.maybe(GE.string)], ['tags', GE.list(GE.string)]];
+    if (features.pin) noteFields.push(['pinned', GE.bool]);
+    var encodeProblem = GE.custom({ NoteNotFound: [GE.int], EmptyTitle: [] });
+    var encodeResponse = GE.custom({
+      NoteAdded: [GE.record([['id', GE.int]])],
+      NoteList: [GE.list(GE.record(noteFields))],
+      NoteRemoved: [GE.int],
+      NoteUpdated: [GE.record([['id', GE.int], ['pinned', GE.bool]])],
+      Failed: [encodeProblem]
+    });
+
+    function response(httpRequestId, statusCode, headersToAdd, bodyAsBase64) {
+      return { completeHttpResponses: [{ httpRequestId: httpRequestId,
+        response: { statusCode: statusCode, headersToAdd: headersToAdd, bodyAsBase64: bodyAsBase64 } }] };
+    }
+
+    function processRequest(posixTimeMilli, request, s) {
+      var r = request.a[0];
+      switch (request.$) {
+        case 'AddNote': {
+          if (r.title.trim() === '') return [s, tag('Failed', tag('EmptyTitle'))];
+          var note = { title: r.title, body: r.body, tags: features.tagSet ? ElmSet.fromList(r.tags) : r.tags,
+            createdTimeMilli: posixTimeMilli };
+          if (features.pin) note.pinned = false;
+          if (features.archived) note.archived = false;
+          return [{ notes: Dict.insert(s.nextId, note, s.notes), nextId: s.nextId + 1 },
+            tag('NoteAdded', { id: s.nextId })];
+        }
+        case 'ListNotes': {
+          var listed = Dict.toList(s.notes).filter(function (kv) {
+            if (r.tag === null) return true;
+            return features.tagSet ? ElmSet.member(r.tag, kv[1].tags) : kv[1].tags.indexOf(r.tag) >= 0;
+          }).map(function (kv) {
+            var n = kv[1];
+            var o = { id: kv[0], title: n.title, body: n.body, tags: features.tagSet ? ElmSet.toList(n.tags) : n.tags };
+            if (features.pin) o.pinned = n.pinned;
+            return o;
+          });
+          return [s, tag('NoteList', listed)];
+        }
+        case 'RemoveNote':
+          if (Dict.member(r.id, s.notes)) return [{ notes: Dict.remove(r.id, s.notes), nextId: s.nextId }, tag('NoteRemoved', r.id)];
+          return [s, tag('Failed', tag('NoteNotFound', r.id))];
+        case 'PinNote': {
+          var found = Dict.get(r.id, s.notes);
+          if (found === null) return [s, tag('Failed', tag('NoteNotFound', r.id))];
+          var pinnedNote = {};
+          for (var k in found) pinnedNote[k] = found[k];
+          pinnedNote.pinned = r.pinned;
+          return [{ notes: Dict.insert(r.id, pinnedNote, s.notes), nextId: s.nextId },
+            tag('NoteUpdated', { id: r.id, pinned: r.pinned })];
+        }
+      }
+      throw new Error('notes: unexpected request ' + request.$);
+    }
+
+    function processEvent(hostEvent, stateBefore) {
+      if (hostEvent.$ !== 'HttpRequestEvent') return [stateBefore, passiveAppEventResponse];
+      var ev = hostEvent.a[0];
+      if (ev.request.method.toLowerCase() === 'get') {
+        return [stateBefore, response(ev.httpRequestId, 200,
+          [{ name: 'Content-Type', values: ['text/html; charset=utf-8'] }], NOTES_INDEX_HTML_BASE64)];
+      }
+      var decoded = D.decodeString(decodeRequest, requestBodyText(ev.request, 'Missing HTTP body'));
+      if (!decoded.ok) {
+        return [stateBefore, response(ev.httpRequestId, 400, [], Base64.fromString('Bad request: expected an Api.Request'))];
+      }
+      var r = processRequest(ev.posixTimeMilli, decoded.value, stateBefore);
+      return [r[0], response(ev.httpRequestId, 200, [{ name: 'Content-Type', values: ['application/json'] }],
+        Base64.fromString(E.encode(0, encodeResponse(r[1]))))];
+    }
+
+    return { init: { notes: Dict.empty(), nextId: 1 }, decodeState: coders.decodeState,
+      encodeState: coders.encodeState, processEvent: processEvent };
+  }
+
   return {
     idiv: idiv,
     modBy: modBy,
@@ -1293,6 +1432,10 @@ var ElmPortLib = (function () {
     defineBackend: defineBackend,
     defineMigration: defineMigration,
     trackerCoders: trackerCoders,
-    trackerApp: trackerApp
+    trackerApp: trackerApp,
+    G21: G21,
+    NOTES_INDEX_HTML_BASE64: NOTES_INDEX_HTML_BASE64,
+    notesCoders: notesCoders,
+    notesApp: notesApp
   };
 })();

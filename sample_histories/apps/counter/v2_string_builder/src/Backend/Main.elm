@@ -7,6 +7,9 @@ request is answered with the whole state (like the Elm-fullstack host's
 
 import Backend.InterfaceToHost as InterfaceToHost
 import Base64
+import Bytes
+import Bytes.Decode
+import Bytes.Encode
 
 
 type alias State =
@@ -33,7 +36,7 @@ processEvent hostEvent stateBefore =
                     { httpRequestId = httpRequestEvent.httpRequestId
                     , response =
                         { statusCode = 200
-                        , bodyAsBase64 = Just (Base64.fromString state)
+                        , bodyAsBase64 = base64FromString state
                         , headersToAdd = []
                         }
                     }
@@ -53,7 +56,7 @@ processEvent hostEvent stateBefore =
 requestBodyText : InterfaceToHost.HttpRequestProperties -> String
 requestBodyText request =
     request.bodyAsBase64
-        |> Maybe.map (Base64.toBytes >> Maybe.map (Base64.decodeUtf8 >> Maybe.withDefault "Failed to decode bytes to string") >> Maybe.withDefault "Failed to decode from base64")
+        |> Maybe.map (Base64.toBytes >> Maybe.map (decodeBytesToString >> Maybe.withDefault "Failed to decode bytes to string") >> Maybe.withDefault "Failed to decode from base64")
         |> Maybe.withDefault ""
 
 
@@ -65,3 +68,15 @@ interfaceToHost_initState =
 interfaceToHost_processEvent : String -> State -> ( State, String )
 interfaceToHost_processEvent =
     InterfaceToHost.wrapForSerialInterface_processEvent processEvent
+
+
+{-| UTF-8 bytes of the text in base64, as the host's example apps build their response bodies.
+-}
+base64FromString : String -> Maybe String
+base64FromString =
+    Bytes.Encode.string >> Bytes.Encode.encode >> Base64.fromBytes
+
+
+decodeBytesToString : Bytes.Bytes -> Maybe String
+decodeBytesToString bytes =
+    bytes |> Bytes.Decode.decode (Bytes.Decode.string (bytes |> Bytes.width))

@@ -24,6 +24,9 @@ A GET answers the stats. Responses are JSON; failures are `{"error":"..."}` with
 
 import Backend.InterfaceToHost as InterfaceToHost
 import Base64
+import Bytes
+import Bytes.Decode
+import Bytes.Encode
 import Dict
 import Json.Decode
 import Json.Encode
@@ -113,7 +116,7 @@ processEvent hostEvent stateBefore =
                     { httpRequestId = httpRequestEvent.httpRequestId
                     , response =
                         { statusCode = statusCode
-                        , bodyAsBase64 = Just (Base64.fromString (Json.Encode.encode 0 body))
+                        , bodyAsBase64 = base64FromString (Json.Encode.encode 0 body)
                         , headersToAdd = [ { name = "Content-Type", values = [ "application/json" ] } ]
                         }
                     }
@@ -509,7 +512,7 @@ encodeIssue issueId issue =
 requestBodyText : InterfaceToHost.HttpRequestProperties -> String
 requestBodyText request =
     request.bodyAsBase64
-        |> Maybe.map (Base64.toBytes >> Maybe.map (Base64.decodeUtf8 >> Maybe.withDefault "Failed to decode bytes to string") >> Maybe.withDefault "Failed to decode from base64")
+        |> Maybe.map (Base64.toBytes >> Maybe.map (decodeBytesToString >> Maybe.withDefault "Failed to decode bytes to string") >> Maybe.withDefault "Failed to decode from base64")
         |> Maybe.withDefault ""
 
 
@@ -648,3 +651,15 @@ interfaceToHost_initState =
 interfaceToHost_processEvent : String -> State -> ( State, String )
 interfaceToHost_processEvent =
     InterfaceToHost.wrapForSerialInterface_processEvent processEvent
+
+
+{-| UTF-8 bytes of the text in base64, as the host's example apps build their response bodies.
+-}
+base64FromString : String -> Maybe String
+base64FromString =
+    Bytes.Encode.string >> Bytes.Encode.encode >> Base64.fromBytes
+
+
+decodeBytesToString : Bytes.Bytes -> Maybe String
+decodeBytesToString bytes =
+    bytes |> Bytes.Decode.decode (Bytes.Decode.string (bytes |> Bytes.width))

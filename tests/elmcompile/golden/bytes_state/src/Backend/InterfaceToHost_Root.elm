@@ -15,6 +15,8 @@ module Backend.InterfaceToHost_Root exposing
 import Backend.Main
 import Base64
 import Bytes
+import Bytes.Decode
+import Bytes.Encode
 import Dict
 import Json.Decode
 import Json.Encode

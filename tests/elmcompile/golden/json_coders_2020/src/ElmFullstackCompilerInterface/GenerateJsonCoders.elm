@@ -6,6 +6,10 @@ module ElmFullstackCompilerInterface.GenerateJsonCoders exposing (..)
 import Api
 import Json.Decode
 import Json.Encode
+import Base64
+import Bytes
+import Bytes.Decode
+import Bytes.Encode
 import Dict
 import Set
 

@@ -13,6 +13,10 @@ module Backend.InterfaceToHost_Root exposing
 -}
 
 import Backend.Main
+import Base64
+import Bytes
+import Bytes.Decode
+import Bytes.Encode
 import Dict
 import Json.Decode
 import Json.Encode
