@@ -33,7 +33,6 @@ REQUIRED = (
     "counterfactual_vs_verify",
     "counterfactual_peak_rss_mb",
     "counterfactual_big_rss_vs_replay",
-    "find_vs_replay",
 )
 
 
