@@ -326,7 +326,9 @@ class AppProcess:
         state digest (:attr:`BatchResult.digests`; see :meth:`state_digest`): ``True`` hashes
         every state; a sequence says per event what to do with the state: ``DIGEST_HASH`` (-2)
         hash it, ``DIGEST_LENGTH`` (-4) only its length, ``DIGEST_SKIP`` (-3) nothing, ``n >= 0``
-        hash it when its length is ``n`` (fields not computed are -1).
+        hash it when its length is ``n`` (fields not computed are -1). A runtime that defines
+        the optional ``getStateDigest()`` gives the hash with the length, whatever was asked
+        (the state's text is never written then).
         """
         if isinstance(events, EncodedEvents):
             payload = events.json_array()

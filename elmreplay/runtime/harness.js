@@ -83,9 +83,35 @@
     push.call(out, h1 >>> 0, h2 >>> 0, n);
   }
   var digestOf = null, digestText = null, digestHash = null;
+  // A runtime may define getStateDigest() (optional in the runtime contract): the same
+  // [hash1, hash2, length] as hashing getSerializedState(), computed without the text (the
+  // sample ports remember it per immutable node, so an update costs its changed path). Then
+  // every state is hashed, whatever was asked: it costs no more than its length.
+  function structuralDigest() {
+    var d = global.getStateDigest();
+    if (d === null || typeof d !== "object" || d.length !== 3) {
+      throw { name: "BadReturn", message: "getStateDigest returned " + (d === null ? "null" : typeof d) + ", not [hash1, hash2, length]" };
+    }
+    for (var k = 0; k < 3; k++) {
+      var x = d[k];
+      if (typeof x !== "number" || x !== x >>> 0 || (k === 2 && x > 0x7fffffff)) {
+        throw { name: "BadReturn", message: "getStateDigest returned a non-uint32 entry at " + k };
+      }
+    }
+    return [d[0], d[1], d[2]];
+  }
   // want: -2 hash, -4 length only, n >= 0 hash when the length is n, -3 nothing ([-1, -1, -1]).
   function pushStateDigest(out, want) {
     if (want === -3) { push.call(out, -1, -1, -1); return; }
+    if (typeof global.getStateDigest === "function") {
+      if (digestOf !== global.app_state || digestHash === null) {
+        digestHash = structuralDigest();
+        digestOf = global.app_state;
+        digestText = null;
+      }
+      push.call(out, digestHash[0], digestHash[1], digestHash[2]);
+      return;
+    }
     if (digestOf !== global.app_state || digestText === null) {
       digestText = expectString(global.getSerializedState(), "getSerializedState");
       digestOf = global.app_state;

@@ -47,3 +47,26 @@ def test_per_event_requests_and_two_contexts_agree() -> None:
         assert p.state_digest() == python_digest("16")
         same, _ = p.run_batch(['{"n":0}'], digests=[DIGEST_HASH])
         assert tuple(same.digests[3:]) == python_digest("16")  # type: ignore[index]
+
+
+def test_a_runtime_with_get_state_digest_is_not_serialized() -> None:
+    """getStateDigest (optional) replaces hashing the text: its triple comes back whatever was
+    asked, and getSerializedState is not called for digests."""
+    counted = GOOD + """
+var serialized = 0;
+var getSerializedState = function () { serialized++; return JSON.stringify(app_state); };
+function getStateDigest() { return [7, 8, String(app_state).length]; }
+"""
+    with AppProcess(counted, app_config_hash="d") as p:
+        result, failure = p.run_batch(['{"n":5}', '{"n":10}', '{"n":1}'], digests=[DIGEST_LENGTH, DIGEST_HASH, 3])
+        assert failure is None and result.digests is not None
+        assert [tuple(result.digests[6 * i + 3 : 6 * i + 6]) for i in range(3)] == [(7, 8, 1), (7, 8, 2), (7, 8, 2)]
+        assert p.state_digest() == (7, 8, 2)
+        assert p._eval("serialized", what="reading the counter") == 0
+
+
+def test_a_bad_get_state_digest_fails_the_batch() -> None:
+    for body, text in [("return 'x'", "not [hash1, hash2, length]"), ("return [1, 2, -3]", "non-uint32"), ("return [1.5, 2, 3]", "non-uint32")]:
+        with AppProcess(GOOD + f"\nfunction getStateDigest() {{ {body}; }}", app_config_hash="e") as p:
+            result, failure = p.run_batch(['{"n":1}', '{"n":2}'], digests=True)
+            assert failure is not None and failure.offset == 0 and text in str(failure.error)

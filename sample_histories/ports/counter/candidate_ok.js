@@ -27,6 +27,7 @@
     init: { text: '', length: 0 },
     decodeState: decodeState,
     encodeState: encodeState,
+    digestState: L.GD.record([['text', L.GD.string], ['length', L.GD.int]]),
     processEvent: processEvent
   });
 

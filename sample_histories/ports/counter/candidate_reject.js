@@ -29,6 +29,7 @@
     init: { maybeString: null, otherState: '' },
     decodeState: decodeState,
     encodeState: encodeState,
+    digestState: L.GD.record([['maybeString', L.GD.maybe(L.GD.string)], ['otherState', L.GD.string]]),
     processEvent: processEvent
   });
 

@@ -31,6 +31,7 @@
     init: 0,
     decodeState: L.G.int,
     encodeState: L.GE.int,
+    digestState: L.GD.int,
     processEvent: processEvent
   });
 })(ElmPortLib);

@@ -21,6 +21,7 @@
     init: '',
     decodeState: L.G.string,
     encodeState: L.GE.string,
+    digestState: L.GD.string,
     processEvent: processEvent
   });
 

@@ -855,6 +855,116 @@ var ElmPortLib = (function () {
   }
 
   // ------------------------------------------------------------------------------------
+  // GD.*: the encoders of GE.* for getStateDigest (design.md's runtime contract): each gives
+  // the harness's hash of the JSON text GE.* + E.encode(0, ...) would write, without writing
+  // it. The hash is polynomial in the text's UTF-16 units (two 32-bit lanes, harness.js's
+  // hashInto), so a fragment's hash composes: R(ab) = R(a) * B^|b| + R(b). Each encoder
+  // remembers its fragment per immutable input object (record, custom-type value, list,
+  // tuple, Dict/Set and tree node), so after an update only the changed path is hashed again
+  // (O(log n) for one Dict entry). Equal texts give equal digests, always; unequal texts of
+  // equal length collide only as the text hash itself does.
+  var GD = digestEncoders();
+
+  function digestEncoders() {
+    var B1 = 31, B2 = 1000003, SEED1 = 0x811c9dc5 | 0, SEED2 = 0x2545f491 | 0;
+    var imul = Math.imul;
+    /** A text fragment: its two lanes started from 0, B^length in both lanes, its length. */
+    function Frag(r1, r2, p1, p2, n) { this.r1 = r1; this.r2 = r2; this.p1 = p1; this.p2 = p2; this.n = n; }
+    function text(s) {
+      var r1 = 0, r2 = 0, p1 = 1, p2 = 1;
+      for (var i = 0; i < s.length; i++) {
+        var c = s.charCodeAt(i);
+        r1 = (imul(r1, B1) + c) | 0; r2 = (imul(r2, B2) + c) | 0;
+        p1 = imul(p1, B1); p2 = imul(p2, B2);
+      }
+      return new Frag(r1, r2, p1, p2, s.length);
+    }
+    function cat(a, b) {
+      return new Frag((imul(a.r1, b.p1) + b.r1) | 0, (imul(a.r2, b.p2) + b.r2) | 0,
+        imul(a.p1, b.p1), imul(a.p2, b.p2), a.n + b.n);
+    }
+    var OPEN = text('['), CLOSE = text(']'), COMMA = text(','), BRACE = text('{'), UNBRACE = text('}');
+    /** parts (fragments, null for nothing) joined by commas. */
+    function joined(parts) {
+      var out = null;
+      for (var i = 0; i < parts.length; i++) {
+        if (parts[i] === null) continue;
+        out = out === null ? parts[i] : cat(cat(out, COMMA), parts[i]);
+      }
+      return out;
+    }
+    function wrap(open, inner, close) { return cat(inner === null ? open : cat(open, inner), close); }
+    function memo(enc) {
+      var seen = new WeakMap();
+      return function (v) {
+        if (v === null || typeof v !== 'object') return enc(v);
+        var r = seen.get(v);
+        if (r === undefined) { r = enc(v); seen.set(v, r); }
+        return r;
+      };
+    }
+    /** A JSON scalar as JSON.stringify writes it; undefined has no text (an object drops it). */
+    function scalar(v) {
+      var s = JSON.stringify(v);
+      return s === undefined ? null : text(s);
+    }
+    /** An array element: undefined is written as null. */
+    function element(f) { return f === null ? NULL : f; }
+    var NULL = text('null');
+    function array(frags) { return wrap(OPEN, joined(frags.map(element)), CLOSE); }
+    /** An object from [[key, fragment], ...] (E.object: keys are Elm names, kept in order). */
+    function object(pairs) {
+      return wrap(BRACE, joined(pairs.map(function (kv) {
+        return kv[1] === null ? null : cat(text(JSON.stringify(kv[0]) + ':'), kv[1]);
+      })), UNBRACE);
+    }
+    // A tree's elements in key order joined by commas, remembered per node.
+    function treeDigest(entry) {
+      var seen = new WeakMap();
+      function sub(t) {
+        if (t === null) return null;
+        var r = seen.get(t);
+        if (r === undefined) { r = joined([sub(t.left), element(entry(t)), sub(t.right)]); seen.set(t, r); }
+        return r;
+      }
+      return memo(function (container) { return wrap(OPEN, sub(container.root), CLOSE); });
+    }
+    var V = {};
+    V.maybe = function (enc) {
+      var nothing = object([['Nothing', array([])]]);
+      return memo(function (v) { return v === null ? nothing : object([['Just', array([enc(v)])]]); });
+    };
+    V.list = function (enc) { return memo(function (v) { return array(v.map(function (x) { return enc(x); })); }); };
+    V.set = function (enc) { return treeDigest(function (node) { return enc(node.key); }); };
+    V.tuple2 = function (ea, eb) { return memo(function (t) { return array([ea(t[0]), eb(t[1])]); }); };
+    V.tuple3 = function (ea, eb, ec) { return memo(function (t) { return array([ea(t[0]), eb(t[1]), ec(t[2])]); }); };
+    V.dict = function (ek, ev) {
+      return treeDigest(function (node) { return array([ek(node.key), ev(node.value)]); });
+    };
+    V.result = function (ee, eok) {
+      return memo(function (r) { return r.$ === 'Err' ? object([['Err', array([ee(r.a[0])])]]) : object([['Ok', array([eok(r.a[0])])]]); });
+    };
+    V.unit = function () { return array([]); };
+    V.record = function (fields) {
+      return memo(function (r) { return object(fields.map(function (f) { return [f[0], f[1](r[f[0]])]; })); });
+    };
+    V.custom = function (tags) {
+      return memo(function (v) {
+        var encoders = tags[v.$];
+        return object([[v.$, array(v.a.map(function (x, i) { return encoders[i](x); }))]]);
+      });
+    };
+    V.string = scalar; V.int = scalar; V.float = scalar; V.bool = scalar;
+    /** [hash lane 1, lane 2, length] of a whole text (hashInto's digest), from its fragment. */
+    V.digest = function (f) {
+      if (f === null) f = text('undefined');  // E.encode's `+ ''` of an undefined top level
+      return [(imul(SEED1, f.p1) + f.r1) >>> 0, (imul(SEED2, f.p2) + f.r2) >>> 0, f.n];
+    };
+    V.text = text;
+    return V;
+  }
+
+  // ------------------------------------------------------------------------------------
   // Generated root module (Backend.InterfaceToHost_Root) and migration root.
 
   function deserializeFailed(error) { return { $: 'DeserializeFailed', a: error }; }
@@ -897,6 +1007,15 @@ var ElmPortLib = (function () {
       return r[1];
     };
     g.getSerializedState = function () { return serializeState(g.app_state); };
+    // getSerializedState's digest without the text (spec.digestState: the GD encoders of the
+    // state); not defined for ports without it (the harness then hashes the text).
+    if (spec.digestState) {
+      g.getStateDigest = function () {
+        var state = g.app_state;
+        if (state.$ === 'DeserializeFailed') return GD.digest(GD.text(serializeState(state)));
+        return GD.digest(spec.digestState(state.a));
+      };
+    }
     g.setSerializedState = function (serialized) { g.app_state = deserializeState(serialized); };
   }
 
@@ -920,8 +1039,8 @@ var ElmPortLib = (function () {
   //   roles       (candidates)  User.role : Role, op setRole, close checks "by"
 
   /** JSON coders for the tracker state of the given features (generated-coder shapes). */
-  function trackerCoders(features) {
-    var G_ = G, GE_ = GE;
+  function trackerCoders(features, encoders) {
+    var G_ = G, GE_ = encoders || GE;  // encoders: GD for the state's digest
     var userFields = [['displayName', G_.string, GE_.string], ['email', G_.maybe(G_.string), GE_.maybe(GE_.string)],
       ['joinedTimeMilli', G_.int, GE_.int]];
     if (features.roles) {
@@ -1264,6 +1383,7 @@ var ElmPortLib = (function () {
       init: { users: Dict.empty(), issues: Dict.empty(), nextIssueId: 1 },
       decodeState: coders.decodeState,
       encodeState: coders.encodeState,
+      digestState: trackerCoders(features, GD).encodeState,
       processEvent: processEvent,
       withFields: withFields
     };
@@ -1422,6 +1542,7 @@ var ElmPortLib = (function () {
     E: E,
     G: G,
     GE: GE,
+    GD: GD,
     tag: tag,
     Base64: Base64,
     optionalField: optionalField,
