@@ -168,6 +168,7 @@ def cmd_what_if_deploy(args: argparse.Namespace) -> int:
     from .store import open_store
 
     store = open_store(args.store)
+    _progress_at_cut(store, args.at)
     report = what_if_deploy(store, args.app_dir, _resolver(args), mode=args.mode, at=args.at)
     if args.json:
         _print_json(report.to_json())
@@ -182,6 +183,7 @@ def cmd_counterfactual(args: argparse.Namespace) -> int:
 
     store = open_store(args.store)
     with _progress(0, "counterfactual") as bar:
+        _progress_at_cut(store, args.at)
 
         def step(done: int, total: int) -> None:
             bar.total = total
@@ -201,10 +203,20 @@ def cmd_counterfactual(args: argparse.Namespace) -> int:
             print(f"    counterfactual response: {first.counterfactual_response}")
         for d in report.divergences[1:]:
             print(f"  #{d.index} {d.record_hash}: response {'differs' if d.response_differs else 'same'}, state {'differs' if d.state_differs else 'same'}")
-    if report.interrupted:
-        print(f"elmreplay counterfactual: interrupted after {len(report.events)} of {report.events_total} events", file=sys.stderr)
-        return 130
+    if report.interruption is not None:  # the partial report is printed; main says how far it got
+        if report.events:
+            PROGRESS.update(report.events[-1].index)
+        raise report.interruption
     return EXIT_OK if report.deploy.accepted and report.first_divergence is None else EXIT_DIFFERENT
+
+
+def _progress_at_cut(store: Any, at: int | None) -> None:
+    """A deployment tried after record ``at`` (default the head) stands there (for "interrupted at record N of M")."""
+    from .store.indexing import resolve_index
+
+    PROGRESS.total = len(store)
+    if store.records:
+        PROGRESS.update(resolve_index(at if at is not None else -1, len(store)))
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
@@ -250,7 +262,12 @@ def cmd_find(args: argparse.Namespace) -> int:
         lo = args.from_index if args.from_index is not None else None
         hi = args.to_index + 1 if args.to_index is not None else None
         with _progress(len(store), "find") as bar:
-            found = session.find(condition, start=lo, stop=hi, first=args.first, on_progress=lambda i: bar.update(i + 1 - bar.n))
+
+            def on_progress(i: int) -> None:
+                PROGRESS.update(i)
+                bar.update(i + 1 - bar.n)
+
+            found = session.find(condition, start=lo, stop=hi, first=args.first, on_progress=on_progress)
     if args.json:
         times = [None if pd_isna(t) else t.isoformat() for t in found["time"]]
         rows = [

@@ -15,7 +15,10 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "elmreplay"
 
 #: Rank of each top-level part of the package; the top (api, ui, cli, the package itself) may use anything.
-LAYERS = {"errors": 0, "store": 1, "elmcompile": 2, "runtime": 3, "inspect": 4, "replay": 5}
+#: ``inputs`` and ``outputs`` (checked reads of input files, writes that cannot hit a store) and
+#: ``interrupts`` stand with ``errors`` at the bottom: every layer reads and writes files, and they
+#: import nothing of the package but ``errors`` (which this rank enforces).
+LAYERS = {"errors": 0, "inputs": 0, "outputs": 0, "interrupts": 0, "store": 1, "elmcompile": 2, "runtime": 3, "inspect": 4, "replay": 5}
 TOP = 6
 
 
@@ -109,6 +112,12 @@ def test_the_check_sees_an_upward_import_wherever_it_is(source: str) -> None:
 )
 def test_the_check_lets_downward_imports_pass(source: str) -> None:
     assert violations(source, "elmreplay.replay.session") == []
+
+
+def test_the_bottom_modules_may_use_only_errors() -> None:
+    assert violations("from .errors import OutputError", "elmreplay.outputs") == []
+    assert violations("from .store import open_store", "elmreplay.outputs")
+    assert violations("from .outputs import write_output", "elmreplay.store.writer") == []
 
 
 def test_a_package_init_resolves_relative_imports_from_itself() -> None:

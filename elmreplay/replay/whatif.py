@@ -334,6 +334,8 @@ class CounterfactualReport:
     interrupted: bool = False
     #: Later app events to compare in all (``len(events)`` of them were compared).
     events_total: int = 0
+    #: What interrupted it (KeyboardInterrupt, or the CLI's SIGTERM), for a caller to re-raise.
+    interruption: KeyboardInterrupt | None = field(default=None, repr=False, compare=False)
 
     @property
     def first_divergence(self) -> EventComparison | None:
@@ -513,8 +515,8 @@ def _compare_later_events(
                 report.events.extend(compared)
                 if on_progress is not None:
                     on_progress(len(report.events), len(later))
-        except KeyboardInterrupt:
-            report.interrupted = True
+        except KeyboardInterrupt as e:
+            report.interrupted, report.interruption = True, e
         if report.events:
             report.final_state_recorded = recorded.state_at(report.events[-1].index)
             # After an interrupt the counterfactual process may stand anywhere inside the step.

@@ -11,9 +11,12 @@ import errno
 import os
 import stat
 from pathlib import Path
-from typing import Iterable, Protocol
+from typing import Callable, Iterable, Protocol, TypeVar
 
 from ..errors import StoreError, StoreNotFound, UnsafePath
+from .linescan import LineTooLong, read_split, read_up_to, too_long_line
+
+T = TypeVar("T")
 
 Segments = tuple[str, ...]
 
@@ -86,6 +89,21 @@ class DirectoryFiles:
             raise UnsafePath("Symbolic link leads outside the store", path=join(segments))
 
     def read(self, segments: Segments) -> bytes | None:
+        def whole(fd: int, size: int) -> tuple[bytes, int]:
+            # What the file holds (up to the limit, plus one byte to notice growth).
+            data = read_up_to(fd, min(size, self.max_file_bytes) + 1)
+            return data, len(data)
+
+        return self._read_with(segments, whole)
+
+    def read_lines(self, segments: Segments) -> list[bytes] | None:
+        """The file's lines (the last item: what follows the last line feed), or None when there
+        is no such file. A line longer than the line limit raises :class:`LineTooLong` before it
+        is held whole (see :func:`linescan.read_split`)."""
+        return self._read_with(segments, lambda fd, size: read_split(fd, size, self.max_file_bytes))
+
+    def _read_with(self, segments: Segments, reader: Callable[[int, int], tuple[T, int]]) -> T | None:
+        """``reader(fd, size)``'s value for the file (it returns the value and the bytes read)."""
         path = self._path(segments)
         parent = path.rpartition(os.sep)[0]
         if parent in self._missing_dirs:
@@ -108,8 +126,7 @@ class DirectoryFiles:
                     raise UnsafePath("Not a regular file", path=join(segments))
                 if st.st_size > self.max_file_bytes:  # refused by its size, before any of it is read
                     raise self._too_large(segments)
-                # Read what the file holds (up to the limit, plus one byte to notice growth).
-                data = _read_all(fd, min(st.st_size, self.max_file_bytes) + 1)
+                value, read = reader(fd, st.st_size)
             finally:
                 os.close(fd)
         except FileNotFoundError:
@@ -120,9 +137,9 @@ class DirectoryFiles:
             return None
         except OSError as e:
             raise StoreError(f"Cannot read file: {e.strerror}", path=join(segments)) from None
-        if len(data) > self.max_file_bytes:  # it grew while it was read
+        if read > self.max_file_bytes:  # it grew while it was read
             raise self._too_large(segments)
-        return data
+        return value
 
     def _too_large(self, segments: Segments) -> StoreError:
         return StoreError(f"File is larger than the reader's limit of {self.max_file_bytes} bytes", path=join(segments))
@@ -166,6 +183,22 @@ class DirectoryFiles:
                     else:
                         found.append(segs)
         return found
+
+
+def read_lines(files: FileSource, segments: Segments) -> list[bytes] | None:
+    """A log file's lines (the last item: what follows the last line feed), or None when there
+    is no such file; a line over the line limit raises :class:`LineTooLong`, on disk before it
+    is held whole."""
+    if isinstance(files, DirectoryFiles):
+        return files.read_lines(segments)
+    data = files.read(segments)
+    if data is None:
+        return None
+    lines = data.split(b"\n")
+    long = too_long_line(lines, len(data))
+    if long is not None:
+        raise LineTooLong(long + 1, len(lines[long]))
+    return lines
 
 
 def file_stamp(files: FileSource, segments: Segments) -> tuple[int, int] | None:
@@ -233,18 +266,6 @@ class OverlayFiles:
 
 _READ_FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
-
-
-def _read_all(fd: int, limit: int) -> bytes:
-    """Up to ``limit`` bytes from ``fd`` (a file may grow or shrink while read)."""
-    chunks = []
-    while limit > 0:
-        chunk = os.read(fd, limit)
-        if not chunk:
-            break
-        chunks.append(chunk)
-        limit -= len(chunk)
-    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def iter_sorted_by_segments(paths: Iterable[Segments]) -> list[Segments]:

@@ -101,6 +101,73 @@ def too_long_line(lines: list[bytes], size: int) -> int | None:
     return next((k for k, line in enumerate(lines) if len(line) > MAX_RECORD_BYTES), None)
 
 
+class LineTooLong(ValueError):
+    """A log file's line is longer than :data:`MAX_RECORD_BYTES`; ``line``: its number (1-based),
+    ``length``: how much of it was read when it was refused (at least the limit plus one)."""
+
+    def __init__(self, line: int, length: int):
+        super().__init__(f"Record line is at least {length} bytes, more than the reader's limit of {MAX_RECORD_BYTES}")
+        self.line, self.length = line, length
+
+
+#: A log file longer than the line limit is read this much at a time (at most), so that a line
+#: over the limit is refused once the limit is passed, before the rest of it is read.
+CHUNK_BYTES = 16 << 20
+
+
+def read_split(fd: int, size: int, max_bytes: int) -> tuple[list[bytes], int]:
+    """The lines of the regular file open at ``fd`` (the last item: what follows the last line
+    feed) and how many bytes were read: at most ``max_bytes`` plus one (a file may grow while
+    read; the caller refuses it then). ``size``: the file's, from ``fstat``. A file no longer
+    than the line limit (the usual one) is read whole and split; a longer one is read in pieces
+    and a line over the limit raises :class:`LineTooLong` as soon as it passes the limit."""
+    max_line = MAX_RECORD_BYTES
+    if size <= max_line:
+        data = read_up_to(fd, min(size, max_bytes) + 1)
+        split = data.split(b"\n")
+        long = too_long_line(split, len(data))  # (it grew while read)
+        if long is not None:
+            raise LineTooLong(long + 1, len(split[long]))
+        return split, len(data)
+    piece = min(CHUNK_BYTES, max_line)  # (a line inside one piece is within the limit)
+    lines: list[bytes] = []
+    pending: list[bytes] = []  # the line not finished yet, in pieces
+    pending_bytes = total = 0
+    while total <= max_bytes:
+        chunk = os.read(fd, min(piece, max_bytes + 1 - total))
+        if not chunk:
+            break
+        total += len(chunk)
+        parts = chunk.split(b"\n")
+        if len(parts) > 1:
+            if pending:
+                parts[0] = b"".join((*pending, parts[0]))
+                if len(parts[0]) > max_line:
+                    raise LineTooLong(len(lines) + 1, len(parts[0]))
+            pending = [parts.pop()]
+            pending_bytes = len(pending[0])
+            lines += parts
+        else:
+            pending.append(chunk)
+            pending_bytes += len(chunk)
+            if pending_bytes > max_line:
+                raise LineTooLong(len(lines) + 1, pending_bytes)
+    lines.append(b"".join(pending))
+    return lines, total
+
+
+def read_up_to(fd: int, limit: int) -> bytes:
+    """Up to ``limit`` bytes from ``fd`` (a file may grow or shrink while read)."""
+    chunks = []
+    while limit > 0:
+        chunk = os.read(fd, limit)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        limit -= len(chunk)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
 def event_token(line: bytes) -> bytes | None:
     """The app event's JSON string token inside a plain app-event line in the host's layout,
     ``{"parentHashBase16":"<64>","compositionEvent":{"UpdateElmAppStateForEvent":
@@ -244,7 +311,8 @@ Stamp = Tuple[int, int]
 def read_lines(path: str, max_bytes: int) -> tuple[list[bytes], Stamp] | None:
     """A regular file's lines (the last item is what follows the last line feed) and its stamp
     (size and modification time before reading), or None for anything the store's process must
-    look at itself: a link, a missing or unreadable file, a FIFO, a file over the reader's limit."""
+    look at itself: a link, a missing or unreadable file, a FIFO, a file over the reader's limit,
+    a line over the line limit (refused before it is read whole, see :func:`read_split`)."""
     try:
         fd = os.open(path, _READ_FLAGS)
     except OSError:
@@ -253,19 +321,13 @@ def read_lines(path: str, max_bytes: int) -> tuple[list[bytes], Stamp] | None:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode) or st.st_size > max_bytes:
             return None
-        chunks = []
-        while chunk := os.read(fd, max(st.st_size, 1 << 16)):
-            chunks.append(chunk)
-        data = b"".join(chunks)
-    except OSError:
-        return None
+        lines, read = read_split(fd, st.st_size, max_bytes)
+    except (OSError, LineTooLong):
+        return None  # the store's process names it
     finally:
         os.close(fd)
-    if len(data) > max_bytes:
+    if read > max_bytes:
         return None
-    lines = data.split(b"\n")
-    if too_long_line(lines, len(data)) is not None:
-        return None  # the store's process names it
     return lines, (st.st_size, st.st_mtime_ns)
 
 

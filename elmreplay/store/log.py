@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from typing import Callable, Iterator, ParamSpec, TypeVar
 
 from ..errors import BrokenParentChain, CorruptRecord, MissingComponent, RevertTargetUnknown, StoreError
+from . import linescan
 from .componentstore import ComponentReader
 from .components import blob_hash
 from .files import FileSource, Segments, join
@@ -219,6 +220,8 @@ def read_e0_log(files: FileSource) -> list[Record]:
         for line_no, line in enumerate(data.splitlines(), start=1):
             if not line:
                 continue
+            if len(line) > linescan.MAX_RECORD_BYTES:  # (a legacy layout: refused before it is parsed)
+                raise CorruptRecord(str(linescan.LineTooLong(line_no, len(line))), path=p, line=line_no)
             h = hashlib.sha256(line).hexdigest()
             records.append(_make_record(line, h, RecordLocation(p, line_no), LAYOUT_E0))
     return records

@@ -29,7 +29,7 @@ import orjson
 from ..errors import CorruptRecord, HashMismatch, StoreError
 from . import linescan, workers
 from .components import blob_hash
-from .files import FileSource, Segments, file_stamp, join
+from .files import FileSource, Segments, file_stamp, join, read_lines
 from .hashprefix import prefix_range
 from .linescan import Stamp, event_token
 from .records import Record, RecordKind, RecordLocation, parse_record
@@ -108,7 +108,7 @@ def scan_literal_log(
             older_tails.append((join(paths[n]), rest if isinstance(rest, int) else len(rest)))
         elif rest:
             tail_file = join(paths[n])
-            tail = rest if isinstance(rest, bytes) else (files.read(paths[n]) or b"").rpartition(b"\n")[2]
+            tail = rest if isinstance(rest, bytes) else (_log_lines(files, paths[n]) or [b""])[-1]
     return tail, tail_file
 
 
@@ -140,17 +140,9 @@ def _file_reply_fits(found: object) -> bool:
 def _scan_file(files: FileSource, segs: Segments, scan: LiteralScan) -> bytes:
     """Read, hash and check one literal log file here; returns what follows its last line feed."""
     stamp = file_stamp(files, segs)  # (before reading: a change while it is read shows later)
-    data = files.read(segs)
-    if data is None:
+    lines = _log_lines(files, segs)
+    if lines is None:
         return b""
-    lines = data.split(b"\n")
-    long = linescan.too_long_line(lines, len(data))
-    if long is not None:
-        raise CorruptRecord(
-            f"Record line is {len(lines[long])} bytes, more than the reader's limit of {linescan.MAX_RECORD_BYTES}",
-            path=join(segs),
-            line=long + 1,
-        )
     rest = lines.pop()
     # Before the first literal line, a value no line can name: the first line always takes the
     # full parse (and is kept), so its parent is checked against what comes before it.
@@ -158,6 +150,15 @@ def _scan_file(files: FileSource, segs: Segments, scan: LiteralScan) -> bytes:
     digests, slow, host_layout = linescan.scan_lines(lines, previous)
     _add_file(scan, segs, digests, slow, lines.__getitem__, stamp if host_layout else None)
     return rest
+
+
+def _log_lines(files: FileSource, segs: Segments) -> list[bytes] | None:
+    """A literal log file's lines (the last: what follows the last line feed), None when it is
+    missing; a line over the line limit is refused, naming it, before it is read whole."""
+    try:
+        return read_lines(files, segs)
+    except linescan.LineTooLong as e:
+        raise CorruptRecord(str(e), path=join(segs), line=e.line) from None
 
 
 def _take_worker_file(files: FileSource, segs: Segments, scan: LiteralScan, digests: bytes | memoryview, found: dict[str, Any]) -> int:
@@ -168,7 +169,7 @@ def _take_worker_file(files: FileSource, segs: Segments, scan: LiteralScan, dige
 
     def line_at(k: int) -> bytes:
         if not lines:
-            lines.extend((files.read(segs) or b"").split(b"\n")[:-1])
+            lines.extend((_log_lines(files, segs) or [b""])[:-1])
         line = lines[k] if k < len(lines) else b""
         if blob_hash(line) != digests[k * _HASH : (k + 1) * _HASH].hex():
             location = RecordLocation(join(segs), k + 1)
@@ -480,10 +481,10 @@ class RecordTable(Sequence[Record]):
         with self._file_lock:
             lines = self._file_cache.get(f)
             if lines is None:
-                data = self._files.read(self._paths[f])
-                if data is None:
+                read = _log_lines(self._files, self._paths[f])
+                if read is None:
                     raise StoreError("Log file disappeared since the store was opened", path=join(self._paths[f]))
-                lines = self._file_cache[f] = data.split(b"\n")
+                lines = self._file_cache[f] = read
                 while len(self._file_cache) > _CACHED_FILES:
                     self._file_cache.popitem(last=False)
             else:

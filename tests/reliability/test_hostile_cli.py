@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -28,7 +29,7 @@ from elmreplay.store import StoreWriter, WriterEra, open_store
 from elmreplay.store import workers
 from tests.store.helpers import snapshot
 
-from .stores import APP_FILES, COUNTER_JS, REPO, SAMPLES, T0, BaseStore, http_event
+from .stores import APP_FILES, CANDIDATE, CANDIDATE_HASH, COUNTER_JS, REPO, SAMPLES, T0, BaseStore, http_event
 
 CopyOf = Callable[[str], BaseStore]
 PYTHON = sys.executable
@@ -263,6 +264,62 @@ def test_a_signal_during_verify_of_an_app_in_an_endless_loop(tmp_path: Path, sig
     assert proc.returncode == code, err
     assert out == ""
     assert err.splitlines() == ["elmreplay verify: interrupted at record 1 of 5"], err  # the deploy was done
+    assert snapshot(store) == before
+
+
+def interrupt_cli(signum: int, *argv: str) -> subprocess.CompletedProcess[str]:
+    """Run the CLI, send ``signum`` once it is well inside an endless loop of the app (whose
+    timeout is 30 s), and wait for it to end."""
+    proc = subprocess.Popen([PYTHON, "-m", "elmreplay", *argv], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env())
+    try:
+        time.sleep(4)
+        assert proc.poll() is None, proc.communicate()
+        proc.send_signal(signum)
+        out, err = proc.communicate(timeout=30)
+    finally:
+        proc.kill()
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+
+
+def with_candidate(root: Path, migrate_js: str) -> Path:
+    """The candidate app's directory, its runtime (the test app plus ``migrate_js``) beside the store's."""
+    app = root / "candidate"
+    for name, data in CANDIDATE.items():
+        (app / name).parent.mkdir(parents=True, exist_ok=True)
+        (app / name).write_bytes(data)
+    (root / "runtimes" / f"{CANDIDATE_HASH}.js").write_text(COUNTER_JS + "\n" + migrate_js, encoding="utf-8")
+    return app
+
+
+@pytest.mark.parametrize(
+    "command, signum",
+    [("what-if-deploy", signal.SIGTERM), ("counterfactual", signal.SIGINT), ("counterfactual", signal.SIGTERM), ("find", signal.SIGINT)],
+)
+def test_a_signal_during_a_long_command_says_how_far_it_got(tmp_path: Path, command: str, signum: int) -> None:
+    """what-if-deploy: the candidate's migration loops after record 1 (2 records done); counterfactual:
+    the event at record 3 loops in both timelines after the deploy at record 1 (the partial report,
+    no event compared, is printed first); find: replaying from the start meets the loop."""
+    store = looping_store(tmp_path)
+    runtimes = ["--runtimes", str(tmp_path / "runtimes")]
+    looping_migration = "function interface_migrate(s) { while (true) {} }"
+    ok_migration = "function interface_migrate(s) { return JSON.stringify({Ok: [s]}); }"
+    if command == "find":
+        argv = ["find", str(store), "--where", "response.status >= 500", *runtimes]
+    else:
+        app = with_candidate(tmp_path, looping_migration if command == "what-if-deploy" else ok_migration)
+        argv = [command, str(store), str(app), "--at", "1", *runtimes]
+    before = snapshot(store)
+    done = interrupt_cli(signum, *argv)
+    assert done.returncode == 128 + signum, done.stderr
+    assert len(done.stderr.splitlines()) == 1, done.stderr
+    if command == "find":
+        assert re.fullmatch(r"elmreplay find: interrupted at record [0-3] of 5\n", done.stderr), done.stderr
+    else:
+        assert done.stderr == f"elmreplay {command}: interrupted at record 2 of 5\n"
+    if command == "counterfactual":
+        assert "INTERRUPTED after 0 of 3 events" in done.stdout
+    else:
+        assert done.stdout == ""
     assert snapshot(store) == before
 
 

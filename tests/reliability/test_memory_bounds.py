@@ -55,10 +55,10 @@ print(json.dumps(result))
 """
 
 
-def run_limited(warm: Path, store: Path, what: str) -> dict[str, str | None]:
+def run_limited(warm: Path, store: Path, what: str, *, margin: int = MARGIN, workers: int = 0) -> dict[str, str | None]:
     done = subprocess.run(
-        [sys.executable, "-c", SCRIPT, str(warm), str(store), what, str(MARGIN)],
-        capture_output=True, text=True, timeout=600, env={**os.environ, "PYTHONPATH": str(REPO), "ELMREPLAY_WORKERS": "0"},
+        [sys.executable, "-c", SCRIPT, str(warm), str(store), what, str(margin)],
+        capture_output=True, text=True, timeout=600, env={**os.environ, "PYTHONPATH": str(REPO), "ELMREPLAY_WORKERS": str(workers)},
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-2000:]
     result: dict[str, str | None] = json.loads(done.stdout.splitlines()[-1])
@@ -125,4 +125,27 @@ def test_an_oversized_record_line_is_refused_before_it_is_parsed(copy_of: CopyOf
     assert info.value.path == str(log.relative_to(store.root)) and info.value.line is not None
     code, out, err = main(["summary", str(store.root)]), *capsys.readouterr()
     assert code == EXIT_INPUT and out == "" and len(err.splitlines()) == 1 and "CorruptRecord" in err
+    assert snapshot(store.root) == before
+
+
+@pytest.mark.parametrize("workers", [0, 1])
+def test_an_oversized_line_is_refused_before_it_is_held_whole(copy_of: CopyOf, workers: int) -> None:
+    """A log file of almost 1 GiB (the file limit) that is one line after its records: refused
+    at the 256 MiB line limit under an address-space margin of 512 MiB, far below the file, by
+    the store's process and by a worker alike (sparse: no disk used)."""
+    store = copy_of("literal")
+    log = sorted((store.root / "composition-log").rglob("*T*"))[-1]
+    records = log.read_bytes().count(b"\n")
+    size = GiB - MiB
+    with open(log, "r+b") as f:  # zeros up to one byte before the end, a line feed there
+        f.seek(size - 1)
+        f.write(b"\n")
+    assert size > linescan.MAX_RECORD_BYTES + 512 * MiB
+    before = snapshot(store.root)
+    result = run_limited(copy_of("literal").root, store.root, "events", margin=512 * MiB, workers=workers)
+    assert result["error"] == "CorruptRecord", result
+    message = str(result["message"])
+    assert "more than the reader's limit of 268435456" in message
+    assert str(log.relative_to(store.root)) in message and f"line {records + 1}" in message
+    assert len(message.splitlines()) == 1
     assert snapshot(store.root) == before

@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from elmreplay.store import open_store
+from elmreplay.errors import CorruptRecord
+from elmreplay.store import linescan, open_store
 from elmreplay.store.components import blob_hash, blob_serial
 from elmreplay.store.log import LAYOUT_CHAIN, LAYOUT_E0, LAYOUT_LITERAL, split_log_file
 from elmreplay.store.records import RecordKind
@@ -254,6 +255,14 @@ def test_e0_store_with_crlf_lines(tmp_path: Path) -> None:
 def test_e0_crlf_line_numbers(tmp_path: Path) -> None:
     write_e0_store(tmp_path, b"\r\n")
     assert [r.location.line for r in open_store(tmp_path).records] == [1, 3, 1]
+
+
+def test_e0_line_over_the_line_limit_is_refused_by_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    lines = write_e0_store(tmp_path)
+    monkeypatch.setattr(linescan, "MAX_RECORD_BYTES", max(len(line) for line in lines) - 1)
+    with pytest.raises(CorruptRecord, match="more than the reader's limit") as info:
+        open_store(tmp_path)
+    assert info.value.path == "composition-log/2020-04-30/2020-04-30T23.composition.jsonl" and info.value.line == 1
 
 
 def test_e0_files_are_ignored_once_a_later_layout_exists(tmp_path: Path) -> None:
