@@ -13,6 +13,8 @@
   var parse = JSON.parse, stringify = JSON.stringify, isArray = Array.isArray, objectKeys = Object.keys;
   var apply = Reflect.apply, hasOwn = Object.prototype.hasOwnProperty, indexOf = String.prototype.indexOf;
   var isInteger = Number.isInteger, charCodeAt = String.prototype.charCodeAt;
+  var getPrototypeOf = Object.getPrototypeOf, objectProto = Object.prototype, arrayProto = Array.prototype;
+  var WeakSet_ = WeakSet, weakHas = WeakSet.prototype.has, weakAdd = WeakSet.prototype.add;
   var MISSING = Object.freeze(Object.create(null));
 
   function isObject(v) { return v !== null && typeof v === "object" && !isArray(v); }
@@ -160,6 +162,42 @@
     return pairs;
   }
 
+  // any()'s condition on each element of the container at path (the step [*] of resolve),
+  // its matches appended to m. An element of prev (the same container path one step earlier)
+  // that is the same value at the same place (a list) or with the same key (a Dict: the same
+  // [key, value] pair, which may have moved by an insert or removal) has the same result: a
+  // pure function of the value and its path, and values are never mutated once built. So an
+  // update that replaced one element evaluates only that one.
+  function eachElement(path, arr, inner, prev, m) {
+    var out = { path: path, arr: null, dict: false, res: [] };
+    if (!isArray(arr)) return out;
+    var dict = isDict(arr), res = out.res, j, e, r, k = 0;
+    var old = prev !== null && prev.arr !== null && prev.dict === dict ? prev.arr : [];
+    out.arr = arr;
+    out.dict = dict;
+    for (j = 0; j < arr.length; j++) {
+      e = arr[j];
+      r = undefined;
+      if (!dict) {
+        if (j < old.length && old[j] === e) r = prev.res[j];
+      } else if (k < old.length && old[k] === e) {
+        r = prev.res[k++];
+      } else if (k + 1 < old.length && old[k + 1] === e) {  // old[k] was removed
+        r = prev.res[k + 1];
+        k += 2;
+      }
+      if (r === undefined) {
+        var sub = new Scope(dict ? e[1] : e, path + "[" + (dict ? stringify(e[0]) : j) + "]");
+        r = inner(sub) ? sub.m : false;
+        // old[k] replaced by e (rather than e inserted before it): move past it
+        if (dict && k < old.length && (j + 1 >= arr.length || arr[j + 1] !== old[k])) k++;
+      }
+      res[j] = r;
+      if (r !== false) pushAll(m, r);
+    }
+    return out;
+  }
+
   function lengthOf(v) {
     return typeof v === "string" || isArray(v) ? v.length : MISSING;
   }
@@ -233,12 +271,23 @@
         if (memo.ok) pushAll(c.m, memo.m);
         return memo.ok;
       }
-      var pairs = resolve(c, "state", segs, false), m = [];
-      for (var i = 0; i < pairs.length; i++) {
-        var sub = new Scope(pairs[i][1], pairs[i][0] === "." ? "" : pairs[i][0]);
-        if (inner(sub)) pushAll(m, sub.m);
+      var m = [], i, last = segs.length - 1, holders = null;
+      if (cached && last >= 0 && segs[last][0] === "*") {
+        // any(p[*], cond): per container of p, each element's result is kept for the next step
+        var containers = resolve(c, "state", segs.slice(0, last), false), kept = memo === undefined ? [] : memo.holders;
+        holders = [];
+        for (i = 0; i < containers.length; i++) {
+          var prev = i < kept.length && kept[i].path === containers[i][0] ? kept[i] : null;
+          holders[i] = eachElement(containers[i][0], containers[i][1], inner, prev, m);
+        }
+      } else {
+        var pairs = resolve(c, "state", segs, false);
+        for (i = 0; i < pairs.length; i++) {
+          var sub = new Scope(pairs[i][1], pairs[i][0] === "." ? "" : pairs[i][0]);
+          if (inner(sub)) pushAll(m, sub.m);
+        }
       }
-      if (cached) c.memo[id] = { ref: c.ref, ok: m.length > 0, m: m };
+      if (cached) c.memo[id] = { ref: c.ref, ok: m.length > 0, m: m, holders: holders };
       pushAll(c.m, m);
       return m.length > 0;
     },
@@ -250,18 +299,60 @@
     }
   };
 
-  function serialize(ref) {
-    var saved = global.app_state, s;
+  // fn() with app_state set to ref (the state a condition is evaluated on).
+  function withState(ref, fn) {
+    var saved = global.app_state;
     global.app_state = ref;
     try {
-      s = global.getSerializedState();
+      return fn();
     } finally {
       global.app_state = saved;
     }
+  }
+
+  function serialize(ref) {
+    var s = withState(ref, global.getSerializedState);
     if (typeof s !== "string") {
       throw { name: "BadReturn", message: "getSerializedState returned " + (s === null ? "null" : typeof s) + ", not a string" };
     }
     return s;
+  }
+
+  // Objects found to be plain JSON (see isJson); runtimes never mutate a value once built, so
+  // the answer holds for as long as the object lives.
+  var verified = new WeakSet_();
+
+  // True when v is what JSON.parse(JSON.stringify(v)) gives back unchanged: strings, booleans,
+  // null, finite numbers other than -0, and plain arrays (no holes) and objects of those.
+  function isJson(v) {
+    var t = typeof v;
+    if (t === "string" || t === "boolean" || v === null) return true;
+    if (t === "number") return v - v === 0 && (v !== 0 || 1 / v > 0);
+    if (t !== "object") return false;
+    if (apply(weakHas, verified, [v])) return true;
+    var i, proto = getPrototypeOf(v);
+    if (isArray(v)) {
+      if (proto !== arrayProto) return false;
+      for (i = 0; i < v.length; i++) if (!(i in v) || !isJson(v[i])) return false;
+    } else {
+      if (proto !== objectProto && proto !== null) return false;
+      var ks = objectKeys(v);
+      for (i = 0; i < ks.length; i++) if (!isJson(v[ks[i]])) return false;
+    }
+    apply(weakAdd, verified, [v]);
+    return true;
+  }
+
+  // The state ref as JSON.parse(getSerializedState()) gives it. A runtime that defines the
+  // optional getStateJsonValue() hands over that value without the string (the sample ports
+  // share the unchanged parts between states, so this costs what changed); it is used only
+  // when it is plain JSON and no toJSON could make the serialized text differ from it.
+  function stateValue(ref) {
+    if (typeof global.getStateJsonValue === "function" && objectProto.toJSON === undefined && arrayProto.toJSON === undefined) {
+      var v = withState(ref, global.getStateJsonValue);
+      if (isJson(v)) return v;
+    }
+    return parse(serialize(ref));
   }
 
   // The context of a condition inside any(): one value of the path as its state.
@@ -291,7 +382,7 @@
   }
   Runner.prototype.stateOf = function (ref) {
     for (var i = 0; i < this.cache.length; i++) if (this.cache[i][0] === ref) return this.cache[i][1];
-    var value = ref === undefined ? MISSING : parse(serialize(ref));
+    var value = ref === undefined ? MISSING : stateValue(ref);
     this.cache = this.cache.length ? [[ref, value], this.cache[0]] : [[ref, value]];
     return value;
   };
