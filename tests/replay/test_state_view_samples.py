@@ -42,11 +42,11 @@ CHECK = r"""function () {
 CHECK_EVERY_STEP = "(function (h) { var check = " + CHECK + "; return function (c) { c.m[c.m.length] = ['view', check()]; return true; }; })"
 
 
-@pytest.mark.parametrize("sample", ["counter", "counter_admin", "tracker"])
-def test_port_state_view_equals_parsed_serialized_state_at_every_record(sample: str) -> None:
+def _check_every_record(sample: str, *, compile: bool = False) -> dict[int, str]:
+    """The check's outcome after each record of the sample history replayed from its start."""
     store = elmreplay.open_store(SAMPLES / sample / "store")
     outcome: dict[int, str] = {}
-    with elmreplay.replay(store, use_reductions=False) as session:
+    with elmreplay.replay(store, use_reductions=False, compile=compile) as session:
 
         def on_other(index: int, before: str | None) -> None:
             process = session.host.process
@@ -62,5 +62,28 @@ def test_port_state_view_equals_parsed_serialized_state_at_every_record(sample: 
         for index, matched in query.found:
             outcome[index] = matched[0][1]
     assert len(outcome) > len(store.records) * 0.9  # (records before the first deploy run no app)
+    return outcome
+
+
+@pytest.mark.parametrize("sample", ["counter", "counter_admin", "tracker"])
+def test_port_state_view_equals_parsed_serialized_state_at_every_record(sample: str) -> None:
+    outcome = _check_every_record(sample)
+    bad = {i: o for i, o in outcome.items() if o != "ok"}
+    assert not bad, f"{len(bad)} records differ, first: {min(bad)}: {bad[min(bad)]}"
+
+
+@pytest.mark.elm
+@pytest.mark.slow
+@pytest.mark.parametrize("sample", ["counter_admin", "tracker"])
+def test_compiled_elm_state_view_equals_parsed_serialized_state_at_every_record(
+    sample: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The same for the sample apps compiled from their Elm source (elmcompile publishes the
+    generated root's state encoder as getStateJsonValue)."""
+    from tests.elmcompile.conftest import require_elm
+
+    require_elm()
+    monkeypatch.setenv("ELMREPLAY_CACHE", str(tmp_path / "cache"))
+    outcome = _check_every_record(sample, compile=True)
     bad = {i: o for i, o in outcome.items() if o != "ok"}
     assert not bad, f"{len(bad)} records differ, first: {min(bad)}: {bad[min(bad)]}"
