@@ -3,11 +3,14 @@
 // harness, before the app's code, so the builtins captured here are the engine's own. The
 // semantics mirror the Python evaluator in query.py exactly (the tests compare the two).
 //
-// The state is read as the app serializes it (getSerializedState, then JSON.parse): the in-V8
-// value's representation is the app's own business (compiled Elm, a hand-written port...), the
-// JSON is the one form every runtime shares. It is serialized only when a leaf needs it and the
+// The state is read as its JSON: the in-V8 value's representation is the app's own business
+// (compiled Elm, a hand-written port...), the JSON is the one form every runtime shares. A
+// runtime may hand it over as a value (the optional getStateJsonValue; see stateValue), else it
+// is serialized (getSerializedState) and parsed. It is read only when a leaf needs it and the
 // state changed: Elm values are immutable, so an unchanged reference means an unchanged state,
-// and each leaf on the state keeps its last result per state reference.
+// and each leaf on the state keeps its last result per state reference; any(p[*], cond) keeps
+// each element's result too (see eachElement), so with a runtime whose value shares unchanged
+// parts between states, a step costs in proportion to what changed.
 (function (global) {
   "use strict";
   var parse = JSON.parse, stringify = JSON.stringify, isArray = Array.isArray, objectKeys = Object.keys;
