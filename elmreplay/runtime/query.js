@@ -322,8 +322,13 @@
   }
 
   // Objects found to be plain JSON (see isJson); runtimes never mutate a value once built, so
-  // the answer holds for as long as the object lives.
-  var verified = new WeakSet_();
+  // the answer holds for as long as the object lives. Worth it only for a runtime whose values
+  // share unchanged parts between states: one that builds every value afresh (compiled Elm's
+  // encoders) would fill the set with short-lived objects, a burden on the garbage collector.
+  // So the set is used while it saves more than it costs (checked on each value), and tried
+  // again every REMEMBER_RETRY values after it was not; with or without it the answer is the same.
+  var verified = new WeakSet_(), remember = true, sinceForgot = 0, hits = 0, misses = 0;
+  var REMEMBER_RETRY = 64;
 
   // True when v is what JSON.parse(JSON.stringify(v)) gives back unchanged: strings, booleans,
   // null, finite numbers other than -0, and plain arrays (no holes) and objects of those.
@@ -332,7 +337,10 @@
     if (t === "string" || t === "boolean" || v === null) return true;
     if (t === "number") return v - v === 0 && (v !== 0 || 1 / v > 0);
     if (t !== "object") return false;
-    if (apply(weakHas, verified, [v])) return true;
+    if (remember) {
+      if (apply(weakHas, verified, [v])) { hits++; return true; }
+      misses++;
+    }
     var i, proto = getPrototypeOf(v);
     if (isArray(v)) {
       if (proto !== arrayProto) return false;
@@ -342,8 +350,21 @@
       var ks = objectKeys(v);
       for (i = 0; i < ks.length; i++) if (!isJson(v[ks[i]])) return false;
     }
-    apply(weakAdd, verified, [v]);
+    if (remember) apply(weakAdd, verified, [v]);
     return true;
+  }
+
+  // isJson of one state's value, deciding whether to remember objects for the next one.
+  function isJsonState(v) {
+    if (!remember && ++sinceForgot >= REMEMBER_RETRY) remember = true;
+    hits = 0;
+    misses = 0;
+    var ok = isJson(v);
+    if (remember && misses > 8 * (hits + 1)) {  // mostly new objects: remembering does not pay
+      remember = false;
+      sinceForgot = 0;
+    }
+    return ok;
   }
 
   // The state ref as JSON.parse(getSerializedState()) gives it. A runtime that defines the
@@ -353,7 +374,7 @@
   function stateValue(ref) {
     if (typeof global.getStateJsonValue === "function" && objectProto.toJSON === undefined && arrayProto.toJSON === undefined) {
       var v = withState(ref, global.getStateJsonValue);
-      if (isJson(v)) return v;
+      if (isJsonState(v)) return v;
     }
     return parse(serialize(ref));
   }
