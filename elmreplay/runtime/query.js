@@ -329,6 +329,10 @@
   // again every REMEMBER_RETRY values after it was not; with or without it the answer is the same.
   var verified = new WeakSet_(), remember = true, sinceForgot = 0, hits = 0, misses = 0;
   var REMEMBER_RETRY = 64;
+  // Arrays of at least BIG elements met while checking the last value (that passed) and the
+  // current one, in the order of the walk: most elements of a long list or Dict are the same
+  // objects from one state to the next, and comparing references is cheaper than the set.
+  var BIG = 16, lastBig = [], nowBig = [], bigAt = 0;
 
   // True when v is what JSON.parse(JSON.stringify(v)) gives back unchanged: strings, booleans,
   // null, finite numbers other than -0, and plain arrays (no holes) and objects of those.
@@ -344,7 +348,20 @@
     var i, proto = getPrototypeOf(v);
     if (isArray(v)) {
       if (proto !== arrayProto) return false;
-      for (i = 0; i < v.length; i++) if (!(i in v) || !isJson(v[i])) return false;
+      var n = v.length, before;
+      if (n >= BIG) {  // the long arrays of the last value, in the same order of the walk
+        before = bigAt < lastBig.length ? lastBig[bigAt] : undefined;
+        nowBig[bigAt++] = v;
+        if (before === v) return true;
+      }
+      for (i = 0; i < n; i++) {
+        var e = v[i];
+        // an object found in a verified array of the last value, at this place or next to it
+        // (one element inserted or removed), was verified then and is never mutated
+        if (before !== undefined && e !== null && typeof e === "object" &&
+            (before[i] === e || (i > 0 && before[i - 1] === e) || before[i + 1] === e)) continue;
+        if (!(i in v) || !isJson(e)) return false;
+      }
     } else {
       if (proto !== objectProto && proto !== null) return false;
       var ks = objectKeys(v);
@@ -359,7 +376,11 @@
     if (!remember && ++sinceForgot >= REMEMBER_RETRY) remember = true;
     hits = 0;
     misses = 0;
+    nowBig = [];
+    bigAt = 0;
     var ok = isJson(v);
+    lastBig = ok ? nowBig : [];
+    nowBig = [];
     if (remember && misses > 8 * (hits + 1)) {  // mostly new objects: remembering does not pay
       remember = false;
       sinceForgot = 0;
