@@ -113,7 +113,7 @@ def test_a_view_that_is_not_plain_json_is_not_used(case: str) -> None:
     def paths(s: Any) -> list[tuple[str, Any]]:
         if not (s["n"] == 0 or len(s["xs"]) > 1 or len(s["d"]) > 3):
             return []
-        out = [(".n", None)]
+        out: list[tuple[str, Any]] = [(".n", None)]
         out += [(".n", 0)] if s["n"] == 0 else []
         out += [("len(.xs)", len(s["xs"]))] if len(s["xs"]) > 1 else []
         out += [("len(.d)", len(s["d"]))] if len(s["d"]) > 3 else []
