@@ -3,9 +3,10 @@
 Both run in fresh sessions on the same opened store without reductions (every event is
 replayed), over the same range ``[0, stop)``, best of ``repeat`` interleaved rounds. Two conditions per app:
 
-* ``state``: a condition on the state. The state is serialized (``getSerializedState``) and
-  parsed inside V8 after each event that changed it, so its cost grows with the state's size
-  times the number of state-changing events;
+* ``state``: a condition on the state, read inside V8 after each event that changed it: as the
+  ports' ``getStateJsonValue`` (unchanged parts shared between states, so it costs what
+  changed), or serialized and parsed where a runtime lacks it (a cost that grows with the
+  state's size);
 * ``response``: a condition on the response only (no state serialized).
 
 ``find_vs_replay`` is find's time over replay's time (goal <= 2).

@@ -44,7 +44,7 @@ __all__ = [
 ]
 
 #: Part of every cache key: bump when generated code or patching changes.
-GENERATOR_VERSION = "elmreplay-elmcompile-3"
+GENERATOR_VERSION = "elmreplay-elmcompile-4"  # 4: issue 15 imports + getStateJsonValue together
 
 #: Global defined by a runtime whose migration could not be prepared (the host's text).
 MIGRATION_ERROR_GLOBAL = "interface_migrate_preparation_error"

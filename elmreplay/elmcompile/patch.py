@@ -5,6 +5,11 @@
    published function (``<expr>`` is the Elm symbol, or ``(param_0,param_1) => f(param_0)(param_1)``
    for arity 2).
 3. Append ``processEventAndUpdateState``, ``getSerializedState`` and ``setSerializedState``.
+
+Beyond the host: where the generated root defines ``jsonEncodeState``, the runtime also gets
+the optional ``getStateJsonValue`` of the runtime contract (design.md): the state as the JSON
+value its encoder builds, which is what ``getSerializedState`` writes, without the string
+(``find`` reads states this way).
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from elmreplay.elmcompile.errors import JsPatchError
 
 __all__ = [
     "APPENDED_FUNCTIONS",
+    "STATE_JSON_VALUE_FUNCTION",
     "PublishedFunction",
     "backend_publications",
     "elm_symbol",
@@ -24,6 +30,7 @@ __all__ = [
     "patch_backend_js",
     "patch_migration_js",
     "publish_functions",
+    "publish_state_json_value",
     "remove_console_lines",
 ]
 
@@ -43,6 +50,16 @@ APPENDED_FUNCTIONS = "\n".join(
         "}",
         "var setSerializedState = function(serializedState){",
         "app_state = deserializeState(serializedState);",
+        "}",
+    ]
+)
+
+
+#: Appended after APPENDED_FUNCTIONS when the state encoder's value is published.
+STATE_JSON_VALUE_FUNCTION = "\n".join(
+    [
+        "var getStateJsonValue = function(){",
+        "return interfaceToHost_stateJsonValue(app_state);",
         "}",
     ]
 )
@@ -117,12 +134,28 @@ def migration_publications(root_module: str) -> list[PublishedFunction]:
     ]
 
 
+def publish_state_json_value(js: str, root_module: str) -> str | None:
+    """``js`` with ``scope['interfaceToHost_stateJsonValue']`` (the root's ``jsonEncodeState``,
+    unwrapped to the plain JSON value that elm/json's ``encode`` stringifies) inserted before the
+    last ``_Platform_export(``; None when the output has no such encoder or no ``_Json_unwrap``."""
+    symbol = elm_symbol(root_module, "jsonEncodeState")
+    index = js.rfind(_EXPORT_CALL)
+    if index < 0 or not re.search(r"\bvar " + re.escape(symbol) + r"\s*=", js) or not re.search(r"\bfunction _Json_unwrap\(", js):
+        return None
+    statement = f"\nscope['interfaceToHost_stateJsonValue'] = function (state) {{ return _Json_unwrap({symbol}(state)); }};\n"
+    return js[:index] + statement + js[index:]
+
+
 def patch_backend_js(js: str, root_module: str) -> str:
-    """The backend runtime: console lines removed, functions published, helpers appended."""
+    """The backend runtime: console lines removed, functions published, helpers appended
+    (and ``getStateJsonValue`` where the root has a state encoder)."""
     published = publish_functions(
         remove_console_lines(js), backend_publications(root_module), origin=root_module
     )
-    return published + "\n" + APPENDED_FUNCTIONS
+    with_value = publish_state_json_value(published, root_module)
+    if with_value is None:
+        return published + "\n" + APPENDED_FUNCTIONS
+    return with_value + "\n" + APPENDED_FUNCTIONS + "\n" + STATE_JSON_VALUE_FUNCTION
 
 
 def patch_migration_js(js: str, root_module: str) -> str:

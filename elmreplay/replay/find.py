@@ -2,9 +2,10 @@
 
 A *path condition* (:mod:`elmreplay.inspect.query`) is translated to JavaScript and evaluated
 inside V8 after each app event of the replay's batches: no call into Python per event. The state
-is read as the app serializes it, and only when a leaf needs it and the state changed (see
-``runtime/query.js``). Records that do not run inside a batch (deploys, set-state, reverts, app
-events while no app runs) are evaluated in Python with the same semantics.
+is read as its JSON value (the runtime's optional ``getStateJsonValue``, else serialized and
+parsed), and only when a leaf needs it and the state changed (see ``runtime/query.js``). Records
+that do not run inside a batch (deploys, set-state, reverts, app events while no app runs) are
+evaluated in Python with the same semantics.
 
 A *Python callable* ``where(state, event, response)`` gets parsed JSON (the event as stored,
 ``{"HttpRequestEvent": ...}``; None where a step has no event, response or app) and is the slow

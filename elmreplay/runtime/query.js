@@ -3,16 +3,21 @@
 // harness, before the app's code, so the builtins captured here are the engine's own. The
 // semantics mirror the Python evaluator in query.py exactly (the tests compare the two).
 //
-// The state is read as the app serializes it (getSerializedState, then JSON.parse): the in-V8
-// value's representation is the app's own business (compiled Elm, a hand-written port...), the
-// JSON is the one form every runtime shares. It is serialized only when a leaf needs it and the
+// The state is read as its JSON: the in-V8 value's representation is the app's own business
+// (compiled Elm, a hand-written port...), the JSON is the one form every runtime shares. A
+// runtime may hand it over as a value (the optional getStateJsonValue; see stateValue), else it
+// is serialized (getSerializedState) and parsed. It is read only when a leaf needs it and the
 // state changed: Elm values are immutable, so an unchanged reference means an unchanged state,
-// and each leaf on the state keeps its last result per state reference.
+// and each leaf on the state keeps its last result per state reference; any(p[*], cond) keeps
+// each element's result too (see eachElement), so with a runtime whose value shares unchanged
+// parts between states, a step costs in proportion to what changed.
 (function (global) {
   "use strict";
   var parse = JSON.parse, stringify = JSON.stringify, isArray = Array.isArray, objectKeys = Object.keys;
   var apply = Reflect.apply, hasOwn = Object.prototype.hasOwnProperty, indexOf = String.prototype.indexOf;
   var isInteger = Number.isInteger, charCodeAt = String.prototype.charCodeAt;
+  var getPrototypeOf = Object.getPrototypeOf, objectProto = Object.prototype, arrayProto = Array.prototype;
+  var WeakSet_ = WeakSet, weakHas = WeakSet.prototype.has, weakAdd = WeakSet.prototype.add;
   var MISSING = Object.freeze(Object.create(null));
 
   function isObject(v) { return v !== null && typeof v === "object" && !isArray(v); }
@@ -160,6 +165,42 @@
     return pairs;
   }
 
+  // any()'s condition on each element of the container at path (the step [*] of resolve),
+  // its matches appended to m. An element of prev (the same container path one step earlier)
+  // that is the same value at the same place (a list) or with the same key (a Dict: the same
+  // [key, value] pair, which may have moved by an insert or removal) has the same result: a
+  // pure function of the value and its path, and values are never mutated once built. So an
+  // update that replaced one element evaluates only that one.
+  function eachElement(path, arr, inner, prev, m) {
+    var out = { path: path, arr: null, dict: false, res: [] };
+    if (!isArray(arr)) return out;
+    var dict = isDict(arr), res = out.res, j, e, r, k = 0;
+    var old = prev !== null && prev.arr !== null && prev.dict === dict ? prev.arr : [];
+    out.arr = arr;
+    out.dict = dict;
+    for (j = 0; j < arr.length; j++) {
+      e = arr[j];
+      r = undefined;
+      if (!dict) {
+        if (j < old.length && old[j] === e) r = prev.res[j];
+      } else if (k < old.length && old[k] === e) {
+        r = prev.res[k++];
+      } else if (k + 1 < old.length && old[k + 1] === e) {  // old[k] was removed
+        r = prev.res[k + 1];
+        k += 2;
+      }
+      if (r === undefined) {
+        var sub = new Scope(dict ? e[1] : e, path + "[" + (dict ? stringify(e[0]) : j) + "]");
+        r = inner(sub) ? sub.m : false;
+        // old[k] replaced by e (rather than e inserted before it): move past it
+        if (dict && k < old.length && (j + 1 >= arr.length || arr[j + 1] !== old[k])) k++;
+      }
+      res[j] = r;
+      if (r !== false) pushAll(m, r);
+    }
+    return out;
+  }
+
   function lengthOf(v) {
     return typeof v === "string" || isArray(v) ? v.length : MISSING;
   }
@@ -233,12 +274,23 @@
         if (memo.ok) pushAll(c.m, memo.m);
         return memo.ok;
       }
-      var pairs = resolve(c, "state", segs, false), m = [];
-      for (var i = 0; i < pairs.length; i++) {
-        var sub = new Scope(pairs[i][1], pairs[i][0] === "." ? "" : pairs[i][0]);
-        if (inner(sub)) pushAll(m, sub.m);
+      var m = [], i, last = segs.length - 1, holders = null;
+      if (cached && last >= 0 && segs[last][0] === "*") {
+        // any(p[*], cond): per container of p, each element's result is kept for the next step
+        var containers = resolve(c, "state", segs.slice(0, last), false), kept = memo === undefined ? [] : memo.holders;
+        holders = [];
+        for (i = 0; i < containers.length; i++) {
+          var prev = i < kept.length && kept[i].path === containers[i][0] ? kept[i] : null;
+          holders[i] = eachElement(containers[i][0], containers[i][1], inner, prev, m);
+        }
+      } else {
+        var pairs = resolve(c, "state", segs, false);
+        for (i = 0; i < pairs.length; i++) {
+          var sub = new Scope(pairs[i][1], pairs[i][0] === "." ? "" : pairs[i][0]);
+          if (inner(sub)) pushAll(m, sub.m);
+        }
       }
-      if (cached) c.memo[id] = { ref: c.ref, ok: m.length > 0, m: m };
+      if (cached) c.memo[id] = { ref: c.ref, ok: m.length > 0, m: m, holders: holders };
       pushAll(c.m, m);
       return m.length > 0;
     },
@@ -250,18 +302,102 @@
     }
   };
 
-  function serialize(ref) {
-    var saved = global.app_state, s;
+  // fn() with app_state set to ref (the state a condition is evaluated on).
+  function withState(ref, fn) {
+    var saved = global.app_state;
     global.app_state = ref;
     try {
-      s = global.getSerializedState();
+      return fn();
     } finally {
       global.app_state = saved;
     }
+  }
+
+  function serialize(ref) {
+    var s = withState(ref, global.getSerializedState);
     if (typeof s !== "string") {
       throw { name: "BadReturn", message: "getSerializedState returned " + (s === null ? "null" : typeof s) + ", not a string" };
     }
     return s;
+  }
+
+  // Objects found to be plain JSON (see isJson); runtimes never mutate a value once built, so
+  // the answer holds for as long as the object lives. Worth it only for a runtime whose values
+  // share unchanged parts between states: one that builds every value afresh (compiled Elm's
+  // encoders) would fill the set with short-lived objects, a burden on the garbage collector.
+  // So the set is used while it saves more than it costs (checked on each value), and tried
+  // again every REMEMBER_RETRY values after it was not; with or without it the answer is the same.
+  var verified = new WeakSet_(), remember = true, sinceForgot = 0, hits = 0, misses = 0;
+  var REMEMBER_RETRY = 64;
+  // Arrays of at least BIG elements met while checking the last value (that passed) and the
+  // current one, in the order of the walk: most elements of a long list or Dict are the same
+  // objects from one state to the next, and comparing references is cheaper than the set.
+  var BIG = 16, lastBig = [], nowBig = [], bigAt = 0;
+
+  // True when v is what JSON.parse(JSON.stringify(v)) gives back unchanged: strings, booleans,
+  // null, finite numbers other than -0, and plain arrays (no holes) and objects of those.
+  function isJson(v) {
+    var t = typeof v;
+    if (t === "string" || t === "boolean" || v === null) return true;
+    if (t === "number") return v - v === 0 && (v !== 0 || 1 / v > 0);
+    if (t !== "object") return false;
+    if (remember) {
+      if (apply(weakHas, verified, [v])) { hits++; return true; }
+      misses++;
+    }
+    var i, proto = getPrototypeOf(v);
+    if (isArray(v)) {
+      if (proto !== arrayProto) return false;
+      var n = v.length, before;
+      if (n >= BIG) {  // the long arrays of the last value, in the same order of the walk
+        before = bigAt < lastBig.length ? lastBig[bigAt] : undefined;
+        nowBig[bigAt++] = v;
+        if (before === v) return true;
+      }
+      for (i = 0; i < n; i++) {
+        var e = v[i];
+        // an object found in a verified array of the last value, at this place or next to it
+        // (one element inserted or removed), was verified then and is never mutated
+        if (before !== undefined && e !== null && typeof e === "object" &&
+            (before[i] === e || (i > 0 && before[i - 1] === e) || before[i + 1] === e)) continue;
+        if (!(i in v) || !isJson(e)) return false;
+      }
+    } else {
+      if (proto !== objectProto && proto !== null) return false;
+      var ks = objectKeys(v);
+      for (i = 0; i < ks.length; i++) if (!isJson(v[ks[i]])) return false;
+    }
+    if (remember) apply(weakAdd, verified, [v]);
+    return true;
+  }
+
+  // isJson of one state's value, deciding whether to remember objects for the next one.
+  function isJsonState(v) {
+    if (!remember && ++sinceForgot >= REMEMBER_RETRY) remember = true;
+    hits = 0;
+    misses = 0;
+    nowBig = [];
+    bigAt = 0;
+    var ok = isJson(v);
+    lastBig = ok ? nowBig : [];
+    nowBig = [];
+    if (remember && misses > 8 * (hits + 1)) {  // mostly new objects: remembering does not pay
+      remember = false;
+      sinceForgot = 0;
+    }
+    return ok;
+  }
+
+  // The state ref as JSON.parse(getSerializedState()) gives it. A runtime that defines the
+  // optional getStateJsonValue() hands over that value without the string (the sample ports
+  // share the unchanged parts between states, so this costs what changed); it is used only
+  // when it is plain JSON and no toJSON could make the serialized text differ from it.
+  function stateValue(ref) {
+    if (typeof global.getStateJsonValue === "function" && objectProto.toJSON === undefined && arrayProto.toJSON === undefined) {
+      var v = withState(ref, global.getStateJsonValue);
+      if (isJsonState(v)) return v;
+    }
+    return parse(serialize(ref));
   }
 
   // The context of a condition inside any(): one value of the path as its state.
@@ -291,7 +427,7 @@
   }
   Runner.prototype.stateOf = function (ref) {
     for (var i = 0; i < this.cache.length; i++) if (this.cache[i][0] === ref) return this.cache[i][1];
-    var value = ref === undefined ? MISSING : parse(serialize(ref));
+    var value = ref === undefined ? MISSING : stateValue(ref);
     this.cache = this.cache.length ? [[ref, value], this.cache[0]] : [[ref, value]];
     return value;
   };

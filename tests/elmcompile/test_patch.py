@@ -8,6 +8,7 @@ from py_mini_racer import MiniRacer
 from elmreplay.elmcompile import JsPatchError, patch_backend_js, patch_migration_js
 from elmreplay.elmcompile.patch import (
     APPENDED_FUNCTIONS,
+    STATE_JSON_VALUE_FUNCTION,
     PublishedFunction,
     publish_functions,
     remove_console_lines,
@@ -87,3 +88,22 @@ def test_arity_three_publication() -> None:
     js = "var $author$project$A$f = 1;\n_Platform_export({});"
     out = publish_functions(js, [PublishedFunction("A", "f", "g", 3)])
     assert "scope['g'] = (param_0,param_1,param_2) => $author$project$A$f(param_0)(param_1)(param_2);" in out
+
+
+def test_state_json_value_is_published_where_the_root_has_a_state_encoder() -> None:
+    """Shaped like elm make's non-optimized output: the encoder returns a wrapped Json value."""
+    encoder = (
+        "function _Json_unwrap(value) { return value.a; }\n"
+        "var $author$project$Backend$InterfaceToHost_Root$jsonEncodeState = function (state) { return {$: 0, a: {n: state}}; };\n"
+    )
+    js = SYNTHETIC.replace("var $author$project$Backend$InterfaceToHost_Root$interfaceToHost_serializeState", encoder + "var $author$project$Backend$InterfaceToHost_Root$interfaceToHost_serializeState")
+    out = patch_backend_js(js, ROOT)
+    assert out.endswith("}(this));\n" + APPENDED_FUNCTIONS + "\n" + STATE_JSON_VALUE_FUNCTION)
+    with MiniRacer() as ctx:
+        ctx.eval(out)
+        ctx.eval("app_state = initState;")
+        ctx.call("processEventAndUpdateState", "abc")
+        assert ctx.eval("JSON.stringify(getStateJsonValue())") == '{"n":3}'
+    # without the unwrap helper (or the encoder) nothing is published: the function is optional
+    assert "getStateJsonValue" not in patch_backend_js(js.replace("function _Json_unwrap(", "function other("), ROOT)
+    assert "getStateJsonValue" not in patch_backend_js(SYNTHETIC, ROOT)

@@ -616,6 +616,76 @@ var ElmPortLib = (function () {
   GE.float = function (v) { return v; };
   GE.bool = function (v) { return v; };
 
+  // ------------------------------------------------------------------------------------
+  // GV.*: the encoders of GE.* for getStateJsonValue (the state as its JSON value, without a
+  // string; design.md's runtime contract). Same shapes, but each encoder remembers its result
+  // per immutable input object (record, custom-type value, list, tuple, Dict/Set and tree
+  // node), so after an update only the changed path is encoded again and every unchanged part
+  // keeps its identity. The results are shared between states and, like the values they
+  // view, never mutated.
+  var GV = viewEncoders();
+
+  function viewEncoders() {
+    var V = {};
+    function memo(enc) {
+      var seen = new WeakMap();
+      return function (v) {
+        if (v === null || typeof v !== 'object') return enc(v);
+        var r = seen.get(v);
+        if (r === undefined) { r = enc(v); seen.set(v, r); }
+        return r;
+      };
+    }
+    // A tree's elements in key order. Nodes whose height is a multiple of 3 remember their
+    // subtree's array (so an update copies about n elements, and memory stays about n log n / 3
+    // per distinct tree); below them the few nodes are walked.
+    function treeArray(entry) {
+      var seen = new WeakMap();
+      function fill(t, out) {
+        while (t !== null) {
+          if (t.height % 3 === 0) {
+            var a = subtree(t);
+            for (var i = 0; i < a.length; i++) out.push(a[i]);
+            return;
+          }
+          fill(t.left, out);
+          out.push(entry(t));
+          t = t.right;
+        }
+      }
+      function subtree(t) {
+        var a = seen.get(t);
+        if (a === undefined) {
+          a = [];
+          fill(t.left, a);
+          a.push(entry(t));
+          fill(t.right, a);
+          seen.set(t, a);
+        }
+        return a;
+      }
+      return memo(function (container) { var out = []; fill(container.root, out); return out; });
+    }
+    V.maybe = function (enc) {
+      var nothing = E.object([['Nothing', []]]);
+      return memo(function (v) { return v === null ? nothing : E.object([['Just', [enc(v)]]]); });
+    };
+    V.list = function (enc) { return memo(function (v) { return v.map(function (x) { return enc(x); }); }); };
+    V.set = function (enc) { return treeArray(function (node) { return enc(node.key); }); };
+    V.tuple2 = function (ea, eb) { return memo(GE.tuple2(ea, eb)); };
+    V.tuple3 = function (ea, eb, ec) { return memo(GE.tuple3(ea, eb, ec)); };
+    V.dict = function (ek, ev) {
+      var pair = memo(function (node) { return [ek(node.key), ev(node.value)]; });
+      return treeArray(pair);
+    };
+    V.result = function (ee, eok) { return memo(GE.result(ee, eok)); };
+    V.unit = GE.unit;
+    V.record = function (fields) { return memo(GE.record(fields)); };
+    V.custom = function (tags) { return memo(GE.custom(tags)); };
+    V.string = GE.string; V.int = GE.int; V.float = GE.float; V.bool = GE.bool;
+    return V;
+  }
+
   /** Tag helper for building custom type values in app code. */
   function tag(name) { return { $: name, a: Array.prototype.slice.call(arguments, 1) }; }
 
@@ -1016,6 +1086,14 @@ var ElmPortLib = (function () {
         return GD.digest(spec.digestState(state.a));
       };
     }
+    // Exactly JSON.parse(getSerializedState()), built without the string (spec.viewState: the
+    // GV encoders of the state; encodeState where the state holds no objects).
+    var viewState = spec.viewState || spec.encodeState;
+    g.getStateJsonValue = function () {
+      var state = g.app_state;
+      if (state.$ === 'DeserializeFailed') return { Interface_DeserializeFailed: { error: state.a } };
+      return viewState(state.a);
+    };
     g.setSerializedState = function (serialized) { g.app_state = deserializeState(serialized); };
   }
 
@@ -1040,7 +1118,7 @@ var ElmPortLib = (function () {
 
   /** JSON coders for the tracker state of the given features (generated-coder shapes). */
   function trackerCoders(features, encoders) {
-    var G_ = G, GE_ = encoders || GE;  // encoders: GD for the state's digest
+    var G_ = G, GE_ = encoders || GE;  // encoders: GD for the state's digest, GV for its JSON value
     var userFields = [['displayName', G_.string, GE_.string], ['email', G_.maybe(G_.string), GE_.maybe(GE_.string)],
       ['joinedTimeMilli', G_.int, GE_.int]];
     if (features.roles) {
@@ -1384,6 +1462,7 @@ var ElmPortLib = (function () {
       decodeState: coders.decodeState,
       encodeState: coders.encodeState,
       digestState: trackerCoders(features, GD).encodeState,
+      viewState: trackerCoders(features, GV).encodeState,
       processEvent: processEvent,
       withFields: withFields
     };
@@ -1543,6 +1622,7 @@ var ElmPortLib = (function () {
     G: G,
     GE: GE,
     GD: GD,
+    GV: GV,
     tag: tag,
     Base64: Base64,
     optionalField: optionalField,
