@@ -165,27 +165,67 @@
     return pairs;
   }
 
+  // How many elements old and arr share at their start and, after that, at their end: the same
+  // objects (identity; never null or a primitive, so a hole never counts) at the same distance
+  // from the start or from the end. An update that inserted, removed or replaced elements in one
+  // place leaves only the middle arr[p, arr.length - s) new.
+  function sharedEnds(old, arr) {
+    var n = arr.length, o = old.length, lim = n < o ? n : o, p = 0, s = 0, e;
+    while (p < lim && (e = arr[p]) === old[p] && e !== null && typeof e === "object") p++;
+    while (s < lim - p && (e = arr[n - 1 - s]) === old[o - 1 - s] && e !== null && typeof e === "object") s++;
+    return [p, s];
+  }
+
+  // Two [key, value] pairs of Dicts with the same key and the same value object (a runtime may
+  // build a new pair for an unchanged entry, e.g. per rebuilt tree node): the same result.
+  function samePair(a, b) {
+    return a === b || (a[0] === b[0] && a[1] === b[1]);
+  }
+
+  // isDict(arr) knowing that old (an array of pairs in key order) shares arr's first p and last
+  // s elements: two neighbours both among those were neighbours in old too, so only the
+  // middle's elements and the orders next to them are checked.
+  function isDictAfter(arr, p, s) {
+    var n = arr.length, i;
+    if (n === 0) return false;
+    for (i = p; i < n - s; i++) if (!isArray(arr[i]) || arr[i].length !== 2) return false;
+    var end = n - s < n - 1 ? n - s : n - 1;
+    for (i = p > 1 ? p : 1; i <= end; i++) if (compareKeys(arr[i - 1][0], arr[i][0]) !== -1) return false;
+    return true;
+  }
+
   // any()'s condition on each element of the container at path (the step [*] of resolve),
   // its matches appended to m. An element of prev (the same container path one step earlier)
   // that is the same value at the same place (a list) or with the same key (a Dict: the same
-  // [key, value] pair, which may have moved by an insert or removal) has the same result: a
-  // pure function of the value and its path, and values are never mutated once built. So an
-  // update that replaced one element evaluates only that one.
+  // [key, value] pair, or one with the same key and value objects, which may have moved by an
+  // insert or removal) has the same result: a pure function of the value and its path, and
+  // values are never mutated once built. So an update that replaced one element evaluates only
+  // that one; and a Dict that shares its start and end with the last one (sharedEnds) has its
+  // order checked and its pairs matched with the last ones only in the middle.
   function eachElement(path, arr, inner, prev, m) {
     var out = { path: path, arr: null, dict: false, res: [] };
     if (!isArray(arr)) return out;
-    var dict = isDict(arr), res = out.res, j, e, r, k = 0;
-    var old = prev !== null && prev.arr !== null && prev.dict === dict ? prev.arr : [];
+    var old = prev !== null && prev.arr !== null ? prev.arr : [], ends = sharedEnds(old, arr);
+    var p = ends[0], s = ends[1], n = arr.length, d = old.length - n;
+    var dict = prev !== null && prev.dict && old.length > 0 ? isDictAfter(arr, p, s) : isDict(arr);
+    var res = out.res, j, e, r, k = p;
+    if (prev === null || prev.dict !== dict) old = [];
     out.arr = arr;
     out.dict = dict;
-    for (j = 0; j < arr.length; j++) {
+    for (j = 0; j < n; j++) {
       e = arr[j];
       r = undefined;
-      if (!dict) {
+      if (!dict) {  // a list element's path is its place
         if (j < old.length && old[j] === e) r = prev.res[j];
-      } else if (k < old.length && old[k] === e) {
+      } else if (old.length === 0) {
+        // nothing to reuse
+      } else if (j < p) {
+        r = prev.res[j];
+      } else if (j >= n - s) {  // the same pair, d places further in old
+        r = prev.res[j + d];
+      } else if (k < old.length && samePair(old[k], e)) {
         r = prev.res[k++];
-      } else if (k + 1 < old.length && old[k + 1] === e) {  // old[k] was removed
+      } else if (k + 1 < old.length && samePair(old[k + 1], e)) {  // old[k] was removed
         r = prev.res[k + 1];
         k += 2;
       }
@@ -193,7 +233,7 @@
         var sub = new Scope(dict ? e[1] : e, path + "[" + (dict ? stringify(e[0]) : j) + "]");
         r = inner(sub) ? sub.m : false;
         // old[k] replaced by e (rather than e inserted before it): move past it
-        if (dict && k < old.length && (j + 1 >= arr.length || arr[j + 1] !== old[k])) k++;
+        if (dict && k < old.length && (j + 1 >= n || !samePair(arr[j + 1], old[k]))) k++;
       }
       res[j] = r;
       if (r !== false) pushAll(m, r);
@@ -354,10 +394,13 @@
         nowBig[bigAt++] = v;
         if (before === v) return true;
       }
-      for (i = 0; i < n; i++) {
+      // the objects v shares with a verified array of the last value at its start and end
+      // (see sharedEnds) were verified then and are never mutated: only the middle is checked
+      var ends = before !== undefined ? sharedEnds(before, v) : [0, 0];
+      for (i = ends[0]; i < n - ends[1]; i++) {
         var e = v[i];
-        // an object found in a verified array of the last value, at this place or next to it
-        // (one element inserted or removed), was verified then and is never mutated
+        // in the middle: an object found in that array at this place or next to it (one
+        // element inserted or removed) was verified then too
         if (before !== undefined && e !== null && typeof e === "object" &&
             (before[i] === e || (i > 0 && before[i - 1] === e) || before[i + 1] === e)) continue;
         if (!(i in v) || !isJson(e)) return false;

@@ -126,3 +126,100 @@ def test_a_view_that_is_not_plain_json_is_not_used(case: str) -> None:
 def test_events_helper_covers_every_operation() -> None:
     ops = {json.loads(e)["op"] for e in itertools.chain(events(1, 300), events(2, 300))}
     assert ops == {"put", "del", "push", "pop", "n"}
+
+
+# Hand-made steps over a Dict of 40 pairs (so the view's arrays are long: BIG in query.js) and
+# a list of 40: each change leaves equal runs at both ends (the shared start and end query.js
+# reuses) with the change in the middle, at an end, or spread out. Ops: "set" replaces whole
+# arrays; "repair" rebuilds pair objects for unchanged entries (same key, same value object),
+# as a tree-based Dict view does for the nodes on an updated path.
+SPLICE_APP = """
+var initState = {d: [], xs: []}; var app_state;
+function processEventAndUpdateState(e) {
+  var ev = JSON.parse(e), s = app_state;
+  function pick(a, keep) { return ev.at.map(function (i) { return keep[i] !== undefined ? keep[i] : a[i]; }); }
+  if (ev.op === "init") app_state = {d: ev.d, xs: ev.xs};
+  else if (ev.op === "d") {  // the new Dict: old pairs by index (shared) or new pairs
+    app_state = {d: ev.d.map(function (x) { return typeof x === "number" ? s.d[x] : x; }), xs: s.xs};
+  } else if (ev.op === "xs") {
+    app_state = {d: s.d, xs: ev.xs.map(function (x) { return typeof x === "number" ? s.xs[x] : x; }), };
+  } else if (ev.op === "repair") {
+    app_state = {d: s.d.map(function (p, i) { return ev.at.indexOf(i) >= 0 ? [p[0], p[1]] : p; }), xs: s.xs};
+  } else if (ev.op === "hole") {
+    var xs = s.xs.slice(); delete xs[ev.at]; app_state = {d: s.d, xs: xs};
+  } else if (ev.op === "boxed") {  // {v: new Number(6)}: serialized as {"v": 6}, so the view is not JSON
+    var ys = s.xs.slice(); ys[ev.at] = {v: new Number(6)}; app_state = {d: s.d, xs: ys};
+  }
+  return "[]";
+}
+function getSerializedState() { return JSON.stringify(app_state); }
+function setSerializedState(t) { app_state = JSON.parse(t); }
+function getStateJsonValue() { return app_state; }
+"""
+
+
+def _splice_events() -> list[str]:
+    n = 40
+    keep = list(range(n))
+    d0 = [[2 * k, {"v": k % 7}] for k in range(n)]
+    xs0 = [{"v": j % 7} for j in range(n)]
+    evs: list[dict[str, Any]] = [{"op": "init", "d": d0, "xs": xs0}]
+
+    def d(*new: Any) -> None:
+        evs.append({"op": "d", "d": list(new)})
+
+    def xs(*new: Any) -> None:
+        evs.append({"op": "xs", "xs": list(new)})
+
+    d(*keep[:20], [40, {"v": 6}], *keep[21:])  # one pair changed in the middle
+    d(*keep[:21], [41, {"v": 6}], *keep[21:])  # insert in the middle (between keys 40 and 42)
+    d([-1, {"v": 6}], *range(41))  # insert at the front
+    d(*range(42), [999, {"v": 6}])  # insert at the back
+    d(*range(1, 43))  # remove the front
+    d(*range(41))  # remove the back
+    d(*range(10), [20, {"v": 6}], *range(11, 30), [59, {"v": 6}], *range(31, 41))  # two changes far apart
+    d(*range(10), 30, *range(11, 30), 10, *range(31, 41))  # two pairs swapped: no longer in key order
+    d(*range(10), 30, *range(11, 30), 10, *range(31, 41))  # swapped back: a Dict again
+    d(*range(20), [3, {"v": 6}], *range(21, 41))  # a middle key out of order: a list of pairs
+    d(*range(20), [39, {"v": 5}], *range(21, 41))  # in order again
+    d(*range(41), 7)  # last pair duplicated at the end: out of order
+    d(*range(41))  # back
+    d(*range(41), [1000, "not a pair", 1])  # a last element that is not a pair
+    d(*range(41))
+    evs.append({"op": "repair", "at": [5, 20, 35]})  # new pair objects, same keys and values
+    d(*range(20), [39, {"v": 6}], *range(21, 41))  # then a value change at a repaired place
+    xs(*range(20), {"v": 6}, *range(21, 40))  # list: one element changed in the middle
+    xs(*range(10), 30, *range(11, 30), 10, *range(31, 40))  # list: two elements swapped
+    xs({"v": 6}, *range(40))  # list: insert at the front (every place shifts)
+    xs(*range(1, 41))  # list: remove the front
+    xs(*range(40), {"v": 6})  # list: insert at the back
+    evs.append({"op": "hole", "at": 20})  # a hole in the middle of a long array: not JSON
+    xs(*range(20), {"v": 6}, *range(21, 41))
+    evs.append({"op": "boxed", "at": 30})  # a middle element whose view differs from its JSON
+    xs(*range(30), {"v": 5}, *range(31, 41))
+    return [json.dumps(e) for e in evs]
+
+
+SPLICE_CONDITIONS: list[tuple[str, Callable[[Any], list[tuple[str, Any]]]]] = [
+    ("any(.d[*], .v == 6)", lambda s: _v_is_6(".d", s["d"])),
+    ("any(.xs[*], .v == 6)", lambda s: _v_is_6(".xs", s["xs"])),
+]
+
+
+def _v_is_6(path: str, a: list[Any]) -> list[tuple[str, Any]]:
+    """any(path[*], .v == 6) by hand: a Dict is a non-empty array of [key, value] pairs, keys strictly increasing."""
+    is_dict = bool(a) and all(isinstance(p, list) and len(p) == 2 for p in a) and all(
+        a[i - 1][0] < a[i][0] for i in range(1, len(a))
+    )
+    items = [(json.dumps(p[0]), p[1]) for p in a] if is_dict else [(str(j), x) for j, x in enumerate(a)]
+    return [(f"{path}[{k}].v", 6) for k, v in items if isinstance(v, dict) and v.get("v") == 6]
+
+
+@pytest.mark.parametrize(("where", "paths"), SPLICE_CONDITIONS, ids=[c[0] for c in SPLICE_CONDITIONS])
+def test_kept_results_and_views_around_changes_in_long_arrays(where: str, paths: Callable[..., Any]) -> None:
+    """Changes in the middle, at either end, far apart, swaps that break and restore key order,
+    pairs rebuilt with the same key and value, a hole, a boxed number: V8's results equal plain Python's."""
+    evs = _splice_events()
+    matches, states = run(SPLICE_APP, where, evs)
+    assert matches == expected(states, paths)
+    assert len({json.dumps(m) for _, m in matches}) > 3  # the matches change along the way
