@@ -147,6 +147,12 @@ function processEventAndUpdateState(e) {
     app_state = {d: s.d.map(function (p, i) { return ev.at.indexOf(i) >= 0 ? [p[0], p[1]] : p; }), xs: s.xs};
   } else if (ev.op === "hole") {
     var xs = s.xs.slice(); delete xs[ev.at]; app_state = {d: s.d, xs: xs};
+  } else if (ev.op === "boxpair") {  // a new pair, same key, {v: new Number(6)}: not JSON
+    app_state = {d: s.d.map(function (p, i) { return i === ev.at ? [p[0], {v: new Number(6)}] : p; }), xs: s.xs};
+  } else if (ev.op === "boxkey") {  // a new pair, the same value, key new Number(key): not JSON
+    app_state = {d: s.d.map(function (p, i) { return i === ev.at ? [new Number(p[0]), p[1]] : p; }), xs: s.xs};
+  } else if (ev.op === "setv") {  // the pair at ev.at rebuilt with the value ev.v (undefined if absent)
+    app_state = {d: s.d.map(function (p, i) { return i === ev.at ? [p[0], ev.v] : p; }), xs: s.xs};
   } else if (ev.op === "boxed") {  // {v: new Number(6)}: serialized as {"v": 6}, so the view is not JSON
     var ys = s.xs.slice(); ys[ev.at] = {v: new Number(6)}; app_state = {d: s.d, xs: ys};
   }
@@ -188,6 +194,14 @@ def _splice_events() -> list[str]:
     d(*range(41))
     evs.append({"op": "repair", "at": [5, 20, 35]})  # new pair objects, same keys and values
     d(*range(20), [39, {"v": 6}], *range(21, 41))  # then a value change at a repaired place
+    evs.append({"op": "boxpair", "at": 25})  # a rebuilt pair whose value is not JSON
+    d(*range(25), [48, {"v": 5}], *range(26, 41))
+    evs.append({"op": "boxkey", "at": 12})  # a rebuilt pair whose key is not JSON
+    d(*range(12), [24, {"v": 6}], *range(13, 41))
+    evs.append({"op": "setv", "at": 30, "v": None})  # a null value next to
+    evs.append({"op": "setv", "at": 31, "v": 7})  # a primitive value,
+    evs.append({"op": "setv", "at": 31})  # then undefined there: not JSON (serialized: null)
+    d(*range(41))
     xs(*range(20), {"v": 6}, *range(21, 40))  # list: one element changed in the middle
     xs(*range(10), 30, *range(11, 30), 10, *range(31, 40))  # list: two elements swapped
     xs({"v": 6}, *range(40))  # list: insert at the front (every place shifts)
@@ -203,16 +217,21 @@ def _splice_events() -> list[str]:
 SPLICE_CONDITIONS: list[tuple[str, Callable[[Any], list[tuple[str, Any]]]]] = [
     ("any(.d[*], .v == 6)", lambda s: _v_is_6(".d", s["d"])),
     ("any(.xs[*], .v == 6)", lambda s: _v_is_6(".xs", s["xs"])),
+    (".d[*] == null", lambda s: [(p, None) for p, v in _elements(".d", s["d"]) if v is None]),
 ]
 
 
-def _v_is_6(path: str, a: list[Any]) -> list[tuple[str, Any]]:
-    """any(path[*], .v == 6) by hand: a Dict is a non-empty array of [key, value] pairs, keys strictly increasing."""
+def _elements(path: str, a: list[Any]) -> list[tuple[str, Any]]:
+    """path[*] by hand: a Dict is a non-empty array of [key, value] pairs, keys strictly increasing."""
     is_dict = bool(a) and all(isinstance(p, list) and len(p) == 2 for p in a) and all(
         a[i - 1][0] < a[i][0] for i in range(1, len(a))
     )
-    items = [(json.dumps(p[0]), p[1]) for p in a] if is_dict else [(str(j), x) for j, x in enumerate(a)]
-    return [(f"{path}[{k}].v", 6) for k, v in items if isinstance(v, dict) and v.get("v") == 6]
+    return [(f"{path}[{json.dumps(p[0])}]", p[1]) for p in a] if is_dict else [(f"{path}[{j}]", x) for j, x in enumerate(a)]
+
+
+def _v_is_6(path: str, a: list[Any]) -> list[tuple[str, Any]]:
+    """any(path[*], .v == 6) by hand."""
+    return [(f"{p}.v", 6) for p, v in _elements(path, a) if isinstance(v, dict) and v.get("v") == 6]
 
 
 @pytest.mark.parametrize(("where", "paths"), SPLICE_CONDITIONS, ids=[c[0] for c in SPLICE_CONDITIONS])
@@ -222,4 +241,4 @@ def test_kept_results_and_views_around_changes_in_long_arrays(where: str, paths:
     evs = _splice_events()
     matches, states = run(SPLICE_APP, where, evs)
     assert matches == expected(states, paths)
-    assert len({json.dumps(m) for _, m in matches}) > 3  # the matches change along the way
+    assert len({json.dumps(m) for _, m in matches}) > 1  # the matches change along the way
