@@ -371,11 +371,6 @@ class RecordTable(Sequence[Record]):
                 out[i] = str(r.location)
         return out
 
-    def _kept_between(self, first: int, last: int) -> bool:
-        """Whether a literal record in ``first .. last`` is kept whole (not a plain event)."""
-        k = bisect.bisect_left(self._kept_literal, first)
-        return k < len(self._kept_literal) and self._kept_literal[k] <= last
-
     def indices_not_of_kind(self, kind: RecordKind) -> list[int]:
         """Indices of the records whose (first) event is of another kind, ascending."""
         codes = np.frombuffer(bytes(self.kinds), dtype=np.uint8)
@@ -384,17 +379,6 @@ class RecordTable(Sequence[Record]):
     def view(self, first: int, last: int) -> RecordView:
         """Records ``first .. last`` as a sequence that builds each only when asked for."""
         return RecordView(self, first, last + 1)
-
-    def literal_files_from(self, first: int) -> list[tuple[str, int]]:
-        """``(file, first line)`` of the literal-file records from index ``first`` on: where to
-        cut the log to end it before record ``first``."""
-        first = max(first, self.literal_start)
-        out = []
-        for f, start in enumerate(self._file_starts):
-            end = self._file_starts[f + 1] if f + 1 < len(self._file_starts) else len(self)
-            if end > first:
-                out.append((join(self._paths[f]), max(first - start, 0) + 1))
-        return out
 
     def kept_indices(self) -> list[int]:
         """Indices of the records kept whole (every chain and E0 record, unusual literal ones)."""
