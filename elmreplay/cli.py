@@ -141,7 +141,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_fleet_what_if_deploy(args: argparse.Namespace) -> int:
-    from .replay.fleet import exit_code, fleet_what_if, table_text
+    from .replay.fleet import fleet_exit_code, fleet_what_if, table_text
     from .replay.pool import dask_client
 
     with dask_client(args.scheduler) as client, _progress(len(args.stores), "fleet") as bar:
@@ -160,7 +160,7 @@ def cmd_fleet_what_if_deploy(args: argparse.Namespace) -> int:
         _print_json(json.loads(table.to_json(orient="records")))
     else:
         print(table_text(table))
-    return exit_code(table)
+    return fleet_exit_code(table)
 
 
 def cmd_what_if_deploy(args: argparse.Namespace) -> int:

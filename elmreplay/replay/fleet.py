@@ -167,7 +167,7 @@ def _size(state: str | None) -> int | None:
     return None if state is None else len(state.encode("utf-8"))
 
 
-def exit_code(table: pd.DataFrame) -> int:
+def fleet_exit_code(table: pd.DataFrame) -> int:
     """The CLI's answer: 2 when a store could not be dry-run (the answer is incomplete), else
     1 when any store rejects, else 0."""
     verdicts = set(table["verdict"])
