@@ -20,6 +20,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from elmreplay.elmcompile.backendmain import backend_main_root_module
 from elmreplay.elmcompile.coders import CoderGenerator
 from elmreplay.elmcompile.elmtext import define, indent_rest
 from elmreplay.elmcompile.errors import (
@@ -43,6 +44,7 @@ from elmreplay.elmcompile.resolve import TypeResolver
 from elmreplay.elmcompile.sources import BASE64_PACKAGES, HOST_BYTES_IMPORTS, AppSources, module_path
 from elmreplay.elmcompile.syntax import ElmModule, parse_module
 from elmreplay.elmcompile.types import CType, print_type
+from elmreplay.store.interfaces import AppInterface, app_interface
 
 __all__ = [
     "BACKEND_MAIN_MODULE",
@@ -456,6 +458,9 @@ class LoweredApp:
     migration_error: str | None
     generated: dict[str, str]
     notes: list[str] = field(default_factory=list)
+    #: The host interface the app implements (era 1b ``BACKEND_MAIN``: one root module with the
+    #: migration inside, reached through ``MigrateStateEvent``; no migration program).
+    interface: AppInterface = AppInterface.OLD
 
 
 def lower_app_config(
@@ -529,6 +534,21 @@ def lower_app_config(
         interfaces_lowered = True
 
     backend_root_path = app.find_module_path(BACKEND_ROOT_MODULE)
+    app_kind = app_interface(app.files).interface
+    if app_kind is AppInterface.WEB_SERVICE:
+        raise CompilationInterfaceError(
+            f"{BACKEND_MAIN_MODULE} declares an entry point of {app_kind.value}: elmreplay does "
+            "not compile apps of this interface yet (the host's 2023 state-shim root module, "
+            "CompileElmAppWithStateShim.elm, is not reproduced); run the app from a JavaScript port",
+            module=BACKEND_MAIN_MODULE,
+            path=app.find_module_path(BACKEND_MAIN_MODULE),
+        )
+    if app_kind is AppInterface.BACKEND_MAIN:
+        return _lower_backend_main(
+            app, resolver, out, generated, exposures, notes, bytes_reasons, interfaces_lowered,
+            backend_root_path or module_path(BACKEND_ROOT_MODULE, root_dir),
+            supplied=backend_root_path is not None,
+        )
     if backend_root_path is None:
         backend = backend_root_module(app, resolver)
         backend_root_path = module_path(BACKEND_ROOT_MODULE, root_dir)
@@ -557,6 +577,58 @@ def lower_app_config(
     except ElmSourceError as e:
         migration_error = f"Failed with exception:\n{e}"
 
+    return _finish(app, out, generated, exposures, notes, bytes_reasons, interfaces_lowered, LoweredApp(
+        files=out,
+        backend_root=BACKEND_ROOT_MODULE,
+        backend_root_path=backend_root_path,
+        migration_root=migration_root,
+        migration_root_path=migration_root_path,
+        migration_error=migration_error,
+        generated=generated,
+        notes=notes,
+        interface=app_kind,
+    ))
+
+
+def _lower_backend_main(
+    app: AppSources,
+    resolver: TypeResolver,
+    out: dict[str, bytes],
+    generated: dict[str, str],
+    exposures: dict[str, dict[str, bool]],
+    notes: list[str],
+    bytes_reasons: list[str],
+    interfaces_lowered: bool,
+    path: str,
+    *,
+    supplied: bool,
+) -> LoweredApp:
+    """The rest of :func:`lower_app_config` for a ``backendMain`` app (era 1b, :mod:`.backendmain`):
+    one root module with the migration compiled in, no separate migration program. An
+    app-supplied root module (``supplied``) is used unchanged, as the host did."""
+    if not supplied:
+        root = backend_main_root_module(app, resolver)
+        generated[path] = root.text
+        _merge(exposures, root.exposures)
+        if root.uses_bytes:
+            bytes_reasons.append("the state or the migration's input contains Bytes.Bytes")
+    return _finish(app, out, generated, exposures, notes, bytes_reasons, interfaces_lowered,
+                   LoweredApp(files=out, backend_root=BACKEND_ROOT_MODULE, backend_root_path=path,
+                              migration_root=None, migration_root_path=None, migration_error=None,
+                              generated=generated, notes=notes, interface=AppInterface.BACKEND_MAIN))
+
+
+def _finish(
+    app: AppSources,
+    out: dict[str, bytes],
+    generated: dict[str, str],
+    exposures: dict[str, dict[str, bool]],
+    notes: list[str],
+    bytes_reasons: list[str],
+    interfaces_lowered: bool,
+    lowered: LoweredApp,
+) -> LoweredApp:
+    """Package checks, exposing lists, generated files and the placeholder check (all eras)."""
     if generated or interfaces_lowered:
         app.require_packages(["elm/json"], "the generated Elm code uses Json.Decode/Encode")
     if bytes_reasons:
@@ -568,16 +640,7 @@ def lower_app_config(
     for path, text in generated.items():
         out[path] = text.encode("utf-8")
     check_no_placeholders(app, out)
-    return LoweredApp(
-        files=out,
-        backend_root=BACKEND_ROOT_MODULE,
-        backend_root_path=backend_root_path,
-        migration_root=migration_root,
-        migration_root_path=migration_root_path,
-        migration_error=migration_error,
-        generated=generated,
-        notes=notes,
-    )
+    return lowered
 
 
 def _apply_exposures(
