@@ -31,6 +31,20 @@ type alias AppState =
     Backend.Main.State
 
 
+type State
+    = DeserializeFailed String
+    | DeserializeSuccessful Framework
+
+
+{-| What the host sends: an app event, or one of the admin operations of this era.
+-}
+type SerialEvent
+    = AppEventArrived AppEvent
+    | InitState
+    | SetState String
+    | MigrateState String
+
+
 type alias AppUpdate =
     ( AppState, ElmFullstack.BackendCmds AppState )
 
@@ -47,18 +61,10 @@ type alias Framework =
     }
 
 
-type State
-    = DeserializeFailed String
-    | DeserializeSuccessful Framework
-
-
-type HostEvent
+type AppEvent
     = HttpRequestArrived ElmFullstack.HttpRequestEventStruct
     | TaskCompleted String TaskResult
     | TimeArrived Int
-    | InitState
-    | SetState String
-    | MigrateState String
 
 
 type TaskResult
@@ -89,6 +95,167 @@ freshFramework app =
     , createVolatileProcessTasks = Dict.empty
     , requestToVolatileProcessTasks = Dict.empty
     , terminateVolatileProcessTasks = Dict.empty
+    }
+
+
+{-| HTTP and time events move the clock forward (never back) before they are handled.
+-}
+rememberEventTime : AppEvent -> Framework -> Framework
+rememberEventTime event framework =
+    let
+        advance time =
+            { framework | posixTimeMilli = max framework.posixTimeMilli time }
+    in
+    case event of
+        HttpRequestArrived request ->
+            advance request.posixTimeMilli
+
+        TimeArrived time ->
+            advance time
+
+        TaskCompleted _ _ ->
+            framework
+
+
+applyAppEvent : AppEvent -> Framework -> ( Framework, Response )
+applyAppEvent event framework =
+    let
+        subscriptions =
+            Backend.Main.backendMain.subscriptions framework.app
+    in
+    case event of
+        HttpRequestArrived request ->
+            updateApp (subscriptions.httpRequest request) framework
+
+        TimeArrived time ->
+            case subscriptions.posixTimeIsPast of
+                Just subscription ->
+                    if time < subscription.minimumPosixTimeMilli then
+                        unchangedApp framework
+
+                    else
+                        updateApp (subscription.update { currentPosixTimeMilli = time }) framework
+
+                Nothing ->
+                    unchangedApp framework
+
+        TaskCompleted taskId (CreateVolatileProcessDone result) ->
+            case Dict.get taskId framework.createVolatileProcessTasks of
+                Just callback ->
+                    updateApp (callback result) { framework | createVolatileProcessTasks = Dict.remove taskId framework.createVolatileProcessTasks }
+
+                Nothing ->
+                    unchangedApp framework
+
+        TaskCompleted taskId (RequestToVolatileProcessDone result) ->
+            case Dict.get taskId framework.requestToVolatileProcessTasks of
+                Just callback ->
+                    updateApp (callback result) { framework | requestToVolatileProcessTasks = Dict.remove taskId framework.requestToVolatileProcessTasks }
+
+                Nothing ->
+                    unchangedApp framework
+
+        TaskCompleted taskId DoneWithoutResult ->
+            unchangedApp { framework | terminateVolatileProcessTasks = Dict.remove taskId framework.terminateVolatileProcessTasks }
+
+
+{-| Apply an update of the app state and run the commands it gives.
+-}
+updateApp : (AppState -> AppUpdate) -> Framework -> ( Framework, Response )
+updateApp update framework =
+    let
+        ( app, commands ) =
+            update framework.app
+    in
+    runCommands commands { framework | app = app }
+
+
+{-| No update: answer with the subscriptions of the state.
+-}
+unchangedApp : Framework -> ( Framework, Response )
+unchangedApp framework =
+    ( framework, subscriptionsResponse (Backend.Main.backendMain.subscriptions framework.app) )
+
+
+{-| Runs the commands in order (each task takes the next ID); the responses are collected by
+prepending, after the one from the subscriptions of the new state, so tasks and HTTP responses
+come out in reverse command order.
+-}
+runCommands : ElmFullstack.BackendCmds AppState -> Framework -> ( Framework, Response )
+runCommands commands framework =
+    let
+        step command ( frameworkBefore, responses ) =
+            let
+                ( frameworkAfter, response ) =
+                    runCommand command frameworkBefore
+            in
+            ( frameworkAfter, response :: responses )
+    in
+    List.foldl step ( framework, [ subscriptionsResponse (Backend.Main.backendMain.subscriptions framework.app) ] ) commands
+        |> Tuple.mapSecond combineResponses
+
+
+nextTaskId : Framework -> ( Framework, String )
+nextTaskId framework =
+    ( { framework | nextTaskIndex = framework.nextTaskIndex + 1 }
+    , String.fromInt framework.posixTimeMilli ++ "-" ++ String.fromInt framework.nextTaskIndex
+    )
+
+
+runCommand : ElmFullstack.BackendCmd AppState -> Framework -> ( Framework, Response )
+runCommand command framework =
+    case command of
+        ElmFullstack.RespondToHttpRequest respond ->
+            ( framework, { emptyResponse | completeHttpResponses = [ respond ] } )
+
+        ElmFullstack.CreateVolatileProcess create ->
+            let
+                ( withId, taskId ) =
+                    nextTaskId framework
+            in
+            ( { withId | createVolatileProcessTasks = Dict.insert taskId create.update withId.createVolatileProcessTasks }
+            , { emptyResponse | startTasks = [ ( taskId, StartCreateVolatileProcess create.programCode ) ] }
+            )
+
+        ElmFullstack.RequestToVolatileProcess request ->
+            let
+                ( withId, taskId ) =
+                    nextTaskId framework
+            in
+            ( { withId | requestToVolatileProcessTasks = Dict.insert taskId request.update withId.requestToVolatileProcessTasks }
+            , { emptyResponse | startTasks = [ ( taskId, StartRequestToVolatileProcess request.processId request.request ) ] }
+            )
+
+        ElmFullstack.TerminateVolatileProcess terminate ->
+            let
+                ( withId, taskId ) =
+                    nextTaskId framework
+            in
+            ( { withId | terminateVolatileProcessTasks = Dict.insert taskId () withId.terminateVolatileProcessTasks }
+            , { emptyResponse | startTasks = [ ( taskId, StartTerminateVolatileProcess terminate.processId ) ] }
+            )
+
+
+subscriptionsResponse : ElmFullstack.BackendSubs AppState -> Response
+subscriptionsResponse subscriptions =
+    { emptyResponse | notifyWhenPosixTimeHasArrived = Maybe.map .minimumPosixTimeMilli subscriptions.posixTimeIsPast }
+
+
+emptyResponse : Response
+emptyResponse =
+    { notifyWhenPosixTimeHasArrived = Nothing
+    , startTasks = []
+    , completeHttpResponses = []
+    , migrateResult = Nothing
+    }
+
+
+combineResponses : List Response -> Response
+combineResponses responses =
+    { notifyWhenPosixTimeHasArrived = List.minimum (List.filterMap .notifyWhenPosixTimeHasArrived responses)
+    , startTasks = List.concatMap .startTasks responses
+    , completeHttpResponses = List.concatMap .completeHttpResponses responses
+    , migrateResult = Nothing
     }
 
 
@@ -189,100 +356,36 @@ answerEvent eventText framework =
                     )
 
                 Ok event ->
-                    applyEvent event (rememberEventTime event framework)
+                    applyEvent event framework
                         |> Tuple.mapSecond (\response -> Json.Encode.object [ ( "DecodeEventSuccess", encodeHostResponse response ) ])
     in
     ( after, Json.Encode.encode 0 answer )
 
 
-{-| HTTP and time events move the clock forward (never back) before they are handled.
--}
-rememberEventTime : HostEvent -> Framework -> Framework
-rememberEventTime event framework =
-    let
-        advance time =
-            { framework | posixTimeMilli = max framework.posixTimeMilli time }
-    in
-    case event of
-        HttpRequestArrived request ->
-            advance request.posixTimeMilli
-
-        TimeArrived time ->
-            advance time
-
-        _ ->
-            framework
-
-
-applyEvent : HostEvent -> Framework -> ( Framework, Response )
+applyEvent : SerialEvent -> Framework -> ( Framework, Response )
 applyEvent event framework =
-    let
-        subscriptions =
-            Backend.Main.backendMain.subscriptions
-
-        unchanged newFramework =
-            ( newFramework, subscriptionsResponse (subscriptions newFramework.app) )
-
-        update appUpdate frameworkBefore =
-            let
-                ( app, commands ) =
-                    appUpdate frameworkBefore.app
-            in
-            runCommands commands { frameworkBefore | app = app }
-    in
     case event of
-        HttpRequestArrived request ->
-            update ((subscriptions framework.app).httpRequest request) framework
-
-        TimeArrived time ->
-            case (subscriptions framework.app).posixTimeIsPast of
-                Just subscription ->
-                    if time < subscription.minimumPosixTimeMilli then
-                        unchanged framework
-
-                    else
-                        update (subscription.update { currentPosixTimeMilli = time }) framework
-
-                Nothing ->
-                    unchanged framework
-
-        TaskCompleted taskId (CreateVolatileProcessDone result) ->
-            case Dict.get taskId framework.createVolatileProcessTasks of
-                Just callback ->
-                    update (callback result) { framework | createVolatileProcessTasks = Dict.remove taskId framework.createVolatileProcessTasks }
-
-                Nothing ->
-                    unchanged framework
-
-        TaskCompleted taskId (RequestToVolatileProcessDone result) ->
-            case Dict.get taskId framework.requestToVolatileProcessTasks of
-                Just callback ->
-                    update (callback result) { framework | requestToVolatileProcessTasks = Dict.remove taskId framework.requestToVolatileProcessTasks }
-
-                Nothing ->
-                    unchanged framework
-
-        TaskCompleted taskId DoneWithoutResult ->
-            unchanged { framework | terminateVolatileProcessTasks = Dict.remove taskId framework.terminateVolatileProcessTasks }
+        AppEventArrived appEvent ->
+            applyAppEvent appEvent (rememberEventTime appEvent framework)
 
         InitState ->
-            update (\_ -> Backend.Main.backendMain.init) framework
+            updateApp (\_ -> Backend.Main.backendMain.init) framework
 
         SetState text ->
             case stateFromString text of
                 Ok app ->
-                    update (\_ -> ( app, [] )) framework |> withMigrateResult (Ok ())
+                    updateApp (\_ -> ( app, [] )) framework |> withMigrateResult (Ok ())
 
                 Err error ->
-                    unchanged framework |> withMigrateResult (Err error)
+                    unchangedApp framework |> withMigrateResult (Err error)
 
         MigrateState text ->
             case migrateFromString text of
                 Ok appUpdate ->
-                    update (\_ -> appUpdate) framework |> withMigrateResult (Ok ())
+                    updateApp (\_ -> appUpdate) framework |> withMigrateResult (Ok ())
 
                 Err error ->
-                    unchanged framework |> withMigrateResult (Err error)
+                    unchangedApp framework |> withMigrateResult (Err error)
 
 
 withMigrateResult : Result String () -> ( Framework, Response ) -> ( Framework, Response )
@@ -290,105 +393,23 @@ withMigrateResult result ( framework, response ) =
     ( framework, { response | migrateResult = Just result } )
 
 
-{-| Runs the commands in order (each task takes the next ID); the responses are collected by
-prepending, after the one from the subscriptions of the new state, so tasks and HTTP responses
-come out in reverse command order.
--}
-runCommands : ElmFullstack.BackendCmds AppState -> Framework -> ( Framework, Response )
-runCommands commands framework =
-    let
-        step command ( frameworkBefore, responses ) =
-            let
-                ( frameworkAfter, response ) =
-                    runCommand command frameworkBefore
-            in
-            ( frameworkAfter, response :: responses )
-    in
-    List.foldl step ( framework, [ subscriptionsResponse (Backend.Main.backendMain.subscriptions framework.app) ] ) commands
-        |> Tuple.mapSecond combineResponses
-
-
-nextTaskId : Framework -> ( Framework, String )
-nextTaskId framework =
-    ( { framework | nextTaskIndex = framework.nextTaskIndex + 1 }
-    , String.fromInt framework.posixTimeMilli ++ "-" ++ String.fromInt framework.nextTaskIndex
-    )
-
-
-runCommand : ElmFullstack.BackendCmd AppState -> Framework -> ( Framework, Response )
-runCommand command framework =
-    case command of
-        ElmFullstack.RespondToHttpRequest respond ->
-            ( framework, { emptyResponse | completeHttpResponses = [ respond ] } )
-
-        ElmFullstack.CreateVolatileProcess create ->
-            let
-                ( withId, taskId ) =
-                    nextTaskId framework
-            in
-            ( { withId | createVolatileProcessTasks = Dict.insert taskId create.update withId.createVolatileProcessTasks }
-            , { emptyResponse | startTasks = [ ( taskId, StartCreateVolatileProcess create.programCode ) ] }
-            )
-
-        ElmFullstack.RequestToVolatileProcess request ->
-            let
-                ( withId, taskId ) =
-                    nextTaskId framework
-            in
-            ( { withId | requestToVolatileProcessTasks = Dict.insert taskId request.update withId.requestToVolatileProcessTasks }
-            , { emptyResponse | startTasks = [ ( taskId, StartRequestToVolatileProcess request.processId request.request ) ] }
-            )
-
-        ElmFullstack.TerminateVolatileProcess terminate ->
-            let
-                ( withId, taskId ) =
-                    nextTaskId framework
-            in
-            ( { withId | terminateVolatileProcessTasks = Dict.insert taskId () withId.terminateVolatileProcessTasks }
-            , { emptyResponse | startTasks = [ ( taskId, StartTerminateVolatileProcess terminate.processId ) ] }
-            )
-
-
-subscriptionsResponse : ElmFullstack.BackendSubs AppState -> Response
-subscriptionsResponse subscriptions =
-    { emptyResponse | notifyWhenPosixTimeHasArrived = Maybe.map .minimumPosixTimeMilli subscriptions.posixTimeIsPast }
-
-
-emptyResponse : Response
-emptyResponse =
-    { notifyWhenPosixTimeHasArrived = Nothing
-    , startTasks = []
-    , completeHttpResponses = []
-    , migrateResult = Nothing
-    }
-
-
-combineResponses : List Response -> Response
-combineResponses responses =
-    { notifyWhenPosixTimeHasArrived = List.minimum (List.filterMap .notifyWhenPosixTimeHasArrived responses)
-    , startTasks = List.concatMap .startTasks responses
-    , completeHttpResponses = List.concatMap .completeHttpResponses responses
-    , migrateResult = Nothing
-    }
-
-
 -- The host's event JSON (decoded in the host's order, so that error texts are the host's)
 
 
-eventDecoder : Json.Decode.Decoder HostEvent
+eventDecoder : Json.Decode.Decoder SerialEvent
 eventDecoder =
     Json.Decode.oneOf
-        [ Json.Decode.field "ArrivedAtTimeEvent" (Json.Decode.field "posixTimeMilli" Json.Decode.int) |> Json.Decode.map TimeArrived
-        , Json.Decode.field "PosixTimeHasArrivedEvent" (Json.Decode.field "posixTimeMilli" Json.Decode.int) |> Json.Decode.map TimeArrived
-        , Json.Decode.field "TaskCompleteEvent" taskCompleteDecoder
-        , Json.Decode.field "HttpRequestEvent" httpRequestEventDecoder |> Json.Decode.map HttpRequestArrived
+        [ Json.Decode.field "ArrivedAtTimeEvent" (Json.Decode.field "posixTimeMilli" Json.Decode.int) |> Json.Decode.map (TimeArrived >> AppEventArrived)
+        , Json.Decode.field "PosixTimeHasArrivedEvent" (Json.Decode.field "posixTimeMilli" Json.Decode.int) |> Json.Decode.map (TimeArrived >> AppEventArrived)
+        , Json.Decode.field "TaskCompleteEvent" taskCompleteDecoder |> Json.Decode.map AppEventArrived
+        , Json.Decode.field "HttpRequestEvent" httpRequestEventDecoder |> Json.Decode.map (HttpRequestArrived >> AppEventArrived)
         , Json.Decode.field "InitStateEvent" (notNullDecoder InitState)
         , Json.Decode.field "SetStateEvent" Json.Decode.string |> Json.Decode.map SetState
         , Json.Decode.field "MigrateStateEvent" Json.Decode.string |> Json.Decode.map MigrateState
         ]
 
 
-taskCompleteDecoder : Json.Decode.Decoder HostEvent
+taskCompleteDecoder : Json.Decode.Decoder AppEvent
 taskCompleteDecoder =
     Json.Decode.map2 TaskCompleted
         (Json.Decode.field "taskId" Json.Decode.string)
