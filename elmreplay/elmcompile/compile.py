@@ -30,7 +30,8 @@ from elmreplay.elmcompile.errors import ElmMakeFailed, ElmSourceError
 from elmreplay.errors import ElmCompileError
 from elmreplay.inputs import read_input
 from elmreplay.elmcompile.lowering import LoweredApp, lower_app_config
-from elmreplay.elmcompile.patch import patch_backend_js, patch_migration_js
+from elmreplay.elmcompile.patch import patch_backend_js, patch_migration_js, patch_web_service_js
+from elmreplay.store.interfaces import AppInterface
 from elmreplay.elmcompile.toolchain import elm_make, elm_version, find_elm
 
 __all__ = [
@@ -117,7 +118,10 @@ def _build(lowered: LoweredApp, *, elm: str | None, app_config_hash: str | None)
         backend_js = elm_make(
             root, [lowered.backend_root_path], elm=elm, app_config_hash=app_config_hash
         )
-        parts = [patch_backend_js(backend_js, lowered.backend_root)]
+        if lowered.interface is AppInterface.WEB_SERVICE:
+            parts = [patch_web_service_js(backend_js, lowered.backend_root)]
+        else:
+            parts = [patch_backend_js(backend_js, lowered.backend_root)]
         if lowered.migration_root is not None and lowered.migration_root_path is not None:
             try:
                 migration_js = elm_make(

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from elmreplay.elmcompile.backendmain import backend_main_root_module
 from elmreplay.elmcompile.coders import CoderGenerator
+from elmreplay.elmcompile.webservice import web_service_root_module
 from elmreplay.elmcompile.elmtext import define, indent_rest
 from elmreplay.elmcompile.errors import (
     CompilationInterfaceError,
@@ -536,12 +537,9 @@ def lower_app_config(
     backend_root_path = app.find_module_path(BACKEND_ROOT_MODULE)
     app_kind = app_interface(app.files).interface
     if app_kind is AppInterface.WEB_SERVICE:
-        raise CompilationInterfaceError(
-            f"{BACKEND_MAIN_MODULE} declares an entry point of {app_kind.value}: elmreplay does "
-            "not compile apps of this interface yet (the host's 2023 state-shim root module, "
-            "CompileElmAppWithStateShim.elm, is not reproduced); run the app from a JavaScript port",
-            module=BACKEND_MAIN_MODULE,
-            path=app.find_module_path(BACKEND_MAIN_MODULE),
+        return _lower_web_service(
+            app, out, generated, exposures, notes, bytes_reasons, interfaces_lowered, root_dir,
+            supplied=backend_root_path is not None,
         )
     if app_kind is AppInterface.BACKEND_MAIN:
         return _lower_backend_main(
@@ -588,6 +586,38 @@ def lower_app_config(
         notes=notes,
         interface=app_kind,
     ))
+
+
+def _lower_web_service(
+    app: AppSources,
+    out: dict[str, bytes],
+    generated: dict[str, str],
+    exposures: dict[str, dict[str, bool]],
+    notes: list[str],
+    bytes_reasons: list[str],
+    interfaces_lowered: bool,
+    root_dir: str,
+    *,
+    supplied: bool,
+) -> LoweredApp:
+    """The rest of :func:`lower_app_config` for a 2023 web-service app (:mod:`.webservice`)."""
+    if supplied:
+        raise CompilationInterfaceError(
+            "The app supplies its own Backend.InterfaceToHost_Root for the 2023 web-service "
+            "interface; elmreplay cannot tell which functions it publishes to the host",
+            module=BACKEND_ROOT_MODULE,
+            path=app.find_module_path(BACKEND_ROOT_MODULE),
+        )
+    root = web_service_root_module(app, root_dir)
+    generated.update(root.modules)
+    _merge(exposures, root.exposures)
+    if root.uses_bytes:
+        bytes_reasons.append("a coded type of the web service contains Bytes.Bytes")
+    path = module_path(BACKEND_ROOT_MODULE, root_dir)
+    return _finish(app, out, generated, exposures, notes, bytes_reasons, interfaces_lowered,
+                   LoweredApp(files=out, backend_root=BACKEND_ROOT_MODULE, backend_root_path=path,
+                              migration_root=None, migration_root_path=None, migration_error=None,
+                              generated=generated, notes=notes, interface=AppInterface.WEB_SERVICE))
 
 
 def _lower_backend_main(

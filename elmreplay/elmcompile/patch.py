@@ -29,6 +29,7 @@ __all__ = [
     "migration_publications",
     "patch_backend_js",
     "patch_migration_js",
+    "patch_web_service_js",
     "publish_functions",
     "publish_state_json_value",
     "remove_console_lines",
@@ -163,3 +164,56 @@ def patch_migration_js(js: str, root_module: str) -> str:
     return publish_functions(
         remove_console_lines(js), migration_publications(root_module), origin=root_module
     )
+
+
+#: Appended to a 2023 web-service runtime: the contract's functions (contract16.md, "2023 web
+#: service") over the root's published functions; shim errors of getSerializedState and
+#: setSerializedState are thrown as JavaScript errors with the shim's text.
+WEB_SERVICE_FUNCTIONS = "\n".join(
+    [
+        "var processEventAndUpdateState = function(eventJson){",
+        "var newStateAndResponse = ws_processEvent(eventJson, app_state);",
+        "app_state = newStateAndResponse.a;",
+        "return newStateAndResponse.b;",
+        "}",
+        "var applyFunction = function(functionName, serializedArgumentsJson){",
+        "var newStateAndResponse = ws_applyFunction(functionName, JSON.stringify(Array.prototype.slice.call(serializedArgumentsJson)), app_state);",
+        "app_state = newStateAndResponse.a;",
+        "return newStateAndResponse.b;",
+        "}",
+        "var getSerializedState = function(){",
+        "var result = JSON.parse(ws_serializeState(app_state));",
+        "if (Object.prototype.hasOwnProperty.call(result, 'Err')) throw new Error(result.Err);",
+        "return result.Ok;",
+        "}",
+        "var setSerializedState = function(serializedState){",
+        "var newStateAndError = ws_setState(serializedState, app_state);",
+        "var error = JSON.parse(newStateAndError.b);",
+        "if (error !== null) throw new Error(error);",
+        "app_state = newStateAndError.a;",
+        "}",
+        "var getStateJsonValue = function(){",
+        "return JSON.parse(getSerializedState());",
+        "}",
+    ]
+)
+
+
+def web_service_publications(root_module: str) -> list[PublishedFunction]:
+    """The functions of the generated 2023 root (:mod:`.webservice`) the contract layer calls."""
+    return [
+        PublishedFunction(root_module, "interfaceToHost_initState", "initState", 0),
+        PublishedFunction(root_module, "interfaceToHost_processEvent", "ws_processEvent", 2),
+        PublishedFunction(root_module, "interfaceToHost_applyFunction", "ws_applyFunction", 3),
+        PublishedFunction(root_module, "interfaceToHost_serializeState", "ws_serializeState", 1),
+        PublishedFunction(root_module, "interfaceToHost_setState", "ws_setState", 2),
+    ]
+
+
+def patch_web_service_js(js: str, root_module: str) -> str:
+    """A 2023 web-service runtime: console lines removed, the root's functions published, the
+    contract's functions (with ``applyFunction``) appended."""
+    published = publish_functions(
+        remove_console_lines(js), web_service_publications(root_module), origin=root_module
+    )
+    return published + "\n" + WEB_SERVICE_FUNCTIONS
