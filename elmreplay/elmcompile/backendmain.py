@@ -394,12 +394,12 @@ applyEvent event framework =
             applyAppEvent appEvent (rememberEventTime appEvent framework)
 
         InitState ->
-            updateApp (\_ -> Backend.Main.backendMain.init) framework
+            updateApp (\\_ -> Backend.Main.backendMain.init) framework
 
         SetState text ->
             case stateFromString text of
                 Ok app ->
-                    updateApp (\_ -> ( app, [] )) framework |> withMigrateResult (Ok ())
+                    updateApp (\\_ -> ( app, [] )) framework |> withMigrateResult (Ok ())
 
                 Err error ->
                     unchangedApp framework |> withMigrateResult (Err error)
@@ -407,7 +407,7 @@ applyEvent event framework =
         MigrateState text ->
             case migrateFromString text of
                 Ok appUpdate ->
-                    updateApp (\_ -> appUpdate) framework |> withMigrateResult (Ok ())
+                    updateApp (\\_ -> appUpdate) framework |> withMigrateResult (Ok ())
 
                 Err error ->
                     unchangedApp framework |> withMigrateResult (Err error)

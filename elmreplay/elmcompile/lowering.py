@@ -536,16 +536,10 @@ def lower_app_config(
 
     backend_root_path = app.find_module_path(BACKEND_ROOT_MODULE)
     app_kind = app_interface(app.files).interface
-    if app_kind is AppInterface.WEB_SERVICE:
-        return _lower_web_service(
-            app, out, generated, exposures, notes, bytes_reasons, interfaces_lowered, root_dir,
-            supplied=backend_root_path is not None,
-        )
-    if app_kind is AppInterface.BACKEND_MAIN:
-        return _lower_backend_main(
-            app, resolver, out, generated, exposures, notes, bytes_reasons, interfaces_lowered,
-            backend_root_path or module_path(BACKEND_ROOT_MODULE, root_dir),
-            supplied=backend_root_path is not None,
+    if app_kind in (AppInterface.WEB_SERVICE, AppInterface.BACKEND_MAIN):
+        return _lower_modern_root(
+            app, resolver, app_kind, out, generated, exposures, notes, bytes_reasons,
+            interfaces_lowered, root_dir, supplied_root=backend_root_path,
         )
     if backend_root_path is None:
         backend = backend_root_module(app, resolver)
@@ -588,8 +582,10 @@ def lower_app_config(
     ))
 
 
-def _lower_web_service(
+def _lower_modern_root(
     app: AppSources,
+    resolver: TypeResolver,
+    interface: AppInterface,
     out: dict[str, bytes],
     generated: dict[str, str],
     exposures: dict[str, dict[str, bool]],
@@ -598,54 +594,38 @@ def _lower_web_service(
     interfaces_lowered: bool,
     root_dir: str,
     *,
-    supplied: bool,
+    supplied_root: str | None,
 ) -> LoweredApp:
-    """The rest of :func:`lower_app_config` for a 2023 web-service app (:mod:`.webservice`)."""
-    if supplied:
-        raise CompilationInterfaceError(
-            "The app supplies its own Backend.InterfaceToHost_Root for the 2023 web-service "
-            "interface; elmreplay cannot tell which functions it publishes to the host",
-            module=BACKEND_ROOT_MODULE,
-            path=app.find_module_path(BACKEND_ROOT_MODULE),
-        )
-    root = web_service_root_module(app, root_dir)
-    generated.update(root.modules)
-    _merge(exposures, root.exposures)
-    if root.uses_bytes:
-        bytes_reasons.append("a coded type of the web service contains Bytes.Bytes")
-    path = module_path(BACKEND_ROOT_MODULE, root_dir)
+    """The rest of :func:`lower_app_config` for a ``backendMain`` app (era 1b,
+    :mod:`.backendmain`) or a 2023 web service (:mod:`.webservice`): one root module (the 2023
+    one with its types module), the migration compiled into it, no migration program. An
+    app-supplied era-1b root is used unchanged, as the host did; for a web service elmreplay
+    could not tell what such a root publishes."""
+    path = supplied_root or module_path(BACKEND_ROOT_MODULE, root_dir)
+    modules: dict[str, str] = {}
+    if interface is AppInterface.WEB_SERVICE:
+        if supplied_root is not None:
+            raise CompilationInterfaceError(
+                "The app supplies its own Backend.InterfaceToHost_Root for the 2023 web-service "
+                "interface; elmreplay cannot tell which functions it publishes to the host",
+                module=BACKEND_ROOT_MODULE,
+                path=supplied_root,
+            )
+        web = web_service_root_module(app, root_dir)
+        modules, root_exposures, uses_bytes = web.modules, web.exposures, web.uses_bytes
+    elif supplied_root is None:
+        era_1b = backend_main_root_module(app, resolver)
+        modules, root_exposures, uses_bytes = {path: era_1b.text}, era_1b.exposures, era_1b.uses_bytes
+    else:
+        root_exposures, uses_bytes = {}, False
+    generated.update(modules)
+    _merge(exposures, root_exposures)
+    if uses_bytes:
+        bytes_reasons.append("a type the generated root codes contains Bytes.Bytes")
     return _finish(app, out, generated, exposures, notes, bytes_reasons, interfaces_lowered,
                    LoweredApp(files=out, backend_root=BACKEND_ROOT_MODULE, backend_root_path=path,
                               migration_root=None, migration_root_path=None, migration_error=None,
-                              generated=generated, notes=notes, interface=AppInterface.WEB_SERVICE))
-
-
-def _lower_backend_main(
-    app: AppSources,
-    resolver: TypeResolver,
-    out: dict[str, bytes],
-    generated: dict[str, str],
-    exposures: dict[str, dict[str, bool]],
-    notes: list[str],
-    bytes_reasons: list[str],
-    interfaces_lowered: bool,
-    path: str,
-    *,
-    supplied: bool,
-) -> LoweredApp:
-    """The rest of :func:`lower_app_config` for a ``backendMain`` app (era 1b, :mod:`.backendmain`):
-    one root module with the migration compiled in, no separate migration program. An
-    app-supplied root module (``supplied``) is used unchanged, as the host did."""
-    if not supplied:
-        root = backend_main_root_module(app, resolver)
-        generated[path] = root.text
-        _merge(exposures, root.exposures)
-        if root.uses_bytes:
-            bytes_reasons.append("the state or the migration's input contains Bytes.Bytes")
-    return _finish(app, out, generated, exposures, notes, bytes_reasons, interfaces_lowered,
-                   LoweredApp(files=out, backend_root=BACKEND_ROOT_MODULE, backend_root_path=path,
-                              migration_root=None, migration_root_path=None, migration_error=None,
-                              generated=generated, notes=notes, interface=AppInterface.BACKEND_MAIN))
+                              generated=generated, notes=notes, interface=interface))
 
 
 def _finish(

@@ -14,11 +14,11 @@ from collections.abc import Iterator
 import pytest
 from py_mini_racer import MiniRacer
 
-from elmreplay.elmcompile import CompilationInterfaceError, ElmSourceError, StateTypeNotFound, build_runtime, lower_app_config
+from elmreplay.elmcompile import ElmSourceError, StateTypeNotFound, build_runtime, lower_app_config
 from elmreplay.elmcompile.backendmain import NO_MIGRATION_TEXT
 from elmreplay.store.interfaces import AppInterface
 
-from .conftest import HOST_BYTES_PACKAGES, app_files, make_app, require_elm
+from .conftest import HOST_BYTES_PACKAGES, app_files, require_elm
 
 APP = "backend_main_tasks"
 ROOT = "src/Backend/InterfaceToHost_Root.elm"
@@ -86,12 +86,6 @@ def test_migrate_annotation_is_checked(annotation: str, message: str) -> None:
 def test_app_without_elmfullstack_module_is_refused() -> None:
     with pytest.raises(ElmSourceError, match="no module ElmFullstack"):
         lower_app_config(_with({"src/ElmFullstack.elm": None}))
-
-
-def test_2023_web_service_app_is_refused_naming_the_interface() -> None:
-    files = make_app({"Backend.Main": "module Backend.Main exposing (..)\n\nwebServiceMain =\n    1\n"})
-    with pytest.raises(CompilationInterfaceError, match="2023.*not compile apps of this interface"):
-        lower_app_config(files)
 
 
 # --- behaviour (Elm) ---------------------------------------------------------------------------

@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 from py_mini_racer import MiniRacer
 
-from elmreplay.elmcompile import compile_app_dir
+from elmreplay.elmcompile import compile_app_dir, read_app_dir
 from elmreplay.runtime.sources import RuntimeDirectory
+from elmreplay.store.interfaces import AppInterface, app_interface
 
 from .conftest import HOST_BYTES_PACKAGES, SAMPLE_APPS, require_elm
 
@@ -76,6 +77,16 @@ EVENTS = [
 ]
 
 
+#: Events for `backendMain` apps (era 1b): init first, then the old-form events (the same JSON
+#: for HTTP and time), a set-state that does not decode and one without an old app.
+BACKEND_MAIN_EVENTS = ['{"InitStateEvent":{}}', *EVENTS, '{"SetStateEvent":"{}"}', '{"MigrateStateEvent":"0"}', "{}"]
+
+
+def events_for(app_dir: Path) -> tuple[AppInterface, list[str]]:
+    interface = app_interface(read_app_dir(app_dir)).interface
+    return interface, (BACKEND_MAIN_EVENTS if interface is AppInterface.BACKEND_MAIN else EVENTS)
+
+
 def port_js(family: str, version: str) -> str | None:
     runtimes = SAMPLES / family / "runtimes"
     versions_file = runtimes / "versions.json"
@@ -106,10 +117,14 @@ def test_sample_version_compiles_and_answers_like_its_port(family: str, version:
     app_dir = SAMPLE_APPS / family / version
     compiled = compile_app_dir(app_dir)
     port = port_js(family, version)
-    has_migration = any((app_dir / "src" / p).is_file() for p in ("MigrateBackendState.elm", "Backend/MigrateState.elm"))
+    interface, events = events_for(app_dir)
+    # Era 1b apps migrate through MigrateStateEvent: no separate migration program.
+    has_migration = interface is AppInterface.OLD and any(
+        (app_dir / "src" / p).is_file() for p in ("MigrateBackendState.elm", "Backend/MigrateState.elm")
+    )
     for ctx in loaded(compiled):
         assert (ctx.eval("typeof interface_migrate") == "function") == has_migration
-        answers = [ctx.call("processEventAndUpdateState", e) for e in EVENTS]
+        answers = [ctx.call("processEventAndUpdateState", e) for e in events]
         state = ctx.call("getSerializedState")
         assert all(isinstance(a, str) for a in answers)
         ctx.eval(f"setSerializedState({json.dumps(state)})")
@@ -117,7 +132,7 @@ def test_sample_version_compiles_and_answers_like_its_port(family: str, version:
     if port is None:
         pytest.skip(f"no JavaScript port for {family}/{version}")
     for ctx in loaded(port):
-        assert [ctx.call("processEventAndUpdateState", e) for e in EVENTS] == answers
+        assert [ctx.call("processEventAndUpdateState", e) for e in events] == answers
         assert ctx.call("getSerializedState") == state
 
 
