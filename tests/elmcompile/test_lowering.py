@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from elmreplay.elmcompile import (
+    ElmSourceError,
     ElmSyntaxError,
     MissingElmDependency,
     StateTypeNotFound,
@@ -81,15 +82,27 @@ def test_process_event_annotation_not_matching_the_host_pattern() -> None:
     main = """module Backend.Main exposing (..)
 
 
-backendMain : ElmFullstack.BackendConfig State
-backendMain =
+interfaceToHost_processEvent : State -> String -> ( String, State )
+interfaceToHost_processEvent =
     Debug.todo ""
 """
     with pytest.raises(StateTypeNotFound) as info:
         lower_app_config(make_app({"Backend.Main": main}))
     assert "Did not find state type annotation" in str(info.value)
-    assert "backendMain" in str(info.value)
     assert info.value.path == "src/Backend/Main.elm"
+
+
+def test_backend_main_app_is_lowered_through_its_own_interface() -> None:
+    # A `backendMain` app (2021-09+) gets the era-1b root, which needs the app's ElmFullstack module.
+    main = """module Backend.Main exposing (..)
+
+
+backendMain : ElmFullstack.BackendConfig State
+backendMain =
+    Debug.todo ""
+"""
+    with pytest.raises(ElmSourceError, match="no module ElmFullstack"):
+        lower_app_config(make_app({"Backend.Main": main}))
 
 
 # --- unsupported and unknown types -------------------------------------------------------
