@@ -181,3 +181,52 @@ def test_prevent_damage_by_migrate_webapp() -> None:
         migrated = json.loads(app.migrate(app.get()))
         app.set(migrated["Ok"][0])
         assert response(app.event(http("GET"))) == (200, harmless.replace("sometext", "sometext8").encode())
+
+
+# --- the 2021-09 backendMain interface (era 1b) at ec1891b9 ------------------------------------
+
+ERA_1B = "ec1891b9"
+ERA_1B_APPS = "implement/test-elm-fullstack/example-elm-apps"
+
+
+def migrate_result(answer: str) -> object:
+    return json.loads(answer)["DecodeEventSuccess"]["migrateResult"]
+
+
+def test_era_1b_deploy_and_migrate_from_counter_to_string_builder() -> None:
+    # TestWebHost.Web_host_supports_deploy_app_config_and_migrate_elm_app_state @ ec1891b9.
+    counter = host_files(ERA_1B, f"{ERA_1B_APPS}/counter-webapp")
+    builder = host_files(ERA_1B, f"{ERA_1B_APPS}/migrate-from-int-to-string-builder-web-app")
+    for app in runtime(counter):
+        assert migrate_result(app.event('{"InitStateEvent":{}}')) == {"Nothing": []}
+        for addition, expected in ((0, "0"), (1, "1"), (13, "14")):
+            assert response(app.event(http("POST", json.dumps({"addition": addition}).encode()))) == (200, expected.encode())
+        counter_state = app.get()
+    for app in runtime(builder):  # a new process; the host sends the old state in MigrateStateEvent
+        assert migrate_result(app.event(json.dumps({"MigrateStateEvent": counter_state}))) == {"Just": {"Ok": {}}}
+        assert response(app.event(http("GET"))) == (200, b"14")
+        for part in (b"-part-a", b"-part-b"):
+            assert response(app.event(http("POST", part)))[0] == 200
+        assert response(app.event(http("GET"))) == (200, b"14-part-a-part-b")
+
+
+def test_era_1b_prevents_damage_by_invalid_migration() -> None:
+    # TestWebHost.Web_host_prevents_damaging_backend_state_with_invalid_migration @ ec1891b9.
+    files = host_files(ERA_1B, f"{ERA_1B_APPS}/test-prevent-damage-by-migrate-webapp")
+    trigger = '{"maybeString":{"Just":["a string"]},"otherState":""}'
+    harmless = '{"maybeString":{"Nothing":[]},"otherState":"sometext"}'
+    for app in runtime(files):
+        app.event('{"InitStateEvent":{}}')
+        assert response(app.event(http("POST", trigger.encode())))[0] == 200
+        assert response(app.event(http("GET"))) == (200, trigger.encode())
+        state = app.get()
+    for app in runtime(files):  # deploy+migrate: a new process; the host rejected this migration
+        result = migrate_result(app.event(json.dumps({"MigrateStateEvent": state})))
+        assert isinstance(result, dict) and "maybeString" in result["Just"]["Err"]
+    for app in runtime(files):
+        app.set(trigger)
+        assert response(app.event(http("POST", harmless.encode())))[0] == 200
+        state = app.get()
+    for app in runtime(files):
+        assert migrate_result(app.event(json.dumps({"MigrateStateEvent": state}))) == {"Just": {"Ok": {}}}
+        assert response(app.event(http("GET"))) == (200, harmless.replace("sometext", "sometext8").encode())
