@@ -230,3 +230,50 @@ def test_era_1b_prevents_damage_by_invalid_migration() -> None:
     for app in runtime(files):
         assert migrate_result(app.event(json.dumps({"MigrateStateEvent": state}))) == {"Just": {"Ok": {}}}
         assert response(app.event(http("GET"))) == (200, harmless.replace("sometext", "sometext8").encode())
+
+
+# --- the 2023 web-service interface (state shim) at 0ae86d63 -----------------------------------
+
+WEB_SERVICE = "0ae86d63"
+WEB_SERVICE_APPS = "implement/test-elm-time/example-elm-apps"
+
+
+def tagged_http(method: str, body: bytes = b"") -> str:
+    return json.dumps({"HttpRequestEvent": [{
+        "posixTimeMilli": 0, "httpRequestId": "r", "requestContext": {"clientAddress": {"Nothing": []}},
+        "request": {"method": method, "uri": "http://localhost/",
+                    "bodyAsBase64": {"Just": [base64.b64encode(body).decode()]}, "headers": []}}]})
+
+
+def tagged_response(answer: str) -> tuple[int, bytes]:
+    (done,) = json.loads(answer)["completeHttpResponses"]
+    body = done["response"]["bodyAsBase64"]
+    return done["response"]["statusCode"], base64.b64decode(body["Just"][0] if "Just" in body else "")
+
+
+def apply_function(app: Any, name: str, *arguments: str) -> Any:
+    return json.loads(app.ctx.eval(f"applyFunction({json.dumps(name)}, {json.dumps(list(arguments))})"))
+
+
+def test_web_service_counter_admin_function_and_migration_to_string_builder() -> None:
+    # TestApplyFunctionOnDatabase.Apply_function_via_admin_interface_add_to_counter and
+    # TestWebServer.Web_host_supports_deploy_app_config_and_migrate_elm_app_state @ 0ae86d63.
+    counter = host_files(WEB_SERVICE, f"{WEB_SERVICE_APPS}/counter-webapp")
+    builder = host_files(WEB_SERVICE, f"{WEB_SERVICE_APPS}/migrate-from-int-to-string-builder-web-app")
+    for app in runtime(counter):
+        assert "Ok" in apply_function(app, "init")
+        assert tagged_response(app.event(tagged_http("POST", b'{"addition":1234}'))) == (200, b"1234")
+        assert apply_function(app, "Backend.ExposeFunctionsToAdmin.addToCounter", "4567") == {
+            "Ok": {"resultLessStateJson": None, "committedState": True}
+        }
+        assert tagged_response(app.event(tagged_http("POST", b'{"addition":0}'))) == (200, b"5801")
+        app.set("0")
+        for addition, expected in ((0, b"0"), (1, b"1"), (13, b"14")):
+            assert tagged_response(app.event(tagged_http("POST", json.dumps({"addition": addition}).encode()))) == (200, expected)
+        counter_state = app.get()
+    for app in runtime(builder):  # deploy+migrate: a new process, `migrate` with the old state
+        assert "Ok" in apply_function(app, "migrate", counter_state)
+        assert tagged_response(app.event(tagged_http("GET"))) == (200, b"14")
+        for part in (b"-part-a", b"-part-b"):
+            assert tagged_response(app.event(tagged_http("POST", part)))[0] == 200
+        assert tagged_response(app.event(tagged_http("GET"))) == (200, b"14-part-a-part-b")
