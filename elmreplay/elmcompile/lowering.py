@@ -569,7 +569,7 @@ def lower_app_config(
     except ElmSourceError as e:
         migration_error = f"Failed with exception:\n{e}"
 
-    return _finish(app, out, generated, exposures, notes, bytes_reasons, interfaces_lowered, LoweredApp(
+    return _finish(app, LoweredApp(
         files=out,
         backend_root=BACKEND_ROOT_MODULE,
         backend_root_path=backend_root_path,
@@ -579,7 +579,7 @@ def lower_app_config(
         generated=generated,
         notes=notes,
         interface=app_kind,
-    ))
+    ), exposures, bytes_reasons, interfaces_lowered)
 
 
 def _lower_modern_root(
@@ -622,23 +622,22 @@ def _lower_modern_root(
     _merge(exposures, root_exposures)
     if uses_bytes:
         bytes_reasons.append("a type the generated root codes contains Bytes.Bytes")
-    return _finish(app, out, generated, exposures, notes, bytes_reasons, interfaces_lowered,
-                   LoweredApp(files=out, backend_root=BACKEND_ROOT_MODULE, backend_root_path=path,
-                              migration_root=None, migration_root_path=None, migration_error=None,
-                              generated=generated, notes=notes, interface=interface))
+    lowered = LoweredApp(files=out, backend_root=BACKEND_ROOT_MODULE, backend_root_path=path,
+                         migration_root=None, migration_root_path=None, migration_error=None,
+                         generated=generated, notes=notes, interface=interface)
+    return _finish(app, lowered, exposures, bytes_reasons, interfaces_lowered)
 
 
 def _finish(
     app: AppSources,
-    out: dict[str, bytes],
-    generated: dict[str, str],
+    lowered: LoweredApp,
     exposures: dict[str, dict[str, bool]],
-    notes: list[str],
     bytes_reasons: list[str],
     interfaces_lowered: bool,
-    lowered: LoweredApp,
 ) -> LoweredApp:
-    """Package checks, exposing lists, generated files and the placeholder check (all eras)."""
+    """Package checks, exposing lists, generated files and the placeholder check (all eras):
+    completes ``lowered.files`` (the files being lowered) and ``lowered.notes``."""
+    out, generated, notes = lowered.files, lowered.generated, lowered.notes
     if generated or interfaces_lowered:
         app.require_packages(["elm/json"], "the generated Elm code uses Json.Decode/Encode")
     if bytes_reasons:

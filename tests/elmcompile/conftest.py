@@ -7,12 +7,13 @@ reason from :func:`elmreplay.elmcompile.elm_toolchain_status` when either is mis
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
+from py_mini_racer import MiniRacer
 
-from elmreplay.elmcompile import elm_toolchain_status, read_app_dir
+from elmreplay.elmcompile import build_runtime, elm_toolchain_status, read_app_dir
 
 HERE = Path(__file__).parent
 APPS = HERE / "apps"
@@ -90,3 +91,18 @@ def require_elm(packages: tuple[str, ...] = ()) -> None:
 @pytest.fixture
 def elm_toolchain() -> None:
     require_elm()
+
+
+_COMPILED: dict[str, str] = {}
+
+
+def compiled_context(name: str) -> Iterator[MiniRacer]:
+    """A V8 context running the test app ``name`` compiled (once per session) with the host's
+    packages, after ``app_state = initState;``; skips without Elm."""
+    require_elm(HOST_BYTES_PACKAGES)
+    if name not in _COMPILED:
+        _COMPILED[name] = build_runtime(app_files(name))
+    with MiniRacer() as ctx:
+        ctx.eval(_COMPILED[name])
+        ctx.eval("app_state = initState;")
+        yield ctx

@@ -14,11 +14,11 @@ from collections.abc import Iterator
 import pytest
 from py_mini_racer import MiniRacer
 
-from elmreplay.elmcompile import ElmSourceError, StateTypeNotFound, build_runtime, lower_app_config
+from elmreplay.elmcompile import ElmSourceError, StateTypeNotFound, lower_app_config
 from elmreplay.elmcompile.backendmain import NO_MIGRATION_TEXT
 from elmreplay.store.interfaces import AppInterface
 
-from .conftest import HOST_BYTES_PACKAGES, app_files, require_elm
+from .conftest import app_files, compiled_context
 
 APP = "backend_main_tasks"
 ROOT = "src/Backend/InterfaceToHost_Root.elm"
@@ -111,22 +111,14 @@ class Process:
         self.ctx.eval(f"setSerializedState({json.dumps(state)})")
 
 
-_RUNTIME: list[str] = []
-
-
 @pytest.fixture
 def process() -> Iterator[Process]:
-    require_elm(HOST_BYTES_PACKAGES)
-    if not _RUNTIME:
-        _RUNTIME.append(build_runtime(app_files(APP)))
-    with MiniRacer() as ctx:
-        ctx.eval(_RUNTIME[0])
-        ctx.eval("app_state = initState;")
+    for ctx in compiled_context(APP):
         yield Process(ctx)
 
 
 def success(notify: int | None, start: list[object] = [], http: list[object] = [], migrate: object = None) -> str:
-    body = {
+    body: dict[str, object] = {
         "notifyWhenPosixTimeHasArrived": None if notify is None else {"minimumPosixTimeMilli": notify},
         "startTasks": start,
         "completeHttpResponses": http,
@@ -211,6 +203,7 @@ def test_event_decode_errors_and_deserialized_states(process: Process) -> None:
     # A present `null` optional field fails; so does any unknown event.
     event = http_event(1, "n", "/")
     event["HttpRequestEvent"]["requestContext"] = {"clientAddress": None}  # type: ignore[index]
+    bad: object
     for bad in (event, {"Unknown": {}}, {"InitStateEvent": None}):
         reply = json.loads(process.event(bad))
         assert reply["DecodeEventError"].startswith("Failed to deserialize event: Json.Decode.oneOf failed in the following 7 ways:")

@@ -14,11 +14,11 @@ from collections.abc import Iterator
 import pytest
 from py_mini_racer import MiniRacer
 
-from elmreplay.elmcompile import CompilationInterfaceError, build_runtime, lower_app_config
+from elmreplay.elmcompile import CompilationInterfaceError, lower_app_config
 from elmreplay.elmcompile.webservice import SHIM_TYPES_MODULE
 from elmreplay.store.interfaces import AppInterface
 
-from .conftest import HOST_BYTES_PACKAGES, app_files, require_elm
+from .conftest import app_files, compiled_context
 
 APP = "web_service_admin"
 ROOT = "src/Backend/InterfaceToHost_Root.elm"
@@ -91,17 +91,9 @@ class Process:
         return str(caught.value)
 
 
-_RUNTIME: list[str] = []
-
-
 @pytest.fixture
 def process() -> Iterator[Process]:
-    require_elm(HOST_BYTES_PACKAGES)
-    if not _RUNTIME:
-        _RUNTIME.append(build_runtime(app_files(APP)))
-    with MiniRacer() as ctx:
-        ctx.eval(_RUNTIME[0])
-        ctx.eval("app_state = initState;")
+    for ctx in compiled_context(APP):
         yield Process(ctx)
 
 
