@@ -1,10 +1,14 @@
-"""Compile Elm app configs the way the Elm-fullstack host did (2020 – 2021-08 interface).
+"""Compile Elm app configs the way the Elm-fullstack / Elm-Time host did (2020 – 2023-06).
 
-Pipeline (store-format.md §6, §8, §9.1):
+Pipeline (store-format.md §6, §8, §9.1; docs/compilation-interfaces.md):
 
-1. read the app's modules (:mod:`.syntax`, a hand-written declaration parser) and find the
-   state type (``interfaceToHost_processEvent`` in ``Backend.Main``) and the migration
-   (``migrate`` in ``Backend.MigrateState`` else ``MigrateBackendState``);
+1. read the app's modules (:mod:`.syntax`, a hand-written declaration parser), decide the app's
+   interface from ``Backend.Main`` (``elmreplay.store.interfaces.app_interface``) and find the
+   state type and the migration: ``interfaceToHost_processEvent`` and ``Backend.MigrateState``
+   (else ``MigrateBackendState``) for the 2020 – 2021-08 interface (:mod:`.lowering`);
+   ``backendMain`` for the 2021-09 root (:mod:`.backendmain`); ``webServiceMain`` /
+   ``webServerMain`` for the 2023 state shim (:mod:`.webservice`), both around the task
+   framework of :mod:`.taskframework`;
 2. generate JSON coders (:mod:`.coders`) and the root modules ``Backend.InterfaceToHost_Root``
    and the migration root (:mod:`.lowering`), exposing the app's types and tags as needed, and
    lower the app's compilation-interface modules (:mod:`.interfaces`: ``GenerateJsonCoders``

@@ -1,4 +1,9 @@
-"""Lowering an app config the way the 2020 – 2021-08 host did (store-format.md §6.2, §6.3, §9.1).
+"""Lowering an app config the way the host did (store-format.md §6.2, §6.3, §9.1).
+
+The roots of the 2020 – 2021-08 interface are generated here; apps of the 2021-09
+``backendMain`` interface and of the 2023 web-service interface get theirs from
+:mod:`.backendmain` and :mod:`.webservice` (:func:`lower_app_config` picks by the app's
+interface).
 
 * :func:`find_state_type` applies the host's regular expression to ``Backend.Main``.
 * :func:`find_migration` locates ``migrate`` in ``Backend.MigrateState`` (else
