@@ -82,9 +82,32 @@ EVENTS = [
 BACKEND_MAIN_EVENTS = ['{"InitStateEvent":{}}', *EVENTS, '{"SetStateEvent":"{}"}', '{"MigrateStateEvent":"0"}', "{}"]
 
 
-def events_for(app_dir: Path) -> tuple[AppInterface, list[str]]:
+def tagged(event: str) -> str:
+    """An HTTP or time event of :data:`EVENTS` in the 2023 tagged form."""
+    parsed = json.loads(event)
+    if "ArrivedAtTimeEvent" in parsed:
+        return json.dumps({"PosixTimeHasArrivedEvent": [parsed["ArrivedAtTimeEvent"]]})
+    if "HttpRequestEvent" not in parsed:
+        return event
+    http = parsed["HttpRequestEvent"]
+    http["requestContext"]["clientAddress"] = {"Just": [http["requestContext"]["clientAddress"]]}
+    http["request"]["bodyAsBase64"] = {"Just": [http["request"]["bodyAsBase64"]]}
+    return json.dumps({"HttpRequestEvent": [http]})
+
+
+def call(function: str, *arguments: object) -> str:
+    return f"{function}({', '.join(json.dumps(a) for a in arguments)})"
+
+
+def calls_for(app_dir: Path) -> tuple[AppInterface, list[str]]:
+    """The app's interface, and the JavaScript calls that feed it the test events."""
     interface = app_interface(read_app_dir(app_dir)).interface
-    return interface, (BACKEND_MAIN_EVENTS if interface is AppInterface.BACKEND_MAIN else EVENTS)
+    if interface is AppInterface.WEB_SERVICE:
+        events = [tagged(e) for e in EVENTS]
+        return interface, [call("applyFunction", "init", []), *(call("processEventAndUpdateState", e) for e in events),
+                           call("applyFunction", "migrate", ["0"])]
+    events = BACKEND_MAIN_EVENTS if interface is AppInterface.BACKEND_MAIN else EVENTS
+    return interface, [call("processEventAndUpdateState", e) for e in events]
 
 
 def port_js(family: str, version: str) -> str | None:
@@ -117,14 +140,14 @@ def test_sample_version_compiles_and_answers_like_its_port(family: str, version:
     app_dir = SAMPLE_APPS / family / version
     compiled = compile_app_dir(app_dir)
     port = port_js(family, version)
-    interface, events = events_for(app_dir)
+    interface, calls = calls_for(app_dir)
     # Era 1b apps migrate through MigrateStateEvent: no separate migration program.
     has_migration = interface is AppInterface.OLD and any(
         (app_dir / "src" / p).is_file() for p in ("MigrateBackendState.elm", "Backend/MigrateState.elm")
     )
     for ctx in loaded(compiled):
         assert (ctx.eval("typeof interface_migrate") == "function") == has_migration
-        answers = [ctx.call("processEventAndUpdateState", e) for e in events]
+        answers = [ctx.eval(c) for c in calls]
         state = ctx.call("getSerializedState")
         assert all(isinstance(a, str) for a in answers)
         ctx.eval(f"setSerializedState({json.dumps(state)})")
@@ -132,7 +155,7 @@ def test_sample_version_compiles_and_answers_like_its_port(family: str, version:
     if port is None:
         pytest.skip(f"no JavaScript port for {family}/{version}")
     for ctx in loaded(port):
-        assert [ctx.call("processEventAndUpdateState", e) for e in events] == answers
+        assert [ctx.eval(c) for c in calls] == answers
         assert ctx.call("getSerializedState") == state
 
 
