@@ -12,6 +12,7 @@ import base64
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from py_mini_racer import MiniRacer
@@ -182,3 +183,31 @@ def test_versions_are_discovered() -> None:
     if SAMPLE_APPS.is_dir():
         assert VERSIONS and all((SAMPLE_APPS / f / v / "src").is_dir() for f, v in VERSIONS)
     assert isinstance(SAMPLES, Path)
+
+
+#: Sample histories of the modern interfaces (issue 16): their apps are compiled into the roots of
+#: elmcompile/backendmain.py and elmcompile/webservice.py.
+MODERN_STORES = [
+    name for name in STORES
+    if (SAMPLE_APPS / name).is_dir()
+    and app_interface(read_app_dir(next(p for p in (SAMPLE_APPS / name).iterdir() if p.is_dir()))).interface
+    in (AppInterface.BACKEND_MAIN, AppInterface.WEB_SERVICE)
+]
+
+
+@pytest.mark.skipif(not MODERN_STORES, reason="no sample history of the 2021-09 or 2023 interfaces")
+@pytest.mark.parametrize("name", MODERN_STORES)
+def test_verify_compile_passes_on_modern_era_samples(name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from elmreplay.cli import main
+
+    require_elm(HOST_BYTES_PACKAGES)
+    assert main(["verify", str(SAMPLES / name / "store"), "--compile", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["ok"] is True and report["mismatches"] == [] and report["failed"] == []
+    assert report["records"] == len(elmreplay_store(name)) and report["reductions_checked"] > 0
+
+
+def elmreplay_store(name: str) -> Any:
+    import elmreplay
+
+    return elmreplay.open_store(str(SAMPLES / name / "store"))
