@@ -42,6 +42,8 @@ class Sample:
     tree_encoding: TreeEncoding
     description: str
     reduction_interval_ms: int = 10 * 60 * 1000
+    #: Further port files (below ports/) loaded after the port library, before the version's port.
+    libraries: tuple[str, ...] = ()
 
 
 SAMPLES = [
@@ -85,6 +87,21 @@ SAMPLES = [
         "CompilationInterface.SourceFiles file; deploy+init, then deploy+migrate (pinned notes).",
         reduction_interval_ms=2 * 3600 * 1000,
     ),
+    Sample(
+        "ledger",
+        "ledger",
+        "ledger",
+        WriterEra.STJ_2022,
+        TreeEncoding.CODEPOINTS,
+        "2023 Elm-Time web service (records and events by System.Text.Json): a ledger deployed on a "
+        "2023-02-27 host as a webServerMain app (its first 80 requests and clock ticks stored in the "
+        "2021-09 event shape, which later hosts translate), then, on a June 2023 host, tagged events, "
+        "ApplyFunctionOnElmAppState records (Backend.ExposeFunctionsToAdmin.creditAll, payOutFees) and "
+        "a deploy+migrate to a webServiceMain version with transfer fees. Clock ticks are thinned to one "
+        "per 20 minutes (the host sent one at least every 10 s); reductions every 24 hours of host time.",
+        reduction_interval_ms=24 * 3600 * 1000,
+        libraries=("lib/webservice_2023.js", "ledger/ledger_app.js"),
+    ),
 ]
 
 
@@ -112,7 +129,8 @@ def write_runtime_manifest(sample: Sample, runtimes_dir: Path) -> dict[str, list
         if not port.is_file():
             raise SystemExit(f"no JavaScript port for {sample.family}/{version}: {port}")
         h = component_hash(build_tree(load(f"{sample.family}/{version}"), sample.tree_encoding))
-        manifest[h] = [_rel(PORT_LIB, runtimes_dir), _rel(port, runtimes_dir)]
+        libraries = [_rel(PORTS / lib, runtimes_dir) for lib in sample.libraries]
+        manifest[h] = [_rel(PORT_LIB, runtimes_dir), *libraries, _rel(port, runtimes_dir)]
         versions[version] = h
     runtimes_dir.mkdir(parents=True, exist_ok=True)
     (runtimes_dir / "runtimes.json").write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")

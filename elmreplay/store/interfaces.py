@@ -35,6 +35,7 @@ from enum import Enum
 from typing import Iterable, Mapping
 
 from .records import RecordKind
+from .webservice_events import HostTypes
 
 
 class AppInterface(str, Enum):
@@ -186,3 +187,23 @@ def is_pine_era(component_dirs: Iterable[str], kinds: Iterable[RecordKind]) -> b
     """Whether a store was written by the 2025-04+ Pine host: it has ``value/`` files (§1.2, §12)
     or ``ApplyFunctionOnLiteralAndState`` records."""
     return any(d.startswith("value/") for d in component_dirs) or RecordKind.APPLY_FUNCTION_ON_LITERAL in set(kinds)
+
+
+# --- the 2023 web service: which host generation's interface types -------------------------------
+
+_PLATFORM_MODULES = ("Platform/WebService.elm", "Platform/WebServer.elm")
+
+
+def web_service_host_types(files: Mapping[str, bytes]) -> HostTypes:
+    """The interface types the host used with a web-service app: an app whose platform module
+    declares ``CreateVolatileProcessNative`` got the ``_2023_06`` shim (``webServiceShimVersionModules``
+    in ``CompileBackendApp.elm`` @ ``5ee236fe``), so it ran on a host of 2023-07-01 (``0480879d``) or
+    later, whose types write ``RequestToVolatileProcessOtherError``; every other app the 2023-03 types
+    (the translations differ only there). Comments are not looked at (the host read the texts of
+    the module's declarations)."""
+    for name in _PLATFORM_MODULES:
+        path = _find(files, name)
+        if path is not None:
+            text = strip_elm_comments(files[path].decode("utf-8", errors="replace"))
+            return HostTypes.V2023_07 if "CreateVolatileProcessNative" in text else HostTypes.V2023_03
+    return HostTypes.V2023_03
