@@ -32,10 +32,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import Enum
-from typing import Iterable, Mapping
+from typing import TYPE_CHECKING, Iterable, Mapping
 
 from .records import RecordKind
-from .webservice_events import HostTypes
+
+if TYPE_CHECKING:
+    from .webservice_events import HostTypes
 
 
 class AppInterface(str, Enum):
@@ -201,6 +203,8 @@ def web_service_host_types(files: Mapping[str, bytes]) -> HostTypes:
     later, whose types write ``RequestToVolatileProcessOtherError``; every other app the 2023-03 types
     (the translations differ only there). Comments are not looked at (the host read the texts of
     the module's declarations)."""
+    from .webservice_events import HostTypes  # the writer, which that module uses, reads interfaces
+
     for name in _PLATFORM_MODULES:
         path = _find(files, name)
         if path is not None:

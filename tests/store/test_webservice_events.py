@@ -287,3 +287,21 @@ def test_apply_function_literals_the_host_could_not_apply(literal: str) -> None:
 def test_parse_errors_are_stj_errors() -> None:
     with pytest.raises(StjError):
         parse_raw("{'a':1}")
+
+
+def test_the_writer_writes_the_record_as_the_host_did(tmp_path: Any) -> None:
+    """The record's bytes: the literal (its quotes as \\u0022) escaped once more by the record's writer."""
+    from elmreplay.store.records import RecordKind
+    from elmreplay.store.writer import StoreWriter, WriterEra
+
+    writer = StoreWriter.new_store(tmp_path / "s", WriterEra.STJ_2022, parent_hash="ab" * 32)
+    raw = writer.append_apply_function("Backend.ExposeFunctionsToAdmin.payOutFees", ['"erin"'], 1_686_000_000_000).record_bytes
+    expected = (
+        '{"parentHashBase16":"' + "ab" * 32 + '","compositionEvent":{"' + RecordKind.APPLY_FUNCTION.value + '":{"LiteralStringUtf8":'
+        '"{\\u0022functionName\\u0022:\\u0022Backend.ExposeFunctionsToAdmin.payOutFees\\u0022,'
+        '\\u0022serializedArgumentsJson\\u0022:[\\u0022\\\\u0022erin\\\\u0022\\u0022]}"}}}'
+    )
+    assert raw.decode("ascii") == expected
+    assert parse_apply_function_literal(json.loads(raw)["compositionEvent"][RecordKind.APPLY_FUNCTION.value]["LiteralStringUtf8"]) == (
+        parse_apply_function_literal(apply_function_literal("Backend.ExposeFunctionsToAdmin.payOutFees", ['"erin"']))
+    )
