@@ -31,6 +31,10 @@ from elmreplay.store.writer import WriterEra  # noqa: E402
 APPS = HERE / "apps"
 PORTS = HERE / "ports"
 PORT_LIB = PORTS / "lib" / "elm_port_lib.js"
+#: The root module of the 2021-09 .. 2023-02 hosts for ``backendMain`` apps (after PORT_LIB).
+BACKEND_MAIN_2021_LIB = PORTS / "lib" / "backend_main_2021.js"
+#: The 2023 state shim and web-service framework (after PORT_LIB).
+WEBSERVICE_2023_LIB = PORTS / "lib" / "webservice_2023.js"
 
 
 @dataclass(frozen=True)
@@ -42,8 +46,8 @@ class Sample:
     tree_encoding: TreeEncoding
     description: str
     reduction_interval_ms: int = 10 * 60 * 1000
-    #: Further port files (below ports/) loaded after the port library, before the version's port.
-    libraries: tuple[str, ...] = ()
+    #: Port libraries evaluated between PORT_LIB and the app's port (the host's root module).
+    port_libs: tuple[Path, ...] = ()
 
 
 SAMPLES = [
@@ -88,6 +92,21 @@ SAMPLES = [
         reduction_interval_ms=2 * 3600 * 1000,
     ),
     Sample(
+        "scheduler",
+        "scheduler",
+        "scheduler",
+        WriterEra.E5,
+        TreeEncoding.CODEPOINTS,
+        "2021-10 layout, a `backendMain` app (ElmFullstack.BackendConfig) as the hosts of 2021-09-03 .. 2023-02 "
+        "ran it: reminders posted over HTTP, a time subscription (posixTimeIsPast) that fires them, and a volatile "
+        "process created by `init` that delivers them (task completions in the log); deploy+init, then "
+        "deploy+migrate (the migration returns a command), then a set-state. `scheduler/candidate_ok` migrates the "
+        "final state; `scheduler/candidate_reject` declares the new state as its migration input and is rejected. "
+        "Runtimes: ports/lib/elm_port_lib.js + ports/lib/backend_main_2021.js + the version's port.",
+        reduction_interval_ms=15 * 60 * 1000,
+        port_libs=(BACKEND_MAIN_2021_LIB,),
+    ),
+    Sample(
         "ledger",
         "ledger",
         "ledger",
@@ -100,7 +119,7 @@ SAMPLES = [
         "a deploy+migrate to a webServiceMain version with transfer fees. Clock ticks are thinned to one "
         "per 20 minutes (the host sent one at least every 10 s); reductions every 24 hours of host time.",
         reduction_interval_ms=24 * 3600 * 1000,
-        libraries=("lib/webservice_2023.js", "ledger/ledger_app.js"),
+        port_libs=(WEBSERVICE_2023_LIB, PORTS / "ledger" / "ledger_app.js"),
     ),
 ]
 
@@ -129,8 +148,7 @@ def write_runtime_manifest(sample: Sample, runtimes_dir: Path) -> dict[str, list
         if not port.is_file():
             raise SystemExit(f"no JavaScript port for {sample.family}/{version}: {port}")
         h = component_hash(build_tree(load(f"{sample.family}/{version}"), sample.tree_encoding))
-        libraries = [_rel(PORTS / lib, runtimes_dir) for lib in sample.libraries]
-        manifest[h] = [_rel(PORT_LIB, runtimes_dir), *libraries, _rel(port, runtimes_dir)]
+        manifest[h] = [_rel(lib, runtimes_dir) for lib in (PORT_LIB, *sample.port_libs)] + [_rel(port, runtimes_dir)]
         versions[version] = h
     runtimes_dir.mkdir(parents=True, exist_ok=True)
     (runtimes_dir / "runtimes.json").write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")

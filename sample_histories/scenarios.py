@@ -29,6 +29,12 @@ Scenarios
     2020-11-20: a few counter requests around one deploy+migrate, for quick tests.
 ``tracker``
     2021-07-19 .. 2021-08-02: a team's issue tracker, about 4000 events.
+``scheduler``
+    2021-10-12: a ``backendMain`` app (2021-09+ host, era 1b): reminders over HTTP, time events
+    every ~10 s, deliveries through a volatile process (task completions with the task ids the
+    host's root module gave), deploy+init, deploy+migrate to scheduler/v2, set-state.
+    ``scheduler/candidate_ok`` migrates the final state; ``scheduler/candidate_reject`` declares
+    the new state as its migration input and is rejected (no ``lastFiredMilli``).
 ``notes``
     2021-08-09 .. 2021-08-10: a notes API whose requests and responses go through
     ``CompilationInterface.GenerateJsonCoders`` (2021 decoders: one-argument tags only as
@@ -723,6 +729,142 @@ def ledger_scenario() -> list[Step]:
     return host.steps
 
 
+# --- scheduler (backendMain, 2021-09+ host) ---------------------------------------------------
+
+_SCHEDULER_URI = "https://scheduler.example.com/reminders"
+_SCHEDULER_TEXTS = ["water the plants", "call Ana", "stand-up", "backup check", "tea", "review PR 42", "Grüße an Jörg"]
+#: The host's timer raised a time event at least every 10 seconds (StartupPublicApp.cs @ ec1891b9).
+_TICK_MS = 10_000
+
+
+class _SchedulerHost(_Host):
+    """The 2021-09+ host in front of the scheduler app, as far as the log shows it.
+
+    It mirrors what the scenario needs to write task completions with the right task ids: the
+    generated root module's task framework (restarted fresh at every admin operation, ids
+    ``"<posixTimeMilli>-<nextTaskIndex>"`` with the time raised by HTTP and time events only),
+    the reminders the app holds, and the volatile processes of the current public app (they
+    end with it at every restart).
+    """
+
+    def __init__(self, rng: random.Random) -> None:
+        super().__init__(rng)
+        self.due: dict[int, int] = {}  # reminder id -> due time
+        self.next_id = 1
+        self.process_id: str | None = None  # the id the app holds
+        self.live_processes: set[str] = set()  # processes of the current public app
+        self.process_counter = 0
+        self._restart()
+
+    def _restart(self) -> None:
+        self.framework_time = 0
+        self.next_task = 0
+        self.request_counter = 0
+        self.live_processes = set()
+
+    def _task_id(self) -> str:
+        task_id = f"{self.framework_time}-{self.next_task}"
+        self.next_task += 1
+        return task_id
+
+    def admin(self, step: Step) -> None:
+        self.steps.append(step)
+        self._restart()
+
+    def create_process(self, time_ms: int, task_id: str) -> None:
+        """The host runs a CreateVolatileProcess task; its completion enters the log."""
+        self.process_counter += 1
+        pid = f"{self.process_counter:02d}c1f7e0a3"
+        self.live_processes.add(pid)
+        self.process_id = pid
+        result = {"CreateVolatileProcessResponse": {"Ok": {"processId": pid}}}
+        self.event(_task_complete_json(task_id, result), time_ms)
+
+    def post(self, time_ms: int, due_ms: int, text: str) -> None:
+        self.framework_time = max(self.framework_time, time_ms)
+        self.http(time_ms, method="POST", uri=_SCHEDULER_URI, body=f"{due_ms} {text}".encode("utf-8"),
+                  headers=[("Content-Type", ["text/plain; charset=utf-8"])], client_address="198.51.100.23")
+        self.due[self.next_id] = due_ms
+        self.next_id += 1
+
+    def get(self, time_ms: int) -> None:
+        self.framework_time = max(self.framework_time, time_ms)
+        self.http(time_ms, method="GET", uri=_SCHEDULER_URI, body=b"", headers=[], client_address="198.51.100.23")
+
+    def tick(self, time_ms: int, *, zero_duration_at: set[int]) -> None:
+        """A time event; due reminders fire and their deliveries complete a few ms later."""
+        self.framework_time = max(self.framework_time, time_ms)
+        self.event(_arrived_at_time_json(time_ms), time_ms)
+        fired = sorted(i for i, due in self.due.items() if due <= time_ms)
+        if not fired:  # the subscription's minimum is the earliest due time
+            return
+        for i in fired:
+            del self.due[i]
+        if self.process_id is None:
+            return
+        task_ids = [self._task_id() for _ in fired]
+        done_ms = time_ms
+        for task_id, reminder in reversed(list(zip(task_ids, fired))):  # the response lists them reversed
+            done_ms += self.rng.randint(3, 40)
+            if self.process_id not in self.live_processes:
+                result: dict[str, object] = {"RequestToVolatileProcessResponse": {"Err": {"ProcessNotFound": {}}}}
+            else:
+                duration = 0 if reminder in zero_duration_at else self.rng.randint(1, 25)
+                complete: dict[str, object] = {"returnValueToString": f"delivered #{reminder}"}
+                if duration:  # the host's serializer omitted a zero (DefaultValueHandling.Ignore)
+                    complete["durationInMilliseconds"] = duration
+                result = {"RequestToVolatileProcessResponse": {"Ok": complete}}
+            self.event(_task_complete_json(task_id, result), done_ms)
+
+
+def _scheduler_traffic(host: _SchedulerHost, start_ms: int, stop_ms: int, *, zero_duration_at: set[int] = set()) -> None:
+    """Time events every ~10 s, reminders posted now and then (due 1-6 minutes later), a GET sometimes."""
+    time_ms = start_ms
+    next_tick = start_ms + host.rng.randint(0, _TICK_MS)
+    while time_ms < stop_ms:
+        time_ms += host.rng.randint(15_000, 150_000)
+        while next_tick < min(time_ms, stop_ms):
+            host.tick(next_tick, zero_duration_at=zero_duration_at)
+            next_tick += _TICK_MS - host.rng.randint(0, 40)
+        if time_ms >= stop_ms:
+            break
+        if host.rng.random() < 0.2:
+            host.get(time_ms)
+        else:
+            host.post(time_ms, time_ms + host.rng.randint(60_000, 360_000), host.rng.choice(_SCHEDULER_TEXTS))
+
+
+def scheduler_scenario() -> list[Step]:
+    """A ``backendMain`` reminder scheduler on a 2021-10 host: deploy+init (init creates the
+    delivery process), reminders fired by the time subscription and delivered through task
+    completions (one answered in 0 ms, whose completion the app cannot decode), deploy+migrate to
+    v2 (its migration creates a new delivery process), a set-state, and more traffic; after the
+    set-state's restart the delivery process is gone, so deliveries come back ProcessNotFound."""
+    host = _SchedulerHost(random.Random(20211012))
+    t0 = _ms(2021, 10, 12, 9)
+    host.admin({"op": "deploy_init", "app": "scheduler/v1", "time_ms": t0})
+    host.create_process(t0 + 420, host._task_id())  # init's CreateVolatileProcess: task "0-0"
+    _scheduler_traffic(host, t0 + 1_000, t0 + 40 * 60_000, zero_duration_at={4})
+    t1 = t0 + 41 * 60_000
+    host.admin({"op": "deploy_migrate", "app": "scheduler/v2", "time_ms": t1})
+    host.process_id = None  # the migration forgets the old process and creates a new one
+    host.create_process(t1 + 380, host._task_id())
+    _scheduler_traffic(host, t1 + 1_000, t1 + 30 * 60_000)
+    t2 = t1 + 31 * 60_000
+    state = {
+        "reminders": [[1000, {"text": "maintenance window", "dueMilli": t2 + 90_000}]],
+        "nextId": 1001,
+        "volatileProcessId": {"Just": [host.process_id]},
+        "delivered": [],
+        "firedCount": 0,
+    }
+    host.admin({"op": "set_state", "state": _compact(state), "time_ms": t2})
+    host.due = {1000: t2 + 90_000}
+    host.next_id = 1001
+    _scheduler_traffic(host, t2 + 1_000, t2 + 20 * 60_000)
+    return host.steps
+
+
 SCENARIOS: dict[str, Callable[[], list[Step]]] = {
     "counter": counter_scenario,
     "counter_admin": counter_admin_scenario,
@@ -730,4 +872,5 @@ SCENARIOS: dict[str, Callable[[], list[Step]]] = {
     "tracker": tracker_scenario,
     "notes": notes_scenario,
     "ledger": ledger_scenario,
+    "scheduler": scheduler_scenario,
 }

@@ -1,9 +1,12 @@
 """The host's process while replaying: which app config runs, its V8 process, and how each kind of
-composition event changes it (store-format §5.2, 2020 - 2021-09-02 semantics, state held in JS).
+composition event changes it (store-format §5.2; state held in JS).
 
-Apps and records of later interfaces (``backendMain``, the 2023 web service, the 2025 Pine VM; see
-:mod:`elmreplay.store.interfaces`) are never run with these semantics: a state stored for them
-(a reduction) can still be shown, but applying anything to it raises :class:`UnsupportedEra`.
+What a deploy, migration, set-state or restore means depends on the app config's interface
+(:mod:`.interface_semantics`): the 2020 - 2021-08 interface (this module's own methods) or the
+2021-09 ``backendMain`` interface (era 1b). Apps and records of interfaces elmreplay does not
+replay (the 2023 web service, the 2025 Pine VM; see :mod:`elmreplay.store.interfaces`) are never
+run: a state stored for them (a reduction) can still be shown, but applying anything to it
+raises :class:`UnsupportedEra`.
 
 Both the host-faithful restore (:mod:`.restore`) and the append-order replay session
 (:mod:`.session`) drive this one implementation.
@@ -15,7 +18,7 @@ import itertools
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Mapping, MutableSequence, Sequence, overload
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, MutableSequence, Sequence, overload
 
 from ..errors import AppError, CorruptTree, RestoreError, RuntimeUnavailable, StoreError, UnsupportedEra
 from ..runtime.engine import DEFAULT_MAX_MEMORY, DEFAULT_TIMEOUT_S, AppProcess, EncodedEvents
@@ -24,6 +27,9 @@ from ..store.interfaces import PINE_VM_ERA, PINE_VM_MESSAGE, app_interface, kind
 from ..store.records import CompositionEvent, Record, RecordKind
 from ..store.store import Store
 from ..store.writer import newtonsoft_json
+
+if TYPE_CHECKING:
+    from .interface_semantics import InterfaceSemantics
 
 
 @dataclass(frozen=True)
@@ -233,6 +239,7 @@ class HostProcess:
         #: Set while the current state is one elmreplay can show but not run (see :class:`StoredOnly`).
         self.stored_only: StoredOnly | None = None
         self._refusals: dict[str, UnsupportedEra | None] = {}
+        self._semantics: dict[str, InterfaceSemantics] = {}
         #: ``console.log`` lines of the app (Elm's Debug.log), with the record index they came from.
         self.logs: list[tuple[int, str]] = []
         self._hold_ids = itertools.count()
@@ -265,9 +272,7 @@ class HostProcess:
             self.process = None
             self.stored_only = StoredOnly(snap, refusal)
             return
-        self.process = self._runtime(lambda: self.pool.reuse(snap.app_config_hash or ""), record)
-        state = snap.state_json
-        self._app(lambda p: p.set_state(state), record)
+        self.semantics_for(snap.app_config_hash).restore_state(self, snap, record)
 
     # --- live states (references held inside V8) ------------------------------------------
 
@@ -326,6 +331,22 @@ class HostProcess:
             self._refusals[config_hash] = refusal
         return self._refusals[config_hash]
 
+    def semantics_for(self, config_hash: str) -> InterfaceSemantics:
+        """How the host drove this app config (:mod:`.interface_semantics`); call after
+        :meth:`refusal_for` said it is replayed."""
+        if config_hash not in self._semantics:
+            from .interface_semantics import OldInterface, semantics_of
+
+            interface = app_interface(self.store.app_config(config_hash).files).interface
+            self._semantics[config_hash] = semantics_of(interface) or OldInterface()
+        return self._semantics[config_hash]
+
+    def interface_name(self) -> str | None:
+        """The name of the running app's interface semantics (None: no app)."""
+        if self.app_config_hash is None or self.stored_only is not None:
+            return None
+        return self.semantics_for(self.app_config_hash).name
+
     def require_runnable(self, record: Record) -> None:
         """Raise :class:`UnsupportedEra` naming ``record`` when the current state is stored-only."""
         if self.stored_only is not None:
@@ -363,6 +384,8 @@ class HostProcess:
             raise UnsupportedEra(refused[1], era=refused[0], event_index=record.index, record_hash=record.hash)
         if kind is not RecordKind.DEPLOY_INIT:
             self.require_runnable(record)
+        if kind is RecordKind.SET_STATE and self.process is not None and self.app_config_hash is not None:
+            self.semantics_for(self.app_config_hash).before_admin(self, record)
         if kind is RecordKind.SET_STATE:
             return self._set_state(record, event)
         if kind is RecordKind.DEPLOY_INIT:
@@ -468,26 +491,35 @@ class HostProcess:
     def _deploy(self, record: Record, event: CompositionEvent) -> None:
         h = self._config_hash(record, event)
         self._refuse_config(h, record)
-        proc = self._runtime(lambda: self.pool.fresh(h), record)
-        self.app_config_hash, self.process, self.stored_only = h, proc, None
+        self.stored_only = None
+        self.semantics_for(h).deploy_init(self, record, h)
 
     def _set_state(self, record: Record, event: CompositionEvent) -> Result:
         assert event.value is not None
         state = self.store.value_bytes(event.value, record=record).decode("utf-8", errors="replace")
-        if self.process is None:
+        if self.process is None or self.app_config_hash is None:
             result = Result(err=NO_APP_FOR_SET_STATE)
         else:
-            self._app(lambda p: p.set_state(state), record)
-            after = self._app(lambda p: p.get_state(), record)
-            same = normalize_json(after) == normalize_json(state) and normalize_json(state) is not None
-            result = Result(ok=self.texts.set_state_ok) if same else Result(err=self.texts.set_state_err + after)
+            result = self.semantics_for(self.app_config_hash).set_state(self, record, state)
         self.last_set_state_result = result
         return result
+
+    def _set_state_old_interface(self, record: Record, state: str) -> Result:
+        self._app(lambda p: p.set_state(state), record)
+        after = self._app(lambda p: p.get_state(), record)
+        same = normalize_json(after) == normalize_json(state) and normalize_json(state) is not None
+        return Result(ok=self.texts.set_state_ok) if same else Result(err=self.texts.set_state_err + after)
 
     def _migrate(self, record: Record, event: CompositionEvent) -> Result:
         state_before = self._app(lambda p: p.get_state(), record) if self.process is not None else None
         h = self._config_hash(record, event)
         self._refuse_config(h, record)
+        self.stored_only = None
+        result = self.semantics_for(h).deploy_migrate(self, record, h, state_before)
+        self.last_set_state_result = result
+        return result
+
+    def _migrate_old_interface(self, record: Record, h: str, state_before: str | None) -> Result:
         config = self.store.app_config(h)
         # A compile failure propagates: the 2020 host did not catch it, 2021 reported the exception.
         proc = self._runtime(lambda: self.pool.fresh(h), record)
@@ -519,7 +551,6 @@ class HostProcess:
                     err="Failed to load the migrated serialized state with the destination public app configuration."
                     f" resulting State:\n{after}"
                 )
-        self.last_set_state_result = result
         return result
 
     def _migration_result(self, raw: str, record: Record) -> tuple[Result, str | None]:

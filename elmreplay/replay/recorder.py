@@ -19,7 +19,6 @@ It behaves like the Elm-fullstack host (§4, §5.3, §6.5):
 from __future__ import annotations
 
 import base64
-import json
 import os
 import time
 from dataclasses import dataclass, field
@@ -60,10 +59,13 @@ def http_request_event(
     headers: Iterable[tuple[str, Sequence[str]]] = (),
     request_id: str | None = None,
     client_address: str | None = "127.0.0.1",
+    era: WriterEra | str = WriterEra.E5,
 ) -> str:
     """An ``HttpRequestEvent`` as the 2021 host serialized it (store-format §7), e.g.
-    ``{"HttpRequestEvent":{"posixTimeMilli":…,"httpRequestId":"…-1","requestContext":…,"request":…}}``."""
-    return _compact(
+    ``{"HttpRequestEvent":{"posixTimeMilli":…,"httpRequestId":"…-1","requestContext":…,"request":…}}``.
+    From the 2022-03-20 writer era (``"2022-03"``) the host serialized events with
+    System.Text.Json (non-ASCII and ``"&'+<>``` escaped), before with Newtonsoft."""
+    return event_text(
         {
             "HttpRequestEvent": {
                 "posixTimeMilli": time_ms,
@@ -76,17 +78,27 @@ def http_request_event(
                     "headers": [{"name": name, "values": list(values)} for name, values in headers],
                 },
             }
-        }
+        },
+        era,
     )
 
 
-def arrived_at_time_event(time_ms: int) -> str:
+def arrived_at_time_event(time_ms: int, era: WriterEra | str = WriterEra.E5) -> str:
     """An ``ArrivedAtTimeEvent`` (the host's clock tick for time subscriptions)."""
-    return _compact({"ArrivedAtTimeEvent": {"posixTimeMilli": time_ms}})
+    return event_text({"ArrivedAtTimeEvent": {"posixTimeMilli": time_ms}}, era)
 
 
-def _compact(value: object) -> str:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)  # as Newtonsoft wrote events
+def task_complete_event(task_id: str, task_result: Mapping[str, object], era: WriterEra | str = WriterEra.E5) -> str:
+    """A ``TaskCompleteEvent`` of the 2021-09+ hosts (docs/modern-eras-replay.md §2.3), e.g.
+    ``task_result={"CreateVolatileProcessResponse": {"Ok": {"processId": "1"}}}``. Give it as the
+    host's serializer wrote it: null members and zero numbers (``durationInMilliseconds`` of a
+    0 ms request) omitted."""
+    return event_text({"TaskCompleteEvent": {"taskId": task_id, "taskResult": dict(task_result)}}, era)
+
+
+def event_text(value: object, era: WriterEra | str = WriterEra.E5) -> str:
+    """An event object serialized as the host of ``era`` did (Newtonsoft; System.Text.Json from 2022-03-20)."""
+    return WriterEra(era).json(value).decode("utf-8")
 
 
 @dataclass
@@ -217,6 +229,7 @@ class Recorder:
         self.records.append(self.writer.parent_hash or "")
         self.responses.append(None)
         self.restart()
+        self._requests = 0  # the restarted public app counts its HTTP requests from 1 again
         return outcome
 
     # --- operations ----------------------------------------------------------------------
@@ -287,13 +300,17 @@ class Recorder:
         self._requests += 1  # the host's request ids: time, then a counter
         event = http_request_event(
             time_ms=time_ms, method=method, uri=uri, body=body, headers=headers,
-            request_id=f"{time_ms}-{self._requests}", client_address=client_address,
+            request_id=f"{time_ms}-{self._requests}", client_address=client_address, era=self.writer.era,
         )  # fmt: skip
         return self.event(event, time_ms=time_ms)
 
     def time_arrived(self, time_ms: int) -> str | None:
         """The host's clock tick (an ``ArrivedAtTimeEvent``)."""
-        return self.event(arrived_at_time_event(time_ms), time_ms=time_ms)
+        return self.event(arrived_at_time_event(time_ms, self.writer.era), time_ms=time_ms)
+
+    def task_complete(self, task_id: str, task_result: Mapping[str, object], *, time_ms: int) -> str | None:
+        """A volatile-process task's result (a ``TaskCompleteEvent``, 2021-09+ hosts)."""
+        return self.event(task_complete_event(task_id, task_result, self.writer.era), time_ms=time_ms)
 
     def events(self, events: Sequence[tuple[str, int]]) -> list[str | None]:
         """Process app events (JSON, host time in ms) and append their records; returns responses.

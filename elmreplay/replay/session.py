@@ -24,11 +24,12 @@ import time
 from array import array
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Callable, Mapping, TypeVar
+from functools import cached_property
+from typing import Callable, Iterator, Mapping, TypeVar
 
 import pandas as pd
 
-from ..errors import RestoreError, UnsupportedQuery
+from ..errors import RestoreError, StoreError, UnsupportedQuery
 from ..inspect.render import esc, mimebundle
 from ..runtime.engine import DEFAULT_MAX_MEMORY, DEFAULT_TIMEOUT_S, DIGEST_HASH, DIGEST_SKIP, EncodedEvents
 from ..runtime.sources import RuntimeResolver
@@ -437,15 +438,63 @@ class ReplaySession:
             self._live = {i: c for i, c in self._live.items() if c.valid}
             self._live_deploys = {i: c for i, c in self._live_deploys.items() if c.valid}
 
+    def _serialized_start_exact(self, index: int, state: Snapshot | None) -> bool:
+        """Whether a serialized state after record ``index`` is an exact starting point.
+
+        For ``backendMain`` apps only ``stateLessFramework`` is serialized: pending tasks and the
+        task counters are lost (docs/modern-eras-replay.md §4.2). Such a state is exact only
+        where the host itself restarted the app: right before an admin record (finding 12) or
+        where this session starts. Other states are skipped as starting points (live
+        checkpoints, which hold the framework, are used instead).
+        """
+        config = state.app_config_hash if state is not None else None
+        if config is None and state is None and index in self._reduction_index:
+            red = self.store.usable_reduction(self.records.hash(index))
+            config = red.app_config_hash if red is not None else None
+        if config is None or index == self.first_index or self.host.refusal_for(config) is not None:
+            return True
+        if self.host.semantics_for(config).serialized_state_exact:
+            return True
+        following = index + 1
+        return following < len(self.records) and self.records[following].kind is not RecordKind.UPDATE
+
+    @cached_property
+    def _inexact_states(self) -> bool:
+        """Whether some app config of this store has serialized states that are not exact."""
+        table = self.records
+        for i in table.indices_not_of_kind(RecordKind.UPDATE):
+            ev = table[i].parsed.event
+            h = ev.value.hash_base16 if ev.value is not None else None
+            if ev.kind in (RecordKind.DEPLOY_INIT, RecordKind.DEPLOY_MIGRATE) and h:
+                try:
+                    if self.host.refusal_for(h) is None and not self.host.semantics_for(h).serialized_state_exact:
+                        return True
+                except StoreError:
+                    continue
+        return False
+
+    def _serialized_starts(self, index: int) -> Iterator[int]:
+        """Indices at or before ``index`` with a serialized checkpoint, pinned state or (with
+        ``use_reductions``) a stored reduction, newest first."""
+        known = sorted((i for i in (*self._checkpoints, *self._pinned) if i <= index), reverse=True)
+        k = bisect.bisect_right(self._reduction_index, index) - 1 if self.use_reductions else -1
+        j = 0
+        while j < len(known) or k >= 0:
+            if k >= 0 and (j >= len(known) or self._reduction_index[k] > known[j]):
+                yield self._reduction_index[k]
+                k -= 1
+            else:
+                yield known[j]
+                j += 1
+
     def _best_start(self, index: int) -> tuple[int, StartState] | None:
         """The closest known state at or before ``index`` if it beats continuing from here; a
         live checkpoint where it is as close as a serialized one (resuming it costs nothing)."""
-        candidates = [i for i in (*self._checkpoints, *self._pinned) if i <= index]
-        best = max(candidates, default=None)
-        if self.use_reductions:
-            k = bisect.bisect_right(self._reduction_index, index) - 1
-            if k >= 0 and (best is None or self._reduction_index[k] > best):
-                best = self._reduction_index[k]
+        best = None
+        for i in self._serialized_starts(index):
+            if not self._inexact_states or self._serialized_start_exact(i, self._checkpoints.get(i) or self._pinned.get(i)):
+                best = i
+                break
         live = self._live_at_or_before(index)
         if self._pos != LOST and self._pos <= index and (best is None or best <= self._pos) and (live is None or live[0] <= self._pos):
             return None  # continuing forward is at least as close

@@ -1,10 +1,11 @@
 """Which host interface an app config, a record or a store was written for.
 
 elmreplay replays the 2020 - 2021-08 interface (store-format §5.2 first part, §6.2 "old
-interface", §7.1/§7.2, §9.1). Later interfaces are *listed* but not replayed yet. So that a
-replay never applies the old semantics to them (a plausible but wrong state), they are detected
-here from what the store really holds, and the replay layer stops with
-:class:`~elmreplay.errors.UnsupportedEra`:
+interface", §7.1/§7.2, §9.1) and the 2021-09 ``backendMain`` interface (era 1b, with the
+semantics of :mod:`elmreplay.replay.interface_semantics`). Later interfaces are *listed* but not
+replayed yet. So that a replay never applies another interface's semantics to them (a plausible
+but wrong state), they are detected here from what the store really holds, and the replay layer
+stops with :class:`~elmreplay.errors.UnsupportedEra`:
 
 * **The app config's files** (store-format §6.1, §6.2; ``docs/modern-eras-replay.md``):
 
@@ -51,7 +52,7 @@ class AppInterface(str, Enum):
     @property
     def replayed(self) -> bool:
         """Whether elmreplay replays apps of this interface (UNKNOWN: the runtime decides)."""
-        return self in (AppInterface.OLD, AppInterface.UNKNOWN)
+        return self in (AppInterface.OLD, AppInterface.UNKNOWN, AppInterface.BACKEND_MAIN)
 
 
 @dataclass(frozen=True)

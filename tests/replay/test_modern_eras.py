@@ -1,5 +1,5 @@
-"""Stores of 2021-09 .. 2025-04 (issue 16): listed, their stored states shown, never replayed with
-the 2020-2021 semantics. Each store is written in a temp dir by the host-faithful writer; every
+"""Stores of 2023 .. 2025-04 (issue 16): listed, their stored states shown, never replayed with
+the 2020-2021 semantics (2021-09 ``backendMain`` apps are replayed: tests/replay/test_backend_main.py). Each store is written in a temp dir by the host-faithful writer; every
 app config gets the counter test app as its runtime, so a replay *could* run: only the era check
 stops it (the same store with an old-interface app replays, see ``test_old_interface_control``)."""
 
@@ -105,14 +105,19 @@ def test_old_interface_control(tmp_path: Path) -> None:
     assert verify(store, RESOLVER).ok
 
 
-# --- backendMain (2021-09+) and the 2023 web service ---------------------------------------------
+# --- the 2023 web service ---------------------------------------------------------------------
+
+
+def test_backend_main_is_no_longer_refused() -> None:
+    from elmreplay.store.interfaces import AppInterface, app_interface
+
+    finding = app_interface(app(BACKEND_MAIN))
+    assert finding.interface is AppInterface.BACKEND_MAIN and finding.refusal("h") is None
 
 
 @pytest.mark.parametrize(
     ("main", "era", "t0", "interface", "word"),
     [
-        (BACKEND_MAIN, WriterEra.E5, T2021_10, "BACKEND_MAIN", "backendMain"),
-        (BACKEND_MAIN, WriterEra.STJ_2022, T2021_10 + 200 * 86_400_000, "BACKEND_MAIN", "backendMain"),
         (WEB_SERVICE_MAIN, WriterEra.STJ_2022, T2023_04, "WEB_SERVICE", "webServiceMain"),
     ],
 )
@@ -158,19 +163,19 @@ def test_apply_function_record_is_refused_by_name(tmp_path: Path) -> None:
         restore(store, RESOLVER)
 
 
-def test_what_if_of_a_backend_main_candidate_is_refused_not_rejected(tmp_path: Path) -> None:
+def test_what_if_of_a_web_service_candidate_is_refused_not_rejected(tmp_path: Path) -> None:
     write_json_era_store(tmp_path / "s", OLD_MAIN, WriterEra.E5, T2021_10)
     store = open_store(tmp_path / "s")
     with pytest.raises(UnsupportedEra) as e:
-        what_if_deploy(store, app(BACKEND_MAIN), RESOLVER, mode="init")
-    assert "backendMain" in str(e.value)
+        what_if_deploy(store, app(WEB_SERVICE_MAIN), RESOLVER, mode="init")
+    assert "webServiceMain" in str(e.value)
 
 
 def test_cli_says_one_line_and_exits_2(tmp_path: Path) -> None:
-    write_json_era_store(tmp_path / "s", BACKEND_MAIN, WriterEra.E5, T2021_10)
+    write_json_era_store(tmp_path / "s", WEB_SERVICE_MAIN, WriterEra.STJ_2022, T2023_04)
     runtimes = tmp_path / "rt"
     runtimes.mkdir()
-    (runtimes / f"{component_hash(_tree(BACKEND_MAIN, StoreWriter.new_store(tmp_path / 'x')))}.js").write_text(js("counter"))
+    (runtimes / f"{component_hash(_tree(WEB_SERVICE_MAIN, StoreWriter.new_store(tmp_path / 'x', WriterEra.STJ_2022)))}.js").write_text(js("counter"))
     for args in (["verify"], ["state", "--at", "3"]):
         done = subprocess.run(
             [sys.executable, "-m", "elmreplay.cli", *args, str(tmp_path / "s"), "--runtimes", str(runtimes)],
@@ -178,7 +183,7 @@ def test_cli_says_one_line_and_exits_2(tmp_path: Path) -> None:
         )  # fmt: skip
         assert done.returncode == 2, done.stderr
         lines = done.stderr.strip().splitlines()
-        assert len(lines) == 1 and "backendMain" in lines[0] and "not replay" in lines[0]
+        assert len(lines) == 1 and "webServiceMain" in lines[0] and "not replay" in lines[0]
     done = subprocess.run(
         [sys.executable, "-m", "elmreplay.cli", "state", str(tmp_path / "s"), "--at", "2", "--runtimes", str(runtimes)],
         capture_output=True, text=True, timeout=120,

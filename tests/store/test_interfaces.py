@@ -56,10 +56,11 @@ def test_app_supplied_root_module_decides() -> None:
 
 
 def test_refusal_text_names_config_file_and_declaration() -> None:
-    found = app_interface(cfg("backendMain : X\n"))
+    found = app_interface(cfg("webServiceMain : X\n"))
     text = found.refusal("ab" * 32)
-    assert text is not None and "ab" * 32 in text and "src/Backend/Main.elm" in text and "'backendMain'" in text
+    assert text is not None and "ab" * 32 in text and "src/Backend/Main.elm" in text and "'webServiceMain'" in text
     assert app_interface(cfg("interfaceToHost_processEvent : String -> S -> ( S, String )\n")).refusal("x") is None
+    assert app_interface(cfg("backendMain : X\n")).refusal("x") is None  # era 1b is replayed
 
 
 def test_strip_comments_keeps_strings_and_chars() -> None:

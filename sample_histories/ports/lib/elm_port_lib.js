@@ -1043,9 +1043,11 @@ var ElmPortLib = (function () {
   /**
    * Define the runtime-contract globals for one app version.
    * spec: {init, decodeState, encodeState, processEvent(appEvent, state) -> [state, response]}
+   * (2020-06-20 interface), or processSerialized(eventText, state) -> [state, responseText]
+   * instead of processEvent (another root module, e.g. backend_main_2021.js).
    */
   function defineBackend(spec) {
-    var processSerialized = wrapForSerialInterface(spec.processEvent);
+    var processSerialized = spec.processSerialized || wrapForSerialInterface(spec.processEvent);
     var stateDecoder = D.oneOf([
       D.field('Interface_DeserializeFailed', D.map(deserializeFailed, D.field('error', D.string))),
       D.map(deserializeSuccessful, spec.decodeState)
