@@ -117,8 +117,8 @@ SAMPLES = [
         "2021-09 event shape, which later hosts translate), then, on a June 2023 host, tagged events, "
         "ApplyFunctionOnElmAppState records (Backend.ExposeFunctionsToAdmin.creditAll, payOutFees) and "
         "a deploy+migrate to a webServiceMain version with transfer fees. Clock ticks are thinned to one "
-        "per 20 minutes (the host sent one at least every 10 s); reductions every 24 hours of host time.",
-        reduction_interval_ms=24 * 3600 * 1000,
+        "per 20 minutes (the host sent one at least every 10 s); reductions every 6 hours of host time.",
+        reduction_interval_ms=6 * 3600 * 1000,
         port_libs=(WEBSERVICE_2023_LIB, PORTS / "ledger" / "ledger_app.js"),
     ),
 ]

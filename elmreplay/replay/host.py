@@ -395,9 +395,13 @@ class HostProcess:
         if kind is RecordKind.DEPLOY_MIGRATE:
             return self._migrate(record, event)
         if kind is RecordKind.UPDATE:
-            if self.process is not None and event.value is not None:
-                ev = self.store.value_bytes(event.value, record=record).decode("utf-8", errors="replace")
+            if self.process is not None and self.app_config_hash is not None and event.value is not None:
+                stored = self.store.value_bytes(event.value, record=record).decode("utf-8", errors="replace")
+                ev = self.semantics_for(self.app_config_hash).event_payloads(self, [stored], [record])[0]
                 self._app(lambda p: p.process_event(ev), record)
+            return None
+        if kind is RecordKind.APPLY_FUNCTION:
+            self._apply_function(record, event)
             return None
         raise RestoreError(
             f"Replaying {kind.value} records (a later host generation) is not supported",
@@ -437,10 +441,13 @@ class HostProcess:
             if digests is not None:
                 digests.extend(NO_APP_DIGEST * len(items))
             return [None] * len(items) if responses else [], {}
+        payloads: Sequence[str]
         if isinstance(items, AppEvents):
             payloads, owners = items.payloads, items.records
         else:
             payloads, owners = [e for _, e in items], [r for r, _ in items]
+        if self.app_config_hash is not None:  # the stored literals as the app received them
+            payloads = self.semantics_for(self.app_config_hash).event_payloads(self, payloads, owners)
         wanted = sorted(set(states_after))
         holds = sorted((hold_after or {}).items())
         if any(live.process is not self.process for _, live in holds):
@@ -474,6 +481,17 @@ class HostProcess:
             out_states.update({start + k: v for k, v in result.states.items()})
             self.logs.extend((owners[start + i].index, line) for i, line in result.logs if 0 <= i < len(batch))
         return out_responses, out_states
+
+    def _apply_function(self, record: Record, event: CompositionEvent) -> None:
+        """An ``ApplyFunctionOnElmAppState`` record (2023-03-15+): only the 2023 hosts wrote it,
+        and only their state shim can apply it; without an app the host's restore failed."""
+        assert event.value is not None
+        literal = self.store.value_bytes(event.value, record=record).decode("utf-8", errors="replace")
+        if self.process is None or self.app_config_hash is None:
+            from .webservice_semantics import no_app_for_function
+
+            raise no_app_for_function(record, literal)
+        self.semantics_for(self.app_config_hash).apply_function(self, record, literal)
 
     def _config_hash(self, record: Record, event: CompositionEvent) -> str:
         assert event.value is not None and event.value.hash_base16 is not None

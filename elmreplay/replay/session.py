@@ -456,7 +456,8 @@ class ReplaySession:
         if self.host.semantics_for(config).serialized_state_exact:
             return True
         following = index + 1
-        return following < len(self.records) and self.records[following].kind is not RecordKind.UPDATE
+        # (a function application, unlike the other admin records, did not restart the app)
+        return following < len(self.records) and self.records[following].kind not in (RecordKind.UPDATE, RecordKind.APPLY_FUNCTION)
 
     @cached_property
     def _inexact_states(self) -> bool:

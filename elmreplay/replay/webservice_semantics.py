@@ -61,10 +61,22 @@ def admin_function_error(function_name: str, error: str) -> str:
     return error if error.startswith(FUNCTION_NOT_FOUND) else f"Failed to apply function {function_name}: {error}"
 
 
+def no_app_for_function(record: Record, literal: str) -> RestoreError:
+    """The restore failure for an ``ApplyFunctionOnElmAppState`` record with no app running (the
+    host read the record first: a literal it could not read failed before that)."""
+    try:
+        parse_apply_function_literal(literal)
+    except ApplyFunctionLiteralError as e:
+        return RestoreError(f"The host could not read this ApplyFunctionOnElmAppState record ({e})", event_index=record.index, record_hash=record.hash)
+    return RestoreError(APPLY_FAILED + NO_APP_DEPLOYED, event_index=record.index, record_hash=record.hash)
+
+
 class WebService2023(InterfaceSemantics):
     """2023 web-service apps through the state shim (module docstring)."""
 
     name = "2023 web service (state shim)"
+    #: Only ``stateLessFramework`` is serialized (a pending task's callback is lost), as in era 1b.
+    serialized_state_exact = False
 
     def _fail(self, record: Record | None, message: str) -> RestoreError:
         return RestoreError(
@@ -137,10 +149,8 @@ class WebService2023(InterfaceSemantics):
         """Replay an ``ApplyFunctionOnElmAppState`` record."""
         try:
             event = parse_apply_function_literal(literal)
-        except ApplyFunctionLiteralError as e:
-            raise self._fail(record, f"The host could not read this ApplyFunctionOnElmAppState record ({e})") from None
-        if host.process is None:
-            raise self._fail(record, APPLY_FAILED + NO_APP_DEPLOYED)
+        except ApplyFunctionLiteralError:
+            raise no_app_for_function(record, literal) from None
         error = self._apply(host, record, event.function_name, event.serialized_arguments_json)
         if error is not None:
             raise self._fail(record, APPLY_FAILED + admin_function_error(event.function_name, error))

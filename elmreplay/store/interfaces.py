@@ -52,7 +52,7 @@ class AppInterface(str, Enum):
     @property
     def replayed(self) -> bool:
         """Whether elmreplay replays apps of this interface (UNKNOWN: the runtime decides)."""
-        return self in (AppInterface.OLD, AppInterface.UNKNOWN, AppInterface.BACKEND_MAIN)
+        return self in (AppInterface.OLD, AppInterface.UNKNOWN, AppInterface.BACKEND_MAIN, AppInterface.WEB_SERVICE)
 
 
 @dataclass(frozen=True)
@@ -171,12 +171,9 @@ PINE_VM_MESSAGE = (
     "applications of Pine expressions) need the Pine VM to replay, which elmreplay does not have"
 )
 
+#: (``ApplyFunctionOnElmAppState`` records are replayed on 2023 web-service apps and refused on
+#: others by the replay layer, which knows the running app.)
 _KIND_REFUSALS: dict[RecordKind, tuple[str, str]] = {
-    RecordKind.APPLY_FUNCTION: (
-        "2023 Elm-Time",
-        "ApplyFunctionOnElmAppState records (2023-03-15+, an admin database function applied to the state "
-        "through the 2023 state shim) are not replayed yet",
-    ),
     RecordKind.APPLY_FUNCTION_ON_LITERAL: (PINE_VM_ERA, "ApplyFunctionOnLiteralAndState: " + PINE_VM_MESSAGE),
 }
 
