@@ -25,6 +25,7 @@ from ..runtime.engine import DEFAULT_MAX_MEMORY, DEFAULT_TIMEOUT_S, AppProcess, 
 from ..runtime.sources import RuntimeResolver
 from ..store.interfaces import PINE_VM_ERA, PINE_VM_MESSAGE, app_interface, kind_refusal
 from ..store.records import CompositionEvent, Record, RecordKind
+from ..store.reductions import UsableReduction
 from ..store.store import Store
 from ..store.writer import newtonsoft_json
 
@@ -90,10 +91,17 @@ class Snapshot:
 
     app_config_hash: str | None
     state_json: str | None
+    #: The state is a Pine value (2025-03+ web-service hosts), shown as JSON; no app can load it.
+    pine: bool = False
 
     @property
     def size(self) -> int:
         return len(self.state_json or "")
+
+    @staticmethod
+    def of_reduction(red: UsableReduction) -> Snapshot:
+        """The state a usable reduction stores."""
+        return Snapshot(red.app_config_hash, red.state_json.decode("utf-8", errors="replace"), red.state_format == "pine")
 
 
 @dataclass(frozen=True)
@@ -268,6 +276,9 @@ class HostProcess:
             self.process = None
             return
         refusal = self.refusal_for(snap.app_config_hash)
+        if refusal is None and snap.pine:
+            pine = f"The state of app config {snap.app_config_hash} is a Pine value (a 2025-03+ host): {PINE_VM_MESSAGE}"
+            refusal = UnsupportedEra(pine, era=PINE_VM_ERA, app_config_hash=snap.app_config_hash)
         if refusal is not None:
             self.process = None
             self.stored_only = StoredOnly(snap, refusal)

@@ -421,7 +421,7 @@ class ReplaySession:
         red = self.store.usable_reduction(record_hash) if index is not None else None
         if index is None or red is None:
             raise RestoreError(f"No usable reduction of record {record_hash} to start from", record_hash=record_hash)
-        snap = Snapshot(red.app_config_hash, red.state_json.decode("utf-8", errors="replace"))
+        snap = Snapshot.of_reduction(red)
         self._pinned[index] = snap
         self._restore((index, snap))
         return index
@@ -448,10 +448,12 @@ class ReplaySession:
         checkpoints, which hold the framework, are used instead).
         """
         config = state.app_config_hash if state is not None else None
+        pine = state is not None and state.pine
         if config is None and state is None and index in self._reduction_index:
             red = self.store.usable_reduction(self.records.hash(index))
             config = red.app_config_hash if red is not None else None
-        if config is None or index == self.first_index or self.host.refusal_for(config) is not None:
+            pine = red is not None and red.state_format == "pine"
+        if config is None or pine or index == self.first_index or self.host.refusal_for(config) is not None:
             return True
         if self.host.semantics_for(config).serialized_state_exact:
             return True
@@ -509,7 +511,7 @@ class ReplaySession:
             if red is None:  # not usable after all: fall back to the one before
                 self._reduction_index.remove(best)
                 return self._best_start(index)
-            snap = Snapshot(red.app_config_hash, red.state_json.decode("utf-8", errors="replace"))
+            snap = Snapshot.of_reduction(red)
         return (best, snap)
 
     def _reset_to_beginning(self) -> None:
@@ -787,7 +789,7 @@ class ReplaySession:
                 event_index=rec.index,
                 record_hash=rec.hash,
             )
-        snap = Snapshot(red.app_config_hash, red.state_json.decode("utf-8", errors="replace"))
+        snap = Snapshot.of_reduction(red)
         self._pinned[t] = snap
         return t, snap
 

@@ -28,7 +28,8 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Sequence
 
-from ..errors import RestoreError
+from ..errors import RestoreError, RuntimeUnavailable
+from ..runtime.engine import AppProcess
 from ..store.apply_function import ApplyFunctionLiteralError, parse_apply_function_literal
 from ..store.interfaces import web_service_host_types
 from ..store.records import Record
@@ -90,8 +91,18 @@ class WebService2023(InterfaceSemantics):
         raw: str = host._app(lambda p: p.apply_function(function_name, args), record)
         return shim_result(raw)[1]
 
+    def _checked(self, proc: AppProcess) -> AppProcess:
+        """A process whose runtime implements the 2023 contract (``applyFunction``)."""
+        if not proc.has_apply_function:
+            raise RuntimeUnavailable(
+                f"The JavaScript for app config {proc.app_config_hash} does not define applyFunction: the app is a 2023 "
+                "web-service app (state shim), whose runtime must implement the 2023 contract (sample_histories/ports/README.md)",
+                app_config_hash=proc.app_config_hash,
+            )
+        return proc
+
     def restore_state(self, host: HostProcess, snap: Snapshot, record: Record | None) -> None:
-        host.process = host._runtime(lambda: host.pool.reuse(snap.app_config_hash or ""), record)
+        host.process = self._checked(host._runtime(lambda: host.pool.reuse(snap.app_config_hash or ""), record))
         host._app(lambda p: p.init(), record)  # a new process: no branch yet
         state = snap.state_json or ""
         error = host._app(lambda p: p.try_set_state(state), record)
@@ -100,7 +111,7 @@ class WebService2023(InterfaceSemantics):
             raise self._fail(record, RESTORE_SET_STATE_FAILED + error)
 
     def _new_process(self, host: HostProcess, record: Record, config_hash: str, function_name: str, args: Sequence[str]) -> None:
-        proc = host._runtime(lambda: host.pool.fresh(config_hash), record)
+        proc = self._checked(host._runtime(lambda: host.pool.fresh(config_hash), record))
         host.process, host.app_config_hash = proc, config_hash
         error = self._apply(host, record, function_name, args)
         if error is not None:
