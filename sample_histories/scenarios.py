@@ -767,6 +767,14 @@ class _SchedulerHost(_Host):
         self.next_task += 1
         return task_id
 
+    def event(self, event_json: str, posix_time_milli: int) -> int:
+        # The host processed events one at a time: a record is never written before the one
+        # before it, even when its event arrived while the previous one was being processed.
+        index = super().event(event_json, posix_time_milli)
+        if index > 0:
+            self.steps[index]["time_ms"] = max(int(self.steps[index]["time_ms"]), int(self.steps[index - 1]["time_ms"]))
+        return index
+
     def admin(self, step: Step) -> None:
         self.steps.append(step)
         self._restart()
@@ -828,6 +836,7 @@ def _scheduler_traffic(host: _SchedulerHost, start_ms: int, stop_ms: int, *, zer
             next_tick += _TICK_MS - host.rng.randint(0, 40)
         if time_ms >= stop_ms:
             break
+        time_ms = max(time_ms, int(host.steps[-1]["time_ms"]) + 5)  # after the deliveries of a tick just before
         if host.rng.random() < 0.2:
             host.get(time_ms)
         else:

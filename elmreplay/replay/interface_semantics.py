@@ -22,10 +22,11 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any, Sequence
 
-from ..errors import RestoreError, UnsupportedEra
+from ..errors import RestoreError, StoreError, UnsupportedEra
 from ..runtime.engine import AppProcess
-from ..store.interfaces import AppInterface
-from ..store.records import Record
+from ..store.interfaces import AppInterface, app_interface
+from ..store.records import Record, RecordKind
+from ..store.store import Store
 from .host import NO_APP_FOR_SET_STATE, Result, Snapshot
 
 if TYPE_CHECKING:
@@ -237,11 +238,39 @@ def semantics_of(interface: AppInterface) -> InterfaceSemantics | None:
     return SEMANTICS.get(interface)
 
 
+def serialized_state_exact(store: Store, app_config_hash: str | None) -> bool:
+    """Whether a serialized state of this app config restores its process exactly (True where
+    elmreplay does not run the app or cannot read its config: the replay reports that)."""
+    if app_config_hash is None:
+        return True
+    try:
+        semantics = semantics_of(app_interface(store.app_config(app_config_hash).files).interface)
+    except StoreError:
+        return True
+    return semantics is None or semantics.serialized_state_exact
+
+
+def exact_start(store: Store, index: int, app_config_hash: str | None) -> bool:
+    """Whether a replay may start from a serialized state (a reduction, a checkpoint) after
+    record ``index``. For interfaces whose serialized state leaves out part of the process (the
+    task framework of backendMain apps, docs/modern-eras-replay.md §4.2, §4.3) only where the host
+    itself restarted the app from such a state: right before an admin record (finding 12).
+    A reduction written during app events is not one: the host kept running (its tasks and task
+    ids went on), which a start there would lose."""
+    if serialized_state_exact(store, app_config_hash):
+        return True
+    following = index + 1
+    # (a 2023 function application, unlike the other admin records, did not restart the app)
+    return following < len(store.records) and store.records[following].kind not in (RecordKind.UPDATE, RecordKind.APPLY_FUNCTION)
+
+
 __all__ = [
     "ERA_1B_ASSUMPTION",
     "BackendMain2021",
     "InterfaceSemantics",
     "OldInterface",
+    "exact_start",
+    "serialized_state_exact",
     "NO_APP_FOR_SET_STATE",
     "semantics_of",
 ]

@@ -32,6 +32,7 @@ from ..errors import ElmReplayError, StoreError, WorkerError
 from ..runtime.sources import RuntimeResolver
 from ..store.files import DirectoryFiles
 from ..store.store import Store
+from .interface_semantics import exact_start, serialized_state_exact
 from .pool import Progress, cpu_count, dask_workers, run_tasks
 from .session import BEFORE_FIRST, starts_truncated
 from .verify import RangeResult, VerifyReport, unnamed_reductions, verify, verify_range
@@ -95,7 +96,8 @@ def plan_segments(store: Store, parts: int) -> list[Segment]:
     reductions = sorted(store.index_of_hash[h] for h in store.reduction_hashes if h in store.index_of_hash)
     first = reductions[0] if starts_truncated(store) and reductions else BEFORE_FIRST
     blocked = _blocked_by_reverts(store, first)
-    candidates = [i for i in reductions if i > first and not blocked(i)]
+    inexact = any(isinstance(h, str) and not serialized_state_exact(store, h) for h in store.deployments()["app_config_hash"])
+    candidates = [i for i in reductions if i > first and not blocked(i) and (not inexact or _exact_start(store, i))]
     splits: list[int] = []
     for k in range(1, parts):
         target = first + (n - first) * k // parts
@@ -109,6 +111,13 @@ def plan_segments(store: Store, parts: int) -> list[Segment]:
     return [
         Segment(s, store.records.hash(s) if k else None, e) for k, (s, e) in enumerate(zip(starts, stops))
     ]
+
+
+def _exact_start(store: Store, index: int) -> bool:
+    """Whether a segment may start from the reduction of this record (not where the host kept a
+    backendMain app running: :func:`~.interface_semantics.exact_start`)."""
+    red = store.usable_reduction(store.records.hash(index))
+    return red is None or exact_start(store, index, red.app_config_hash)
 
 
 def _blocked_by_reverts(store: Store, first: int) -> Callable[[int], bool]:

@@ -29,7 +29,7 @@ from typing import Callable, Iterator, Mapping, TypeVar
 
 import pandas as pd
 
-from ..errors import RestoreError, StoreError, UnsupportedQuery
+from ..errors import RestoreError, UnsupportedQuery
 from ..inspect.render import esc, mimebundle
 from ..runtime.engine import DEFAULT_MAX_MEMORY, DEFAULT_TIMEOUT_S, DIGEST_HASH, DIGEST_SKIP, EncodedEvents
 from ..runtime.sources import RuntimeResolver
@@ -38,6 +38,7 @@ from ..store.records import Record, RecordKind
 from ..store.store import Store
 from .find import Where
 from .find import find as find_steps
+from .interface_semantics import exact_start, serialized_state_exact
 from .host import DIGEST_WIDTH, NO_APP_DIGEST, AppEvents, HostProcess, LiveState, QueryRun, Result, Snapshot
 
 DEFAULT_CHECKPOINT_EVERY = 1000
@@ -453,28 +454,13 @@ class ReplaySession:
             red = self.store.usable_reduction(self.records.hash(index))
             config = red.app_config_hash if red is not None else None
             pine = red is not None and red.state_format == "pine"
-        if config is None or pine or index == self.first_index or self.host.refusal_for(config) is not None:
-            return True
-        if self.host.semantics_for(config).serialized_state_exact:
-            return True
-        following = index + 1
-        # (a function application, unlike the other admin records, did not restart the app)
-        return following < len(self.records) and self.records[following].kind not in (RecordKind.UPDATE, RecordKind.APPLY_FUNCTION)
+        return index == self.first_index or pine or exact_start(self.store, index, config)
 
     @cached_property
     def _inexact_states(self) -> bool:
         """Whether some app config of this store has serialized states that are not exact."""
-        table = self.records
-        for i in table.indices_not_of_kind(RecordKind.UPDATE):
-            ev = table[i].parsed.event
-            h = ev.value.hash_base16 if ev.value is not None else None
-            if ev.kind in (RecordKind.DEPLOY_INIT, RecordKind.DEPLOY_MIGRATE) and h:
-                try:
-                    if self.host.refusal_for(h) is None and not self.host.semantics_for(h).serialized_state_exact:
-                        return True
-                except StoreError:
-                    continue
-        return False
+        deployed = self.store.deployments()["app_config_hash"]
+        return any(isinstance(h, str) and not serialized_state_exact(self.store, h) for h in deployed)
 
     def _serialized_starts(self, index: int) -> Iterator[int]:
         """Indices at or before ``index`` with a serialized checkpoint, pinned state or (with

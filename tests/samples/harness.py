@@ -20,6 +20,12 @@ PORTS = SAMPLES / "ports"
 PORT_LIB = PORTS / "lib" / "elm_port_lib.js"
 
 APP_VERSIONS = sorted(f"{family.name}/{version.name}" for family in APPS.iterdir() for version in family.iterdir())
+#: Families of apps with the 2021-09 ``backendMain`` interface (ports after backend_main_2021.js).
+BACKEND_MAIN_FAMILIES = ("scheduler",)
+BACKEND_MAIN_LIB = PORTS / "lib" / "backend_main_2021.js"
+BACKEND_MAIN_VERSIONS = [a for a in APP_VERSIONS if a.split("/")[0] in BACKEND_MAIN_FAMILIES]
+#: The apps of the 2020 - 2021-08 interface.
+OLD_INTERFACE_VERSIONS = [a for a in APP_VERSIONS if a not in BACKEND_MAIN_VERSIONS]
 
 # JS that checks serialize -> deserialize -> serialize is the identity, leaving app_state as it was.
 _ROUNDTRIP_JS = """(function () {
@@ -50,7 +56,8 @@ class Port:
     def __init__(self, app: str) -> None:
         self.app = app
         self.ctx = MiniRacer()
-        self.ctx.eval(PORT_LIB.read_text(encoding="utf-8") + "\n" + (PORTS / f"{app}.js").read_text(encoding="utf-8"))
+        libs = [PORT_LIB] + ([BACKEND_MAIN_LIB] if app in BACKEND_MAIN_VERSIONS else [])
+        self.ctx.eval("\n".join(p.read_text(encoding="utf-8") for p in [*libs, PORTS / f"{app}.js"]))
 
     def init(self) -> None:
         self.ctx.eval("app_state = initState")

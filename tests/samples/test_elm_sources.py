@@ -1,4 +1,6 @@
-"""The sample Elm apps follow the 2020-2021 host conventions (store-format.md sections 6, 9.1)."""
+"""The sample Elm apps follow the host conventions of their dates: the 2020-2021 interface
+(store-format.md sections 6, 9.1) or the 2021-09 ``backendMain`` interface
+(docs/modern-eras-replay.md section 2.1)."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ import pytest
 from elmreplay.elmcompile import elm_toolchain_status
 from elmreplay.elmcompile.toolchain import find_elm
 
-from .harness import APP_VERSIONS, APPS, PORTS, has_migration
+from .harness import APP_VERSIONS, APPS, BACKEND_MAIN_VERSIONS, OLD_INTERFACE_VERSIONS, PORTS, has_migration
 
 # What the host of the samples' dates (2020-11 .. 2021-07) could deploy: its generated modules
 # import Base64, Bytes, Bytes.Decode and Bytes.Encode (from 2020-05-27), so its apps depend on
@@ -43,7 +45,9 @@ def test_all_versions_are_present() -> None:
         "counter/v1", "counter/v2_string_builder", "counter/candidate_ok", "counter/candidate_reject",
         "tracker/v1", "tracker/v2", "tracker/v3_bug", "tracker/v4_fix", "tracker/candidate_ok", "tracker/candidate_reject",
         "notes/v1", "notes/v2", "notes/candidate_ok", "notes/candidate_reject",
+        "scheduler/v1", "scheduler/v2", "scheduler/candidate_ok", "scheduler/candidate_reject",
     ])
+    assert BACKEND_MAIN_VERSIONS == [a for a in APP_VERSIONS if a.startswith("scheduler/")]
 
 
 @pytest.mark.parametrize("app", APP_VERSIONS)
@@ -58,7 +62,7 @@ def test_no_own_base64_module(app: str) -> None:
     assert sorted(p.relative_to(APPS / app).as_posix() for p in (APPS / app).rglob("*.elm") if p.name == "Base64.elm") == []
 
 
-@pytest.mark.parametrize("app", APP_VERSIONS)
+@pytest.mark.parametrize("app", OLD_INTERFACE_VERSIONS)
 def test_backend_main_declares_the_old_interface(app: str) -> None:
     text = (APPS / app / "src" / "Backend" / "Main.elm").read_text(encoding="utf-8")
     assert text.startswith("module Backend.Main exposing (..)\n")
@@ -70,7 +74,7 @@ def test_backend_main_declares_the_old_interface(app: str) -> None:
     assert not re.search(r"\b(Char|Array\.Array)\b", text)
 
 
-@pytest.mark.parametrize("app", APP_VERSIONS)
+@pytest.mark.parametrize("app", OLD_INTERFACE_VERSIONS)
 def test_migration_module_where_expected(app: str) -> None:
     assert has_migration(app) == (app in WITH_MIGRATION)
     if not has_migration(app):
@@ -85,13 +89,35 @@ def test_migration_module_where_expected(app: str) -> None:
 
 @pytest.mark.parametrize("module", ["src/Backend/InterfaceToHost.elm"])
 def test_shared_modules_are_identical_in_every_version(module: str) -> None:
-    reference = (APPS / APP_VERSIONS[0] / module).read_bytes()
-    different = [app for app in APP_VERSIONS if (APPS / app / module).read_bytes() != reference]
+    reference = (APPS / OLD_INTERFACE_VERSIONS[0] / module).read_bytes()
+    different = [app for app in OLD_INTERFACE_VERSIONS if (APPS / app / module).read_bytes() != reference]
     assert different == []
 
 
+# --- the 2021-09 backendMain apps ------------------------------------------------------------------
+
+#: ``Backend.MigrateState.migrate : Old -> ( New, BackendCmds New )`` (from f6a9cde9, 2021-09-01).
+BACKEND_MAIN_MIGRATE = re.compile(r"^migrate\s*:\s*[\w\d_\.]+\s*->\s*\(\s*Backend\.Main\.State\s*,\s*ElmFullstack\.BackendCmds\s+Backend\.Main\.State\s*\)\s*$", re.M)
+
+
+@pytest.mark.parametrize("app", BACKEND_MAIN_VERSIONS)
+def test_backend_main_apps_declare_backend_main(app: str) -> None:
+    text = (APPS / app / "src" / "Backend" / "Main.elm").read_text(encoding="utf-8")
+    assert "\nbackendMain : ElmFullstack.BackendConfig State\n" in text
+    assert "interfaceToHost_processEvent" not in text and not (APPS / app / "src" / "Backend" / "InterfaceToHost.elm").exists()
+    migration = APPS / app / "src" / "Backend" / "MigrateState.elm"
+    assert migration.is_file() == (app != "scheduler/v1") and not has_migration(app)
+    if migration.is_file():
+        assert BACKEND_MAIN_MIGRATE.search(migration.read_text(encoding="utf-8"))
+
+
+def test_backend_main_apps_share_the_app_side_module() -> None:
+    reference = (APPS / BACKEND_MAIN_VERSIONS[0] / "src" / "ElmFullstack.elm").read_bytes()
+    assert all((APPS / app / "src" / "ElmFullstack.elm").read_bytes() == reference for app in BACKEND_MAIN_VERSIONS)
+
+
 def test_interface_is_the_2020_06_20_shape() -> None:
-    text = (APPS / APP_VERSIONS[0] / "src" / "Backend" / "InterfaceToHost.elm").read_text()
+    text = (APPS / OLD_INTERFACE_VERSIONS[0] / "src" / "Backend" / "InterfaceToHost.elm").read_text()
     # The host treats apps whose InterfaceToHost.elm has this line as pre-2020-06-20 apps.
     assert "DecodeEventSuccess (List ProcessRequest)" not in text
     assert "| DecodeEventSuccess AppEventResponse" in text
@@ -116,6 +142,8 @@ def test_elm_sources_compile(app: str, tmp_path: Path) -> None:
     copy = tmp_path / "app"
     shutil.copytree(APPS / app, copy)
     modules = ["src/Backend/Main.elm"] + (["src/MigrateBackendState.elm"] if has_migration(app) else [])
+    if (copy / "src" / "Backend" / "MigrateState.elm").is_file():
+        modules.append("src/Backend/MigrateState.elm")
     done = subprocess.run(
         [elm, "make", *modules, "--output=/dev/null"], cwd=copy,
         capture_output=True, text=True, timeout=300,

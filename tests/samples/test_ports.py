@@ -1,4 +1,5 @@
-"""Each port loads in a bare V8 context and honours the runtime contract (design.md)."""
+"""Each port of the 2020 - 2021-08 interface loads in a bare V8 context and honours the runtime
+contract (design.md); the backendMain ports: test_backend_main_port.py."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from .harness import APP_VERSIONS, Port, has_migration
+from .harness import OLD_INTERFACE_VERSIONS, Port, has_migration
 
 INITIAL_STATES = {
     "counter/v1": "0",
@@ -29,7 +30,7 @@ HOST_EVENTS = [
 ]
 
 
-@pytest.fixture(params=APP_VERSIONS)
+@pytest.fixture(params=OLD_INTERFACE_VERSIONS)
 def port(request: pytest.FixtureRequest) -> Iterator[Port]:
     loaded = Port(request.param)
     loaded.init()

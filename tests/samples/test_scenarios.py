@@ -11,7 +11,10 @@ import pytest
 
 from .harness import APPS
 
-SCENARIO_NAMES = ["counter", "counter_admin", "notes", "small_2020", "tracker"]
+SCENARIO_NAMES = ["counter", "counter_admin", "notes", "scheduler", "small_2020", "tracker"]
+#: Scenarios that restart the host at every admin operation (the 2021-09+ host's startPublicApp),
+#: not only at deployments.
+RESTART_AT_EVERY_ADMIN_OP = {"scheduler"}
 OPS = {"deploy_init", "deploy_migrate", "event", "set_state", "revert", "torn_append"}
 
 
@@ -50,7 +53,7 @@ def test_step_shapes(all_steps: dict[str, list[dict[str, Any]]], name: str) -> N
 def test_events_as_the_host_serialized_them(all_steps: dict[str, list[dict[str, Any]]], name: str) -> None:
     counter = 0
     for step in all_steps[name]:
-        if step["op"] in ("deploy_init", "deploy_migrate"):
+        if step["op"] in ("deploy_init", "deploy_migrate") or (step["op"] != "event" and name in RESTART_AT_EVERY_ADMIN_OP):
             counter = 0  # the scenarios restart the host with each deployment
         if step["op"] != "event":
             continue
@@ -68,6 +71,23 @@ def test_events_as_the_host_serialized_them(all_steps: dict[str, list[dict[str, 
         assert abs(step["time_ms"] - http["posixTimeMilli"]) <= 3
         assert list(http["request"]) == ["method", "uri", "bodyAsBase64", "headers"]
         base64.b64decode(http["request"]["bodyAsBase64"], validate=True).decode("utf-8")
+
+
+def test_scheduler_ops_and_task_completions(all_steps: dict[str, list[dict[str, Any]]]) -> None:
+    steps = all_steps["scheduler"]
+    admin = [(s["op"], s.get("app")) for s in steps if s["op"] != "event"]
+    assert admin == [("deploy_init", "scheduler/v1"), ("deploy_migrate", "scheduler/v2"), ("set_state", None)]
+    kinds = [next(iter(json.loads(s["json"]))) for s in steps if s["op"] == "event"]
+    assert {"HttpRequestEvent", "TaskCompleteEvent", "ArrivedAtTimeEvent"} == set(kinds)
+    # The first event after each deployment completes the CreateVolatileProcess task of init or
+    # migrate: the first task of a fresh framework, whose time is still 0.
+    firsts = [steps[i + 1]["json"] for i, s in enumerate(steps) if s["op"] in ("deploy_init", "deploy_migrate")]
+    assert all(json.loads(f)["TaskCompleteEvent"]["taskId"] == "0-0" for f in firsts)
+    # One delivery answered in 0 ms: the host omitted durationInMilliseconds.
+    results = [json.loads(s["json"])["TaskCompleteEvent"]["taskResult"] for s in steps if s["op"] == "event" and "TaskCompleteEvent" in s["json"]]
+    oks = [r["RequestToVolatileProcessResponse"]["Ok"] for r in results if "Ok" in r.get("RequestToVolatileProcessResponse", {})]
+    assert sum("durationInMilliseconds" not in ok for ok in oks) == 1
+    assert any("Err" in r.get("RequestToVolatileProcessResponse", {}) for r in results)
 
 
 def test_counter_sizes(all_steps: dict[str, list[dict[str, Any]]]) -> None:
