@@ -400,9 +400,9 @@ class HostProcess:
         if kind is RecordKind.SET_STATE:
             return self._set_state(record, event)
         if kind is RecordKind.DEPLOY_INIT:
-            self._deploy(record, event)
+            deployed = self._deploy(record, event)
             self.last_set_state_result = None
-            return None
+            return deployed
         if kind is RecordKind.DEPLOY_MIGRATE:
             return self._migrate(record, event)
         if kind is RecordKind.UPDATE:
@@ -517,11 +517,11 @@ class HostProcess:
             raise RestoreError(f"Failed to load component {h} as tree: {e}", event_index=record.index, record_hash=record.hash) from None
         return h
 
-    def _deploy(self, record: Record, event: CompositionEvent) -> None:
+    def _deploy(self, record: Record, event: CompositionEvent) -> Result | None:
         h = self._config_hash(record, event)
         self._refuse_config(h, record)
         self.stored_only = None
-        self.semantics_for(h).deploy_init(self, record, h)
+        return self.semantics_for(h).deploy_init(self, record, h)
 
     def _set_state(self, record: Record, event: CompositionEvent) -> Result:
         assert event.value is not None

@@ -52,8 +52,9 @@ class InterfaceSemantics:
         """Put ``host`` into a stored (or checkpointed) state of ``snap.app_config_hash``."""
         raise NotImplementedError
 
-    def deploy_init(self, host: HostProcess, record: Record, config_hash: str) -> None:
-        """Deploy+init: a new process of ``config_hash`` becomes the host's process."""
+    def deploy_init(self, host: HostProcess, record: Record, config_hash: str) -> Result | None:
+        """Deploy+init: a new process of ``config_hash`` becomes the host's process (a result
+        where the interface has something to say about it)."""
         raise NotImplementedError
 
     def deploy_migrate(self, host: HostProcess, record: Record, config_hash: str, state_before: str | None) -> Result:
@@ -94,9 +95,10 @@ class OldInterface(InterfaceSemantics):
         state = snap.state_json or ""
         host._app(lambda p: p.set_state(state), record)
 
-    def deploy_init(self, host: HostProcess, record: Record, config_hash: str) -> None:
+    def deploy_init(self, host: HostProcess, record: Record, config_hash: str) -> Result | None:
         host.process = host._runtime(lambda: host.pool.fresh(config_hash), record)
         host.app_config_hash = config_hash
+        return None
 
     def deploy_migrate(self, host: HostProcess, record: Record, config_hash: str, state_before: str | None) -> Result:
         return host._migrate_old_interface(record, config_hash, state_before)
@@ -156,6 +158,19 @@ def migrate_result(success: dict[str, Any]) -> tuple[bool, str | None]:
     return True, str(just.get("Err"))
 
 
+def era_1a_note(function: str, success: dict[str, Any]) -> str:
+    """Where a 2021-08-16 .. 2021-09-01 build (era 1a) would have run this deployment
+    differently: it dropped the commands of ``init`` and ``migrate``."""
+    tasks = success.get("startTasks")
+    if not isinstance(tasks, list) or not tasks:
+        return ""
+    kinds = sorted({next(iter(t.get("task") or {"?": 0})) for t in tasks if isinstance(t, dict)})
+    return (
+        f" ({function} returned {len(tasks)} command(s) ({', '.join(kinds)}); a host build of "
+        "2021-08-16 .. 2021-09-01 (era 1a) dropped them, so a store written by one replays differently from here)"
+    )
+
+
 class BackendMain2021(InterfaceSemantics):
     """``backendMain`` apps, host builds 2021-09-03 .. 2023-02 (era 1b; :data:`ERA_1B_ASSUMPTION`)."""
 
@@ -184,12 +199,13 @@ class BackendMain2021(InterfaceSemantics):
             host.process = None
             raise self._fail(record, RESTORE_SET_STATE_FAILED + error)
 
-    def deploy_init(self, host: HostProcess, record: Record, config_hash: str) -> None:
+    def deploy_init(self, host: HostProcess, record: Record, config_hash: str) -> Result | None:
         proc = host._runtime(lambda: host.pool.fresh(config_hash), record)
         host.process, host.app_config_hash = proc, config_hash
-        _, error = self._event(host, record, INIT_STATE_EVENT)
-        if error is not None:
-            raise self._fail(record, APPLY_FAILED + PROCESS_FAILED + error)
+        success, error = self._event(host, record, INIT_STATE_EVENT)
+        if success is None:
+            raise self._fail(record, APPLY_FAILED + PROCESS_FAILED + str(error))
+        return Result(ok=MIGRATED_OK + era_1a_note("init", success))
 
     def deploy_migrate(self, host: HostProcess, record: Record, config_hash: str, state_before: str | None) -> Result:
         proc = host._runtime(lambda: host.pool.fresh(config_hash), record)
@@ -203,7 +219,7 @@ class BackendMain2021(InterfaceSemantics):
             raise self._fail(record, APPLY_FAILED + MIGRATE_NOTHING)
         if err is not None:
             raise self._fail(record, APPLY_FAILED + MIGRATE_ERR + err)
-        return Result(ok=MIGRATED_OK)
+        return Result(ok=MIGRATED_OK + era_1a_note("migrate", success))
 
     def set_state(self, host: HostProcess, record: Record, state: str) -> Result:
         success, error = self._event(host, record, state_event("SetStateEvent", state))
@@ -238,6 +254,20 @@ def semantics_of(interface: AppInterface) -> InterfaceSemantics | None:
     return SEMANTICS.get(interface)
 
 
+def replay_assumptions(store: Store) -> list[str]:
+    """What a replay of this store assumes beyond what the store says: the host build of its
+    ``backendMain`` apps (:data:`ERA_1B_ASSUMPTION`), when it deploys one."""
+    for h in store.deployments()["app_config_hash"]:
+        if not isinstance(h, str):
+            continue
+        try:
+            if app_interface(store.app_config(h).files).interface is AppInterface.BACKEND_MAIN:
+                return [ERA_1B_ASSUMPTION]
+        except StoreError:
+            continue
+    return []
+
+
 def serialized_state_exact(store: Store, app_config_hash: str | None) -> bool:
     """Whether a serialized state of this app config restores its process exactly (True where
     elmreplay does not run the app or cannot read its config: the replay reports that)."""
@@ -270,6 +300,7 @@ __all__ = [
     "InterfaceSemantics",
     "OldInterface",
     "exact_start",
+    "replay_assumptions",
     "serialized_state_exact",
     "NO_APP_FOR_SET_STATE",
     "semantics_of",

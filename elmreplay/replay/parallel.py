@@ -32,7 +32,7 @@ from ..errors import ElmReplayError, StoreError, WorkerError
 from ..runtime.sources import RuntimeResolver
 from ..store.files import DirectoryFiles
 from ..store.store import Store
-from .interface_semantics import exact_start, serialized_state_exact
+from .interface_semantics import exact_start, replay_assumptions, serialized_state_exact
 from .pool import Progress, cpu_count, dask_workers, run_tasks
 from .session import BEFORE_FIRST, starts_truncated
 from .verify import RangeResult, VerifyReport, unnamed_reductions, verify, verify_range
@@ -220,7 +220,7 @@ def merge_segments(
     session_kw: Mapping[str, Any],
 ) -> VerifyReport:
     """The sequential report from the segments' results (see the module docstring)."""
-    report = VerifyReport(store.name, len(store.records), 0)
+    report = VerifyReport(store.name, len(store.records), 0, assumptions=replay_assumptions(store))
     report.skipped.extend(unnamed_reductions(store))
     parts: list[RangeResult] = []
     for k, (seg, res) in enumerate(zip(segments, results)):

@@ -12,6 +12,7 @@ from ..runtime.sources import RuntimeResolver
 from ..store.files import join
 from ..store.reductions import reduction_path
 from ..store.store import Store
+from .interface_semantics import replay_assumptions
 from .session import ReplaySession
 
 
@@ -45,6 +46,8 @@ class VerifyReport:
     skipped: list[str] = field(default_factory=list)
     #: Reductions that could not be read: (store-relative file, the error's one-line message).
     failed: list[tuple[str, str]] = field(default_factory=list)
+    #: What the replay assumed that the store does not say (e.g. which host build ran backendMain apps).
+    assumptions: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -80,6 +83,7 @@ class VerifyReport:
             ],
             "skipped": self.skipped,
             "failed": [{"file": f, "error": e} for f, e in self.failed],
+            "assumptions": self.assumptions,
         }
 
     def __str__(self) -> str:
@@ -95,6 +99,7 @@ class VerifyReport:
             lines.append(f"  #{c.index} {c.record_hash}: {what} differs {c.note}".rstrip())
         lines.extend(f"  unreadable: {f}: {e}" for f, e in self.failed)
         lines.extend(f"  skipped: {s}" for s in self.skipped)
+        lines.extend(f"  assumed: {a}" for a in self.assumptions)
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
@@ -113,6 +118,7 @@ class VerifyReport:
             f"<details{' open' if self.mismatches else ''}><summary>{len(shown)} {caption}</summary>{body}</details>"
             + (f"<p>unreadable reductions:</p><ul>{unreadable}</ul>" if unreadable else "")
             + (f"<p>skipped:</p><ul>{skipped}</ul>" if skipped else "")
+            + "".join(f"<p>assumed: {esc(a)}</p>" for a in self.assumptions)
             + ("<p>See <code>report.mismatches[k].diff()</code> for what differs.</p>" if self.mismatches else "")
             + "</div>"
         )
@@ -130,7 +136,7 @@ def verify(
 ) -> VerifyReport:
     """Replay from the first record (or the oldest usable reduction when the log was truncated)
     without using any other reduction, and compare the state after every reduced record."""
-    report = VerifyReport(store.name, len(store.records), 0)
+    report = VerifyReport(store.name, len(store.records), 0, assumptions=replay_assumptions(store))
     report.skipped.extend(unnamed_reductions(store))
     part = verify_range(store, resolver, on_progress=on_progress, **session_kw)
     report.replayed_from = part.replayed_from

@@ -81,6 +81,8 @@ def test_records_and_kinds(store: elmreplay.Store, steps: list[dict[str, Any]]) 
 def test_verify_from_genesis_and_from_every_reduction(store: elmreplay.Store) -> None:
     report = elmreplay.verify(store, progress=False, jobs=1)
     assert report.ok and len(report.checks) >= 4
+    (assumed,) = report.assumptions
+    assert "2021-09-03 .. 2023-02" in assumed and "  assumed: " in str(report) and report.to_json()["assumptions"] == [assumed]
     # Split at every reduction (each part starts from a stored state with a fresh task framework).
     parts = verify_parallel(store, RESOLVER, jobs=2)
     assert parts.ok and [c.index for c in parts.checks] == [c.index for c in report.checks]
@@ -215,3 +217,15 @@ def test_serialized_checkpoints_are_not_starting_points_where_tasks_may_be_pendi
         session.state_at(len(store) - 1)
         for i in (72, 70, 69, 68, 300, 292, 510, 10):
             assert session.state_at(i) == expected[i], i
+
+
+def test_deploy_steps_say_where_an_era_1a_host_would_differ(store: elmreplay.Store, steps: list[dict[str, Any]]) -> None:
+    marks = admin_indices(steps)
+    with elmreplay.replay(store, use_reductions=False) as session:
+        session.state_at(len(store) - 1)
+        results = {i: session.step_results[i].result for i in marks.values()}
+    init, migrate, set_state = (results[marks[k]] for k in ("deploy_init", "deploy_migrate", "set_state"))
+    assert init is not None and "init returned 1 command(s) (CreateVolatileProcess)" in (init.ok or "")
+    assert migrate is not None and "migrate returned 1 command(s) (CreateVolatileProcess)" in (migrate.ok or "")
+    assert set_state is not None and set_state.ok == "Successfully applied this composition event to the process."
+

@@ -77,20 +77,8 @@
     D.field('CompleteWithoutResult', notNull(L.tag('CompleteWithoutResult')))
   ]);
 
-  var decodeHttpHeader = D.map(function (name, values) { return { name: name, values: values }; },
-    D.field('name', D.string), D.field('values', D.list(D.string)));
-
-  var decodeHttpRequestEventStruct = D.map(
-    function (httpRequestId, posixTimeMilli, requestContext, request) {
-      return { httpRequestId: httpRequestId, posixTimeMilli: posixTimeMilli, requestContext: requestContext, request: request };
-    },
-    D.field('httpRequestId', D.string),
-    D.field('posixTimeMilli', D.int),
-    D.field('requestContext', D.map(function (a) { return { clientAddress: a }; }, L.optionalField('clientAddress', D.string))),
-    D.field('request', D.map(function (method, uri, body, headers) {
-      return { method: method, uri: uri, bodyAsBase64: body, headers: headers };
-    }, D.field('method', D.string), D.field('uri', D.string), L.optionalField('bodyAsBase64', D.string),
-      D.field('headers', D.list(decodeHttpHeader)))));
+  /** decodeHttpRequestEventStruct: the same decoder as the 2020-06-20 interface's. */
+  var decodeHttpRequestEventStruct = L.decodeHttpRequestEvent;
 
   function timeEvent(t) { return L.tag('PosixTimeHasArrivedEvent', { posixTimeMilli: t }); }
 
@@ -329,8 +317,18 @@
     return i === start ? null : code0 === 0x2D ? -total : total;
   }
 
+  /**
+   * State decoders of the root's generated coders @ ec1891b9 (`generalSupportingFunctionsTexts...`):
+   * as ElmPortLib.G (records through andMap, Maybe with its legacy forms, Result, tuples),
+   * except that a Dict is only a list of [key, value] pairs: the 2020 generator's
+   * {"key":k,"value":v} elements are gone (so are their oneOf error texts).
+   */
+  var G = {};
+  for (var name in L.G) G[name] = L.G[name];
+  G.dict = function (dk, dv) { return D.map(Dict.fromList, D.list(L.G.tuple2(dk, dv))); };
+
   function schedulerCoders(features) {
-    var G = L.G, GE = L.GE, GD = L.GD;
+    var GE = L.GE, GD = L.GD;
     var reminder = [['text', G.string, GE.string, GD.string], ['dueMilli', G.int, GE.int, GD.int]];
     function fieldsOf(list, k) { return list.map(function (f) { return [f[0], f[k]]; }); }
     var fields = [
@@ -449,6 +447,7 @@
     decodeBackendEvent: decodeBackendEvent,
     encodeBackendEventResponse: encodeBackendEventResponse,
     framework: framework,
+    G: G,
     defineBackendMain: defineBackendMain,
     schedulerCoders: schedulerCoders,
     schedulerApp: schedulerApp

@@ -1628,6 +1628,7 @@ var ElmPortLib = (function () {
     tag: tag,
     Base64: Base64,
     optionalField: optionalField,
+    decodeHttpRequestEvent: decodeHttpRequestEvent,
     passiveAppEventResponse: passiveAppEventResponse,
     httpResponse: httpResponse,
     requestBodyText: requestBodyText,
