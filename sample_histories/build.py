@@ -33,6 +33,8 @@ PORTS = HERE / "ports"
 PORT_LIB = PORTS / "lib" / "elm_port_lib.js"
 #: The root module of the 2021-09 .. 2023-02 hosts for ``backendMain`` apps (after PORT_LIB).
 BACKEND_MAIN_2021_LIB = PORTS / "lib" / "backend_main_2021.js"
+#: The 2023 state shim and web-service framework (after PORT_LIB).
+WEBSERVICE_2023_LIB = PORTS / "lib" / "webservice_2023.js"
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,21 @@ SAMPLES = [
         "Runtimes: ports/lib/elm_port_lib.js + ports/lib/backend_main_2021.js + the version's port.",
         reduction_interval_ms=15 * 60 * 1000,
         port_libs=(BACKEND_MAIN_2021_LIB,),
+    ),
+    Sample(
+        "ledger",
+        "ledger",
+        "ledger",
+        WriterEra.STJ_2022,
+        TreeEncoding.CODEPOINTS,
+        "2023 Elm-Time web service (records and events by System.Text.Json): a ledger deployed on a "
+        "2023-02-27 host as a webServerMain app (its first 80 requests and clock ticks stored in the "
+        "2021-09 event shape, which later hosts translate), then, on a June 2023 host, tagged events, "
+        "ApplyFunctionOnElmAppState records (Backend.ExposeFunctionsToAdmin.creditAll, payOutFees) and "
+        "a deploy+migrate to a webServiceMain version with transfer fees. Clock ticks are thinned to one "
+        "per 20 minutes (the host sent one at least every 10 s); reductions every 6 hours of host time.",
+        reduction_interval_ms=6 * 3600 * 1000,
+        port_libs=(WEBSERVICE_2023_LIB, PORTS / "ledger" / "ledger_app.js"),
     ),
 ]
 

@@ -608,6 +608,127 @@ def notes_scenario() -> list[Step]:
     return host.steps
 
 
+# --- ledger (2023 Elm-Time web service) ------------------------------------------------------
+
+_LEDGER_ACCOUNTS = ["alice", "bob", "carol", "dave", "erin"]
+_LEDGER_CLIENTS = ["203.0.113.7", "198.51.100.23", None]
+
+
+def _ledger_event_2023_02_27(kind: str, time_ms: int, **request: object) -> dict[str, object]:
+    """An app event as the 2023-02-27 Elm-Time host stored it (the 2021-09 shape: nulls and zeros omitted)."""
+    if kind == "time":
+        return {"ArrivedAtTimeEvent": {"posixTimeMilli": time_ms}}
+    context = {} if request["client"] is None else {"clientAddress": request["client"]}
+    properties: dict[str, object] = {"method": request["method"], "uri": request["uri"]}
+    if request["body"] is not None:
+        properties["bodyAsBase64"] = request["body"]
+    properties["headers"] = request["headers"]
+    return {"HttpRequestEvent": {"posixTimeMilli": time_ms, "httpRequestId": request["id"], "requestContext": context, "request": properties}}
+
+
+def _ledger_event_tagged(kind: str, time_ms: int, **request: object) -> dict[str, object]:
+    """An app event as the 2023-03-13+ hosts stored it (``BackendEventStruct``, modern-eras §2c)."""
+
+    def maybe(value: object) -> dict[str, list[object]]:
+        return {"Nothing": []} if value is None else {"Just": [value]}
+
+    if kind == "time":
+        return {"PosixTimeHasArrivedEvent": [{"posixTimeMilli": time_ms}]}
+    return {
+        "HttpRequestEvent": [
+            {
+                "posixTimeMilli": time_ms,
+                "httpRequestId": request["id"],
+                "requestContext": {"clientAddress": maybe(request["client"])},
+                "request": {"method": request["method"], "uri": request["uri"], "bodyAsBase64": maybe(request["body"]), "headers": request["headers"]},
+            }
+        ]
+    }
+
+
+class _LedgerHost(_Host):
+    """Ledger traffic; ``shape`` is how the host of the moment stored app events."""
+
+    def __init__(self, rng: random.Random) -> None:
+        super().__init__(rng)
+        self.shape: Callable[..., dict[str, object]] = _ledger_event_2023_02_27
+        self.balances: dict[str, int] = {}
+        self.fee = 0
+
+    def value_event(self, value: dict[str, object], time_ms: int) -> None:
+        # "value": written by the recorder with its era's serializer (System.Text.Json in 2023).
+        self.steps.append({"op": "event", "value": value, "time_ms": time_ms + self.rng.randint(0, 3)})
+
+    def time(self, time_ms: int) -> None:
+        self.value_event(self.shape("time", time_ms), time_ms)
+
+    def request(self, time_ms: int, method: str, body: object | None) -> None:
+        self.request_counter += 1
+        encoded = None if body is None else base64.b64encode(json.dumps(body, separators=(",", ":")).encode()).decode("ascii")
+        headers = [] if body is None else [{"name": "Content-Type", "values": ["application/json"]}]
+        event = self.shape(
+            "http", time_ms, id=f"{time_ms}-{self.request_counter}", client=self.rng.choice(_LEDGER_CLIENTS),
+            method=method, uri="https://ledger.example.com/api", body=encoded, headers=headers,
+        )  # fmt: skip
+        self.value_event(event, time_ms)
+
+    def random_request(self, time_ms: int) -> None:
+        roll = self.rng.random()
+        accounts = [a for a in _LEDGER_ACCOUNTS if self.balances.get(a, 0) > self.fee]
+        if roll < 0.15:
+            self.request(time_ms, "GET", None)
+        elif roll < 0.45 or not accounts:
+            account, amount = self.rng.choice(_LEDGER_ACCOUNTS), self.rng.randint(1, 60)
+            self.balances[account] = self.balances.get(account, 0) + amount
+            self.request(time_ms, "POST", {"deposit": {"account": account, "amount": amount}})
+        elif roll < 0.95:
+            source = self.rng.choice(accounts)
+            target = self.rng.choice(_LEDGER_ACCOUNTS)
+            amount = self.rng.randint(1, self.balances[source] - self.fee)
+            self.balances[source] -= amount + self.fee
+            self.balances[target] = self.balances.get(target, 0) + amount
+            self.request(time_ms, "POST", {"transfer": {"from": source, "to": target, "amount": amount}})
+        elif roll < 0.98:  # more than the account holds: 409, state unchanged
+            source = self.rng.choice(_LEDGER_ACCOUNTS)
+            self.request(time_ms, "POST", {"transfer": {"from": source, "to": "bob", "amount": self.balances.get(source, 0) + 100}})
+        else:  # JSON, but no operation: 400
+            self.request(time_ms, "POST", {"withdraw": {"account": "alice", "amount": 5}})
+
+    def traffic(self, start_ms: int, count: int) -> int:
+        """``count`` requests a few minutes apart, a clock tick at least every 20 minutes."""
+        time_ms, last_tick = start_ms, start_ms
+        for _ in range(count):
+            time_ms += self.rng.randint(60_000, 15 * 60_000)
+            while time_ms - last_tick >= 20 * 60_000:
+                last_tick += 20 * 60_000
+                self.time(last_tick)
+            self.random_request(time_ms)
+        return time_ms
+
+
+def ledger_scenario() -> list[Step]:
+    """ledger/v1 on a 2023-02-27 Elm-Time host (events in the old shape), the host upgraded in
+    June 2023 (tagged events, ExposeFunctionsToAdmin applied), deploy+migrate to ledger/v2."""
+    host = _LedgerHost(random.Random(20230220))
+    start = _ms(2023, 2, 20, 9)
+    host.deploy("deploy_init", "ledger/v1", start)
+    host.time(start + 1_000)
+    time_ms = host.traffic(start + 2_000, 80)
+    # 2023-06-05: the host is upgraded; from now on events are stored tagged.
+    host.shape = _ledger_event_tagged
+    host.request_counter = 0
+    time_ms = host.traffic(_ms(2023, 6, 5, 8), 40)
+    host.steps.append({"op": "apply_function", "function": "Backend.ExposeFunctionsToAdmin.creditAll", "args": ["10"], "time_ms": time_ms + 60_000})
+    host.balances = {a: b + 10 for a, b in host.balances.items()}
+    time_ms = host.traffic(time_ms + 120_000, 20)
+    host.deploy("deploy_migrate", "ledger/v2", time_ms + 3_600_000)
+    host.fee = 1
+    time_ms = host.traffic(time_ms + 3_700_000, 50)
+    host.steps.append({"op": "apply_function", "function": "Backend.ExposeFunctionsToAdmin.payOutFees", "args": ['"erin"'], "time_ms": time_ms + 60_000})
+    host.traffic(time_ms + 120_000, 15)
+    return host.steps
+
+
 # --- scheduler (backendMain, 2021-09+ host) ---------------------------------------------------
 
 _SCHEDULER_URI = "https://scheduler.example.com/reminders"
@@ -759,5 +880,6 @@ SCENARIOS: dict[str, Callable[[], list[Step]]] = {
     "small_2020": small_2020_scenario,
     "tracker": tracker_scenario,
     "notes": notes_scenario,
+    "ledger": ledger_scenario,
     "scheduler": scheduler_scenario,
 }

@@ -25,6 +25,7 @@ from ..runtime.engine import DEFAULT_MAX_MEMORY, DEFAULT_TIMEOUT_S, AppProcess, 
 from ..runtime.sources import RuntimeResolver
 from ..store.interfaces import PINE_VM_ERA, PINE_VM_MESSAGE, app_interface, kind_refusal
 from ..store.records import CompositionEvent, Record, RecordKind
+from ..store.reductions import UsableReduction
 from ..store.store import Store
 from ..store.writer import newtonsoft_json
 
@@ -90,10 +91,17 @@ class Snapshot:
 
     app_config_hash: str | None
     state_json: str | None
+    #: The state is a Pine value (2025-03+ web-service hosts), shown as JSON; no app can load it.
+    pine: bool = False
 
     @property
     def size(self) -> int:
         return len(self.state_json or "")
+
+    @staticmethod
+    def of_reduction(red: UsableReduction) -> Snapshot:
+        """The state a usable reduction stores."""
+        return Snapshot(red.app_config_hash, red.state_json.decode("utf-8", errors="replace"), red.state_format == "pine")
 
 
 @dataclass(frozen=True)
@@ -268,6 +276,9 @@ class HostProcess:
             self.process = None
             return
         refusal = self.refusal_for(snap.app_config_hash)
+        if refusal is None and snap.pine:
+            pine = f"The state of app config {snap.app_config_hash} is a Pine value (a 2025-03+ host): {PINE_VM_MESSAGE}"
+            refusal = UnsupportedEra(pine, era=PINE_VM_ERA, app_config_hash=snap.app_config_hash)
         if refusal is not None:
             self.process = None
             self.stored_only = StoredOnly(snap, refusal)
@@ -395,9 +406,13 @@ class HostProcess:
         if kind is RecordKind.DEPLOY_MIGRATE:
             return self._migrate(record, event)
         if kind is RecordKind.UPDATE:
-            if self.process is not None and event.value is not None:
-                ev = self.store.value_bytes(event.value, record=record).decode("utf-8", errors="replace")
+            if self.process is not None and self.app_config_hash is not None and event.value is not None:
+                stored = self.store.value_bytes(event.value, record=record).decode("utf-8", errors="replace")
+                ev = self.semantics_for(self.app_config_hash).event_payloads(self, [stored], [record])[0]
                 self._app(lambda p: p.process_event(ev), record)
+            return None
+        if kind is RecordKind.APPLY_FUNCTION:
+            self._apply_function(record, event)
             return None
         raise RestoreError(
             f"Replaying {kind.value} records (a later host generation) is not supported",
@@ -437,10 +452,13 @@ class HostProcess:
             if digests is not None:
                 digests.extend(NO_APP_DIGEST * len(items))
             return [None] * len(items) if responses else [], {}
+        payloads: Sequence[str]
         if isinstance(items, AppEvents):
             payloads, owners = items.payloads, items.records
         else:
             payloads, owners = [e for _, e in items], [r for r, _ in items]
+        if self.app_config_hash is not None:  # the stored literals as the app received them
+            payloads = self.semantics_for(self.app_config_hash).event_payloads(self, payloads, owners)
         wanted = sorted(set(states_after))
         holds = sorted((hold_after or {}).items())
         if any(live.process is not self.process for _, live in holds):
@@ -474,6 +492,17 @@ class HostProcess:
             out_states.update({start + k: v for k, v in result.states.items()})
             self.logs.extend((owners[start + i].index, line) for i, line in result.logs if 0 <= i < len(batch))
         return out_responses, out_states
+
+    def _apply_function(self, record: Record, event: CompositionEvent) -> None:
+        """An ``ApplyFunctionOnElmAppState`` record (2023-03-15+): only the 2023 hosts wrote it,
+        and only their state shim can apply it; without an app the host's restore failed."""
+        assert event.value is not None
+        literal = self.store.value_bytes(event.value, record=record).decode("utf-8", errors="replace")
+        if self.process is None or self.app_config_hash is None:
+            from .webservice_semantics import no_app_for_function
+
+            raise no_app_for_function(record, literal)
+        self.semantics_for(self.app_config_hash).apply_function(self, record, literal)
 
     def _config_hash(self, record: Record, event: CompositionEvent) -> str:
         assert event.value is not None and event.value.hash_base16 is not None

@@ -20,9 +20,9 @@ literal is passed to ``processEventAndUpdateState`` as recorded.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Sequence
 
-from ..errors import RestoreError, StoreError
+from ..errors import RestoreError, StoreError, UnsupportedEra
 from ..runtime.engine import AppProcess
 from ..store.interfaces import AppInterface, app_interface
 from ..store.records import Record, RecordKind
@@ -67,6 +67,22 @@ class InterfaceSemantics:
 
     def before_admin(self, host: HostProcess, record: Record) -> None:
         """What the live host did to the running app before an admin record (a restart)."""
+
+    def event_payloads(self, host: HostProcess, payloads: Sequence[str], owners: Sequence[Record]) -> Sequence[str]:
+        """The stored app-event literals as the app received them (the 2023 hosts translated
+        them); as stored for the earlier interfaces."""
+        return payloads
+
+    def apply_function(self, host: HostProcess, record: Record, literal: str) -> None:
+        """Replay an ``ApplyFunctionOnElmAppState`` record (only 2023 hosts wrote them)."""
+        raise UnsupportedEra(
+            f"An ApplyFunctionOnElmAppState record (2023-03-15+, written by an Elm-Time host through its state shim) "
+            f"applies to app config {host.app_config_hash}, an app of the {self.name} interface, which no such host ran",
+            era="2023 Elm-Time",
+            app_config_hash=host.app_config_hash,
+            event_index=record.index,
+            record_hash=record.hash,
+        )
 
 
 class OldInterface(InterfaceSemantics):
@@ -231,6 +247,10 @@ SEMANTICS: dict[AppInterface, InterfaceSemantics] = {
 
 def semantics_of(interface: AppInterface) -> InterfaceSemantics | None:
     """The strategy for an interface (None: not replayed; the caller refuses it)."""
+    if interface is AppInterface.WEB_SERVICE and interface not in SEMANTICS:
+        from .webservice_semantics import WebService2023  # it builds on this module
+
+        SEMANTICS[interface] = WebService2023()
     return SEMANTICS.get(interface)
 
 
@@ -270,7 +290,8 @@ def exact_start(store: Store, index: int, app_config_hash: str | None) -> bool:
     if serialized_state_exact(store, app_config_hash):
         return True
     following = index + 1
-    return following < len(store.records) and store.records[following].kind is not RecordKind.UPDATE
+    # (a 2023 function application, unlike the other admin records, did not restart the app)
+    return following < len(store.records) and store.records[following].kind not in (RecordKind.UPDATE, RecordKind.APPLY_FUNCTION)
 
 
 __all__ = [

@@ -8,13 +8,19 @@ It behaves like the Elm-fullstack host (§4, §5.3, §6.5):
   operation (deploy, set-state, revert);
 * deploys, set-state and reverts are first tested on a projected store (restore must succeed,
   a migration or set-state must return Ok); only accepted events are written, and the live
-  process is then restarted from the store.
+  process is then restarted from the store;
+* with a 2023 web-service app (state shim, System.Text.Json writer era ``2022-03``): an app event
+  the shim refuses is not written (``ProcessElmAppEvent`` @ ``4bf750c3``), and
+  :meth:`Recorder.apply_function` applies an exposed function to the live state and writes an
+  ``ApplyFunctionOnElmAppState`` record when it committed (the admin interface's
+  ``/api/apply-database-function``: no projection, no reduction, no restart).
 """
 
 from __future__ import annotations
 
 import base64
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -247,6 +253,34 @@ class Recorder:
             record_hash = self._store().record_hash(record_hash)
         return self._admin(RecordKind.REVERT, lambda w: w.append_revert(record_hash, time_ms), time_ms)
 
+    def apply_function(self, function_name: str, serialized_arguments_json: Sequence[str], *, time_ms: int) -> str:
+        """Apply an exposed function of the live 2023 web-service app to its state, committing
+        (``Backend.ExposeFunctionsToAdmin.<name>`` with the JSON text of each argument), and write
+        the ``ApplyFunctionOnElmAppState`` record; returns the shim's answer (JSON). A function
+        the shim refuses raises :class:`AdminRejected` with the host's text; nothing is written."""
+        from .webservice_semantics import WebService2023, admin_function_error, shim_result
+
+        started = time.perf_counter()
+        live = self.live
+        if not self.writer.era.system_text_json:
+            raise ValueError("ApplyFunctionOnElmAppState records exist only in System.Text.Json stores (era 2022-03)")
+        if live is None or live.process is None or live.app_config_hash is None:
+            message = "No application deployed."
+        elif not isinstance(live.semantics_for(live.app_config_hash), WebService2023):
+            message = f"App config {live.app_config_hash} is no 2023 web-service app: it has no functions to apply"
+        else:
+            args = list(serialized_arguments_json)
+            raw = live.process.apply_function(function_name, args)
+            error = shim_result(raw)[1]
+            if error is None:
+                self.records.append(self.writer.append_apply_function(function_name, args, time_ms).record_hash)
+                self.responses.append(raw)
+                return raw
+            message = admin_function_error(function_name, error)
+        parent = self.writer.parent_hash
+        outcome = TestOutcome(False, message, "", parent, None, time.perf_counter() - started, None, "2023")
+        raise AdminRejected(outcome)
+
     def event(self, event_json: str, *, time_ms: int) -> str | None:
         """Process one app event (its JSON, as the host serialized it) and append its record;
         returns the app's response (None when no app is deployed)."""
@@ -290,10 +324,13 @@ class Recorder:
             stop, reduce_after = self._next_reduction_point(events, start)
             chunk = events[start:stop]
             responses = self._process(chunk)
-            for (event_json, t), response in zip(chunk, responses):
+            refused = self._shim_refused(responses)
+            for (event_json, t), response, skip in zip(chunk, responses, refused):
+                out.append(response)
+                if skip:
+                    continue  # the 2023 host stored an event only when the shim took it
                 self.records.append(self.writer.append_app_event(event_json, t).record_hash)
                 self.responses.append(response)
-                out.append(response)
                 self._events_since_reduction += 1
             if reduce_after:
                 self._write_reduction()
@@ -320,6 +357,15 @@ class Recorder:
         pending = [(_PendingRecord(len(self.records) + k), e) for k, (e, _) in enumerate(chunk)]
         responses, _ = live.run_app_events(pending, responses=True)  # type: ignore[arg-type]
         return responses
+
+    def _shim_refused(self, responses: Sequence[str | None]) -> list[bool]:
+        """Per response: whether a 2023 state shim answered Err (the event was not stored)."""
+        from .webservice_semantics import WebService2023
+
+        live = self.live
+        if live is None or live.app_config_hash is None or not isinstance(live.semantics_for(live.app_config_hash), WebService2023):
+            return [False] * len(responses)
+        return [r is not None and r.startswith('{"Err":') for r in responses]
 
     def torn_append(self, garbage: bytes, *, time_ms: int) -> None:
         """Leave a partial record at the end of the newest log file (a crash mid-append)."""

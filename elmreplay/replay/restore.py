@@ -105,7 +105,7 @@ def restore(
         for rec, red in seq:
             if red is not None:
                 flush()
-                host.restore(Snapshot(red.app_config_hash, red.state_json.decode("utf-8", errors="replace")), record=rec)
+                host.restore(Snapshot.of_reduction(red), record=rec)
                 restored.from_reduction = rec.hash
                 restored.steps.append(RestoreStep(rec.index, rec.hash, rec.kind.value, "reduction"))
             elif rec.kind is RecordKind.REVERT:

@@ -4,9 +4,11 @@ A script is a list of dicts (JSON-able), one per operation::
 
     {"op": "deploy_init" | "deploy_migrate", "app": "counter/v1", "time_ms": T}
     {"op": "event", "json": "<event JSON as the host stored it>", "time_ms": T}
+    {"op": "event", "value": <event as a JSON value>, "time_ms": T}  # written by the era's serializer
     {"op": "set_state", "state": "<state JSON>", "time_ms": T}
     {"op": "revert", "to_step": K, "time_ms": T}     # to the record written by step K
     {"op": "torn_append", "bytes_hex": "…", "time_ms": T}
+    {"op": "apply_function", "function": "Backend.ExposeFunctionsToAdmin.f", "args": ["<JSON>"], "time_ms": T}
 
 ``app`` names a directory of Elm source (an app config) below ``apps_root``.
 """
@@ -75,7 +77,8 @@ def run_script(
         op = step.get("op")
         t = int(step.get("time_ms", 0))
         if op == "event":
-            pending.append((str(step["json"]), t))
+            text = str(step["json"]) if "json" in step else recorder.writer.era.json(step["value"]).decode("utf-8")
+            pending.append((text, t))
             if len(pending) >= batch:
                 flush()
         else:
@@ -108,6 +111,8 @@ def _admin_step(
             if target is None:
                 raise ScriptError(f"step {n}: revert to step {step['to_step']}, which wrote no record")
             recorder.revert(target, time_ms=t)
+        elif op == "apply_function":
+            recorder.apply_function(str(step["function"]), [str(a) for a in step["args"]], time_ms=t)
         elif op == "torn_append":
             recorder.torn_append(bytes.fromhex(str(step["bytes_hex"])), time_ms=t)
             run.step_records.append(None)

@@ -422,7 +422,7 @@ class ReplaySession:
         red = self.store.usable_reduction(record_hash) if index is not None else None
         if index is None or red is None:
             raise RestoreError(f"No usable reduction of record {record_hash} to start from", record_hash=record_hash)
-        snap = Snapshot(red.app_config_hash, red.state_json.decode("utf-8", errors="replace"))
+        snap = Snapshot.of_reduction(red)
         self._pinned[index] = snap
         self._restore((index, snap))
         return index
@@ -449,10 +449,12 @@ class ReplaySession:
         checkpoints, which hold the framework, are used instead).
         """
         config = state.app_config_hash if state is not None else None
+        pine = state is not None and state.pine
         if config is None and state is None and index in self._reduction_index:
             red = self.store.usable_reduction(self.records.hash(index))
             config = red.app_config_hash if red is not None else None
-        return index == self.first_index or exact_start(self.store, index, config)
+            pine = red is not None and red.state_format == "pine"
+        return index == self.first_index or pine or exact_start(self.store, index, config)
 
     @cached_property
     def _inexact_states(self) -> bool:
@@ -495,7 +497,7 @@ class ReplaySession:
             if red is None:  # not usable after all: fall back to the one before
                 self._reduction_index.remove(best)
                 return self._best_start(index)
-            snap = Snapshot(red.app_config_hash, red.state_json.decode("utf-8", errors="replace"))
+            snap = Snapshot.of_reduction(red)
         return (best, snap)
 
     def _reset_to_beginning(self) -> None:
@@ -773,7 +775,7 @@ class ReplaySession:
                 event_index=rec.index,
                 record_hash=rec.hash,
             )
-        snap = Snapshot(red.app_config_hash, red.state_json.decode("utf-8", errors="replace"))
+        snap = Snapshot.of_reduction(red)
         self._pinned[t] = snap
         return t, snap
 

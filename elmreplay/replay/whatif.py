@@ -11,6 +11,7 @@ it, comparing responses and states with the recorded history event by event.
 
 from __future__ import annotations
 
+import bisect
 import os
 import time
 from array import array
@@ -18,6 +19,7 @@ from datetime import datetime, timezone
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, Callable, Iterable, Mapping
 
+from ..errors import RestoreError
 from ..inspect.render import esc, mimebundle, short_hash, table, verdict
 from ..runtime.engine import DEFAULT_MAX_MEMORY, DEFAULT_TIMEOUT_S, DIGEST_HASH, DIGEST_LENGTH, DIGEST_SKIP
 from ..runtime.sources import RuntimeResolver
@@ -334,6 +336,10 @@ class CounterfactualReport:
     interrupted: bool = False
     #: Later app events to compare in all (``len(events)`` of them were compared).
     events_total: int = 0
+    #: Why the comparison ended before the last event: the counterfactual app refused a later
+    #: recorded function application (``ApplyFunctionOnElmAppState``, applied to it as to the
+    #: recorded app); the host's text. None when every later event was compared.
+    stopped: str | None = None
     #: What interrupted it (KeyboardInterrupt, or the CLI's SIGTERM), for a caller to re-raise.
     interruption: KeyboardInterrupt | None = field(default=None, repr=False, compare=False)
 
@@ -366,6 +372,8 @@ class CounterfactualReport:
         line = head + f"{len(self.events)} later events replayed, {n_resp} responses and {n_state} states differ; {diverge}"
         if self.interrupted:
             line += f" (INTERRUPTED after {len(self.events)} of {self.events_total} events)"
+        if self.stopped is not None:
+            line += f" (STOPPED after {len(self.events)} of {self.events_total} events: {self.stopped})"
         return line
 
     def to_json(self) -> dict[str, Any]:
@@ -388,6 +396,7 @@ class CounterfactualReport:
                              "counterfactual_response": d.counterfactual_response} for d in self.divergences],
             "interrupted": self.interrupted,
             "events_total": self.events_total,
+            "stopped": self.stopped,
         }  # fmt: skip
 
     def __str__(self) -> str:
@@ -449,7 +458,8 @@ def counterfactual(
     """Would version ``app`` deployed after record ``at`` have answered and evolved the same?
 
     Later app events (up to ``until``, default the newest record; reverted ones skipped, later
-    deployments ignored) are replayed through the counterfactual app in V8 batches, and each
+    deployments ignored; later function applications of the 2023 admin interface applied to the
+    counterfactual app too, see ``CounterfactualReport.stopped``) are replayed through the counterfactual app in V8 batches, and each
     event's response and resulting state are compared with the recorded history's by digest
     (hash and size), so memory does not grow with the number of events. The first
     ``divergences`` divergence points are materialized (responses and states); the recorded
@@ -493,14 +503,23 @@ def _compare_later_events(
     """Replay the later app events through the deployed app and compare them, step by step, with
     the recorded ones (a replay session over the real history), by digest."""
     later = [i for i in range(at + 1, last + 1) if store.records.kind(i) is RecordKind.UPDATE and not store.records.reverted[i]]
+    functions = [i for i in range(at + 1, last + 1) if store.records.kind(i) is RecordKind.APPLY_FUNCTION and not store.records.reverted[i]]
     report.events_total = len(later)
     if not later:
         return
     host = restored.host
+    applied = 0
     with ReplaySession(store, resolver, timeout_s=timeout_s, max_memory=max_memory) as recorded:
         try:
-            for k in range(0, len(later), COMPARE_CHUNK):
-                step = later[k : k + COMPARE_CHUNK]
+            for step in _event_runs(later, functions, COMPARE_CHUNK):
+                while applied < len(functions) and functions[applied] < step[0]:
+                    rec = store.records[functions[applied]]
+                    try:  # the admin applied it to whatever app ran: apply it to this one too
+                        host.apply(rec, rec.parsed.event)
+                    except RestoreError as e:
+                        report.stopped = f"The counterfactual app did not take the function application of record {rec.index}: {e.host_message}"
+                        return
+                    applied += 1
                 items = [(rec, payload) for rec in (store.records[i] for i in step) for payload in store.app_events(rec)]
                 last_offset = {rec.index: j for j, (rec, _) in enumerate(items)}
                 start_state = host.hold()
@@ -521,6 +540,19 @@ def _compare_later_events(
             report.final_state_recorded = recorded.state_at(report.events[-1].index)
             # After an interrupt the counterfactual process may stand anywhere inside the step.
             report.final_state_counterfactual = None if report.interrupted else host.snapshot().state_json
+
+
+def _event_runs(later: list[int], functions: list[int], size: int) -> list[list[int]]:
+    """The app events in runs of at most ``size`` that no function application (2023
+    ``ApplyFunctionOnElmAppState``) interrupts."""
+    runs: list[list[int]] = []
+    for i in later:
+        segment = bisect.bisect_left(functions, i)
+        if runs and len(runs[-1]) < size and bisect.bisect_left(functions, runs[-1][-1]) == segment:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return runs
 
 
 def _compare_step(

@@ -141,6 +141,8 @@ class AppProcess:
                 app_config_hash=app_config_hash,
             )
         self.has_migrate = bool(contract["interface_migrate"])
+        #: The 2023 web-service contract's ``applyFunction`` (exposed functions of the state shim).
+        self.has_apply_function = bool(contract["applyFunction"])
         #: Why the migration of this app config could not be prepared (compiled runtimes only).
         self.migrate_preparation_error: str | None = contract.get("interface_migrate_preparation_error")
         self.init()
@@ -238,6 +240,20 @@ class AppProcess:
     def migrate(self, previous_state_json: str) -> str:
         """``interface_migrate(previousStateJson)``: the result JSON ``{"Ok":[…]}`` / ``{"Err":[…]}``."""
         value = self._op("migrate", previous_state_json, what="running the migration")
+        assert value is not None
+        return value
+
+    def try_set_state(self, state_json: str) -> str | None:
+        """``setSerializedState(s)`` of the 2023 contract: None when the state was set, else the
+        text of the Error it threw (the shim's error; the state is kept, the context lives on)."""
+        value = self._op("trySet", state_json, what="deserializing a state")
+        return value[1:] if value else None
+
+    def apply_function(self, function_name: str, serialized_arguments_json: Sequence[str]) -> str:
+        """``applyFunction(name, [argument JSON texts])`` of the 2023 contract: its result JSON
+        ``{"Ok":{"resultLessStateJson":…,"committedState":…}}`` / ``{"Err":"…"}``."""
+        call = orjson.dumps([function_name, list(serialized_arguments_json)]).decode()
+        value = self._op("apply", call, what=f"applying the function {function_name}")
         assert value is not None
         return value
 

@@ -196,6 +196,17 @@
       else if (op === "init") global.app_state = global.initState;
       else if (op === "migrate") out.value = expectString(global.interface_migrate(arg), "interface_migrate");
       else if (op === "event") out.value = expectString(global.processEventAndUpdateState(arg), "processEventAndUpdateState");
+      else if (op === "apply") {
+        var call = parse(arg);
+        out.value = expectString(global.applyFunction(call[0], call[1]), "applyFunction");
+      } else if (op === "trySet") {
+        // The 2023 interface: setSerializedState throws an Error with the shim's text when the
+        // state does not decode, and keeps the state (the host got an Err, not an exception).
+        try { global.setSerializedState(arg); out.value = ""; } catch (e) {
+          if (!(e instanceof Error)) throw e;
+          out.value = "!" + describe(e.message);
+        }
+      }
       else if (op === "hold") hold(arg);
       else if (op === "digest") { var sd = []; pushStateDigest(sd, -2); out.value = apply(join, sd, [","]); }
       else if (op === "resume") {
@@ -226,6 +237,7 @@
       getSerializedState: typeof global.getSerializedState === "function",
       setSerializedState: typeof global.setSerializedState === "function",
       interface_migrate: typeof global.interface_migrate === "function",
+      applyFunction: typeof global.applyFunction === "function",
       // Set by compiled runtimes whose migration could not be prepared (the host's error text).
       interface_migrate_preparation_error:
         typeof global.interface_migrate_preparation_error === "string" ? global.interface_migrate_preparation_error : null

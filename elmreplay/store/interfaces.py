@@ -33,9 +33,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import Enum
-from typing import Iterable, Mapping
+from typing import TYPE_CHECKING, Iterable, Mapping
 
 from .records import RecordKind
+
+if TYPE_CHECKING:
+    from .webservice_events import HostTypes
 
 
 class AppInterface(str, Enum):
@@ -49,7 +52,7 @@ class AppInterface(str, Enum):
     @property
     def replayed(self) -> bool:
         """Whether elmreplay replays apps of this interface (UNKNOWN: the runtime decides)."""
-        return self in (AppInterface.OLD, AppInterface.UNKNOWN, AppInterface.BACKEND_MAIN)
+        return self in (AppInterface.OLD, AppInterface.UNKNOWN, AppInterface.BACKEND_MAIN, AppInterface.WEB_SERVICE)
 
 
 @dataclass(frozen=True)
@@ -168,12 +171,9 @@ PINE_VM_MESSAGE = (
     "applications of Pine expressions) need the Pine VM to replay, which elmreplay does not have"
 )
 
+#: (``ApplyFunctionOnElmAppState`` records are replayed on 2023 web-service apps and refused on
+#: others by the replay layer, which knows the running app.)
 _KIND_REFUSALS: dict[RecordKind, tuple[str, str]] = {
-    RecordKind.APPLY_FUNCTION: (
-        "2023 Elm-Time",
-        "ApplyFunctionOnElmAppState records (2023-03-15+, an admin database function applied to the state "
-        "through the 2023 state shim) are not replayed yet",
-    ),
     RecordKind.APPLY_FUNCTION_ON_LITERAL: (PINE_VM_ERA, "ApplyFunctionOnLiteralAndState: " + PINE_VM_MESSAGE),
 }
 
@@ -187,3 +187,25 @@ def is_pine_era(component_dirs: Iterable[str], kinds: Iterable[RecordKind]) -> b
     """Whether a store was written by the 2025-04+ Pine host: it has ``value/`` files (§1.2, §12)
     or ``ApplyFunctionOnLiteralAndState`` records."""
     return any(d.startswith("value/") for d in component_dirs) or RecordKind.APPLY_FUNCTION_ON_LITERAL in set(kinds)
+
+
+# --- the 2023 web service: which host generation's interface types -------------------------------
+
+_PLATFORM_MODULES = ("Platform/WebService.elm", "Platform/WebServer.elm")
+
+
+def web_service_host_types(files: Mapping[str, bytes]) -> HostTypes:
+    """The interface types the host used with a web-service app: an app whose platform module
+    declares ``CreateVolatileProcessNative`` got the ``_2023_06`` shim (``webServiceShimVersionModules``
+    in ``CompileBackendApp.elm`` @ ``5ee236fe``), so it ran on a host of 2023-07-01 (``0480879d``) or
+    later, whose types write ``RequestToVolatileProcessOtherError``; every other app the 2023-03 types
+    (the translations differ only there). Comments are not looked at (the host read the texts of
+    the module's declarations)."""
+    from .webservice_events import HostTypes  # the writer, which that module uses, reads interfaces
+
+    for name in _PLATFORM_MODULES:
+        path = _find(files, name)
+        if path is not None:
+            text = strip_elm_comments(files[path].decode("utf-8", errors="replace"))
+            return HostTypes.V2023_07 if "CreateVolatileProcessNative" in text else HostTypes.V2023_03
+    return HostTypes.V2023_03

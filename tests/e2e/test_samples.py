@@ -14,7 +14,7 @@ from elmreplay.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "sample_histories"
-NAMES = ["counter", "counter_admin", "notes", "tracker"]
+NAMES = ["counter", "counter_admin", "ledger", "notes", "tracker"]
 
 
 def store_path(name: str) -> str:

@@ -1,5 +1,6 @@
 """Stores of 2023 .. 2025-04 (issue 16): listed, their stored states shown, never replayed with
-the 2020-2021 semantics (2021-09 ``backendMain`` apps are replayed: tests/replay/test_backend_main.py). Each store is written in a temp dir by the host-faithful writer; every
+the 2020-2021 semantics (2021-09 ``backendMain`` apps are replayed: tests/replay/test_backend_main.py;
+2023 web-service apps with a runtime of their contract: tests/e2e/test_ledger_sample.py). Each store is written in a temp dir by the host-faithful writer; every
 app config gets the counter test app as its runtime, so a replay *could* run: only the era check
 stops it (the same store with an old-interface app replays, see ``test_old_interface_control``)."""
 
@@ -115,42 +116,25 @@ def test_backend_main_is_no_longer_refused() -> None:
     assert finding.interface is AppInterface.BACKEND_MAIN and finding.refusal("h") is None
 
 
-@pytest.mark.parametrize(
-    ("main", "era", "t0", "interface", "word"),
-    [
-        (WEB_SERVICE_MAIN, WriterEra.STJ_2022, T2023_04, "WEB_SERVICE", "webServiceMain"),
-    ],
-)
-def test_modern_app_is_listed_shown_and_refused(tmp_path: Path, main: bytes, era: WriterEra, t0: int, interface: str, word: str) -> None:
-    roles = write_json_era_store(tmp_path / "s", main, era, t0)
+def test_web_service_app_needs_a_runtime_of_the_2023_contract(tmp_path: Path) -> None:
+    """2023 web-service apps are replayed (tests/e2e/test_ledger_sample.py); a runtime without
+    ``applyFunction`` (here the old counter) is refused by name, wherever the app would run."""
+    from elmreplay.errors import RuntimeUnavailable
+
+    roles = write_json_era_store(tmp_path / "s", WEB_SERVICE_MAIN, WriterEra.STJ_2022, T2023_04)
     store = open_store(tmp_path / "s")
-    # Listing keeps working.
     events = store.events()
     assert len(events) == 4 and list(events["kind"])[0] == RecordKind.DEPLOY_INIT.value
-    assert len(store.deployments()) == 1
-    assert bool(store.reductions(check_usable=True)["usable"].iloc[0])
-    # The stored state is shown as stored (a reduction covers it).
     with ReplaySession(store, RESOLVER) as session:
-        assert session.state_at(roles["reduced"]) == "12"
-        # Replaying past it stops with one clear line naming the record and the interface.
-        with pytest.raises(UnsupportedEra) as past:
-            session.state_at(roles["after"])
-        assert past.value.era == interface and past.value.event_index == roles["after"]
-        assert word in str(past.value) and "\n" not in str(past.value)
-        # ... and so does replaying from the deploy (which the 2020-2021 semantics would init).
-        with pytest.raises(UnsupportedEra) as deploy:
-            session.state_at(roles["deploy"])
-        assert deploy.value.event_index == roles["deploy"] and word in str(deploy.value)
-        assert session.state_at(roles["reduced"]) == "12"  # still shown after a refusal
-    with pytest.raises(UnsupportedEra):
-        verify(store, RESOLVER)
-    with pytest.raises(UnsupportedEra) as host_restore:
+        for index in (roles["reduced"], roles["after"], roles["deploy"]):
+            with pytest.raises(RuntimeUnavailable, match="does not define applyFunction: the app is a 2023 web-service app"):
+                session.state_at(index)
+    with pytest.raises(RuntimeUnavailable):
         restore(store, RESOLVER)
-    assert host_restore.value.event_index == roles["after"]
 
 
 def test_apply_function_record_is_refused_by_name(tmp_path: Path) -> None:
-    """Even with an app elmreplay runs, an ApplyFunctionOnElmAppState record is never skipped."""
+    """On an app no 2023 host ran, an ApplyFunctionOnElmAppState record is refused, never skipped."""
     roles = write_json_era_store(tmp_path / "s", OLD_MAIN, WriterEra.STJ_2022, T2023_04, apply_function=True)
     store = open_store(tmp_path / "s")
     assert store.events()["kind"].tolist()[roles["apply_function"]] == RecordKind.APPLY_FUNCTION.value
@@ -163,12 +147,13 @@ def test_apply_function_record_is_refused_by_name(tmp_path: Path) -> None:
         restore(store, RESOLVER)
 
 
-def test_what_if_of_a_web_service_candidate_is_refused_not_rejected(tmp_path: Path) -> None:
+def test_what_if_of_a_web_service_candidate_without_its_runtime_is_refused_not_rejected(tmp_path: Path) -> None:
+    from elmreplay.errors import RuntimeUnavailable
+
     write_json_era_store(tmp_path / "s", OLD_MAIN, WriterEra.E5, T2021_10)
     store = open_store(tmp_path / "s")
-    with pytest.raises(UnsupportedEra) as e:
+    with pytest.raises(RuntimeUnavailable, match="applyFunction"):
         what_if_deploy(store, app(WEB_SERVICE_MAIN), RESOLVER, mode="init")
-    assert "webServiceMain" in str(e.value)
 
 
 def test_cli_says_one_line_and_exits_2(tmp_path: Path) -> None:
@@ -176,19 +161,14 @@ def test_cli_says_one_line_and_exits_2(tmp_path: Path) -> None:
     runtimes = tmp_path / "rt"
     runtimes.mkdir()
     (runtimes / f"{component_hash(_tree(WEB_SERVICE_MAIN, StoreWriter.new_store(tmp_path / 'x', WriterEra.STJ_2022)))}.js").write_text(js("counter"))
-    for args in (["verify"], ["state", "--at", "3"]):
+    for args in (["verify"], ["state", "--at", "3"], ["state", "--at", "2"]):
         done = subprocess.run(
             [sys.executable, "-m", "elmreplay.cli", *args, str(tmp_path / "s"), "--runtimes", str(runtimes)],
             capture_output=True, text=True, timeout=120,
         )  # fmt: skip
         assert done.returncode == 2, done.stderr
         lines = done.stderr.strip().splitlines()
-        assert len(lines) == 1 and "webServiceMain" in lines[0] and "not replay" in lines[0]
-    done = subprocess.run(
-        [sys.executable, "-m", "elmreplay.cli", "state", str(tmp_path / "s"), "--at", "2", "--runtimes", str(runtimes)],
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-    assert done.returncode == 0 and done.stdout.strip().endswith("12")
+        assert len(lines) == 1 and "does not define applyFunction" in lines[0] and "2023 web-service app" in lines[0]
 
 
 # --- 2025-04+ Pine VM stores -------------------------------------------------------------------

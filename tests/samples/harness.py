@@ -24,8 +24,11 @@ APP_VERSIONS = sorted(f"{family.name}/{version.name}" for family in APPS.iterdir
 BACKEND_MAIN_FAMILIES = ("scheduler",)
 BACKEND_MAIN_LIB = PORTS / "lib" / "backend_main_2021.js"
 BACKEND_MAIN_VERSIONS = [a for a in APP_VERSIONS if a.split("/")[0] in BACKEND_MAIN_FAMILIES]
+#: Families of 2023 web-service apps (ports after webservice_2023.js and the family's own library).
+WEB_SERVICE_FAMILIES = ("ledger",)
+WEB_SERVICE_VERSIONS = [a for a in APP_VERSIONS if a.split("/")[0] in WEB_SERVICE_FAMILIES]
 #: The apps of the 2020 - 2021-08 interface.
-OLD_INTERFACE_VERSIONS = [a for a in APP_VERSIONS if a not in BACKEND_MAIN_VERSIONS]
+OLD_INTERFACE_VERSIONS = [a for a in APP_VERSIONS if a not in BACKEND_MAIN_VERSIONS and a not in WEB_SERVICE_VERSIONS]
 
 # JS that checks serialize -> deserialize -> serialize is the identity, leaving app_state as it was.
 _ROUNDTRIP_JS = """(function () {

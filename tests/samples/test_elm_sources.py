@@ -15,7 +15,7 @@ import pytest
 from elmreplay.elmcompile import elm_toolchain_status
 from elmreplay.elmcompile.toolchain import find_elm
 
-from .harness import APP_VERSIONS, APPS, BACKEND_MAIN_VERSIONS, OLD_INTERFACE_VERSIONS, PORTS, has_migration
+from .harness import APP_VERSIONS, APPS, BACKEND_MAIN_VERSIONS, OLD_INTERFACE_VERSIONS, PORTS, WEB_SERVICE_VERSIONS, has_migration
 
 # What the host of the samples' dates (2020-11 .. 2021-07) could deploy: its generated modules
 # import Base64, Bytes, Bytes.Decode and Bytes.Encode (from 2020-05-27), so its apps depend on
@@ -46,8 +46,10 @@ def test_all_versions_are_present() -> None:
         "tracker/v1", "tracker/v2", "tracker/v3_bug", "tracker/v4_fix", "tracker/candidate_ok", "tracker/candidate_reject",
         "notes/v1", "notes/v2", "notes/candidate_ok", "notes/candidate_reject",
         "scheduler/v1", "scheduler/v2", "scheduler/candidate_ok", "scheduler/candidate_reject",
+        "ledger/v1", "ledger/v2", "ledger/candidate_ok", "ledger/candidate_reject",
     ])
     assert BACKEND_MAIN_VERSIONS == [a for a in APP_VERSIONS if a.startswith("scheduler/")]
+    assert WEB_SERVICE_VERSIONS == [a for a in APP_VERSIONS if a.startswith("ledger/")]
 
 
 @pytest.mark.parametrize("app", APP_VERSIONS)
@@ -116,6 +118,24 @@ def test_backend_main_apps_share_the_app_side_module() -> None:
     assert all((APPS / app / "src" / "ElmFullstack.elm").read_bytes() == reference for app in BACKEND_MAIN_VERSIONS)
 
 
+@pytest.mark.parametrize("app", WEB_SERVICE_VERSIONS)
+def test_web_service_apps_declare_their_entry_point_with_their_platform_module(app: str) -> None:
+    """As an Elm-Time host of 2023-02 (webServerMain, Platform.WebServer) or of 2023-05-07 and later
+    (webServiceMain, Platform.WebService) compiled them; Backend.ExposeFunctionsToAdmin with functions
+    whose last parameter is the state and one other parameter."""
+    src = APPS / app / "src"
+    text = (src / "Backend" / "Main.elm").read_text(encoding="utf-8")
+    server = "\nwebServerMain : Platform.WebServer.WebServerConfig State\n" in text
+    service = "\nwebServiceMain : Platform.WebService.WebServiceConfig State\n" in text
+    assert server != service and app == "ledger/v1" and server or service
+    assert (src / "Platform" / ("WebServer.elm" if server else "WebService.elm")).is_file()
+    assert not (src / "Backend" / "InterfaceToHost_Root.elm").exists() and not has_migration(app)
+    assert (src / "Backend" / "MigrateState.elm").is_file() == (app != "ledger/v1")
+    admin = (src / "Backend" / "ExposeFunctionsToAdmin.elm").read_text(encoding="utf-8")
+    annotations = re.findall(r"^(\w+) : (.*)$", admin, re.M)
+    assert annotations and all(len(sig.split(" -> ")) == 3 and sig.split(" -> ")[1] == "Backend.Main.State" for _, sig in annotations)
+
+
 def test_interface_is_the_2020_06_20_shape() -> None:
     text = (APPS / OLD_INTERFACE_VERSIONS[0] / "src" / "Backend" / "InterfaceToHost.elm").read_text()
     # The host treats apps whose InterfaceToHost.elm has this line as pre-2020-06-20 apps.
@@ -142,8 +162,9 @@ def test_elm_sources_compile(app: str, tmp_path: Path) -> None:
     copy = tmp_path / "app"
     shutil.copytree(APPS / app, copy)
     modules = ["src/Backend/Main.elm"] + (["src/MigrateBackendState.elm"] if has_migration(app) else [])
-    if (copy / "src" / "Backend" / "MigrateState.elm").is_file():
-        modules.append("src/Backend/MigrateState.elm")
+    for module in ("MigrateState.elm", "ExposeFunctionsToAdmin.elm"):
+        if (copy / "src" / "Backend" / module).is_file():
+            modules.append(f"src/Backend/{module}")
     done = subprocess.run(
         [elm, "make", *modules, "--output=/dev/null"], cwd=copy,
         capture_output=True, text=True, timeout=300,

@@ -11,11 +11,13 @@ import pytest
 
 from .harness import APPS
 
-SCENARIO_NAMES = ["counter", "counter_admin", "notes", "scheduler", "small_2020", "tracker"]
+SCENARIO_NAMES = ["counter", "counter_admin", "ledger", "notes", "scheduler", "small_2020", "tracker"]
+#: Scenarios whose events are JSON values the recorder writes with its era's serializer.
+VALUE_EVENTS = {"ledger"}
 #: Scenarios that restart the host at every admin operation (the 2021-09+ host's startPublicApp),
 #: not only at deployments.
 RESTART_AT_EVERY_ADMIN_OP = {"scheduler"}
-OPS = {"deploy_init", "deploy_migrate", "event", "set_state", "revert", "torn_append"}
+OPS = {"deploy_init", "deploy_migrate", "event", "set_state", "revert", "torn_append", "apply_function"}
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +51,7 @@ def test_step_shapes(all_steps: dict[str, list[dict[str, Any]]], name: str) -> N
             assert index == len(steps) - 1 and not bytes.fromhex(step["bytes_hex"]).endswith(b"\n")
 
 
-@pytest.mark.parametrize("name", SCENARIO_NAMES)
+@pytest.mark.parametrize("name", [n for n in SCENARIO_NAMES if n not in VALUE_EVENTS])
 def test_events_as_the_host_serialized_them(all_steps: dict[str, list[dict[str, Any]]], name: str) -> None:
     counter = 0
     for step in all_steps[name]:
@@ -127,3 +129,42 @@ def test_tracker_incident_steps(scenarios: ModuleType, all_steps: dict[str, list
     docstring = scenarios.__doc__ or ""
     for key in ("deploy_v2_step", "deploy_v3_bug_step", "first_corrupting_step", "deploy_v4_fix_step"):
         assert f"step {incident[key]}" in docstring
+
+
+def test_ledger_events_in_both_2023_shapes(all_steps: dict[str, list[dict[str, Any]]]) -> None:
+    """2021-09 shape (no nulls) until the host upgrade of 2023-06-05, tagged after; request ids
+    count from 1 again at the upgrade and at the deploy+migrate (host restarts)."""
+    steps = all_steps["ledger"]
+    admin = [(s["op"], s.get("app") or s.get("function")) for s in steps if s["op"] != "event"]
+    assert admin == [
+        ("deploy_init", "ledger/v1"), ("apply_function", "Backend.ExposeFunctionsToAdmin.creditAll"),
+        ("deploy_migrate", "ledger/v2"), ("apply_function", "Backend.ExposeFunctionsToAdmin.payOutFees"),
+    ]  # fmt: skip
+    upgrade = 1_685_952_000_000  # 2023-06-05T08:00Z
+    counters: dict[int, list[int]] = {0: [], 1: [], 2: []}
+    migrated = False
+    for step in steps:
+        migrated = migrated or step["op"] == "deploy_migrate"
+        if step["op"] != "event":
+            continue
+        assert set(step) == {"op", "value", "time_ms"}
+        ((kind, body),) = step["value"].items()
+        old = step["time_ms"] < upgrade
+        inner = body if old else body[0]
+        assert isinstance(inner, dict) and (isinstance(body, list) != old)
+        if kind in ("ArrivedAtTimeEvent", "PosixTimeHasArrivedEvent"):
+            assert (kind == "ArrivedAtTimeEvent") == old and list(inner) == ["posixTimeMilli"]
+            continue
+        assert kind == "HttpRequestEvent" and list(inner) == ["posixTimeMilli", "httpRequestId", "requestContext", "request"]
+        time_ms, counter = inner["httpRequestId"].split("-")
+        assert int(time_ms) == inner["posixTimeMilli"]
+        counters[0 if old else 2 if migrated else 1].append(int(counter))
+        request = inner["request"]
+        if old:  # the 2021-09 shape: null members omitted
+            assert None not in request.values() and list(request)[-1] == "headers"
+            assert None not in inner["requestContext"].values()
+        else:
+            assert list(request) == ["method", "uri", "bodyAsBase64", "headers"]
+            assert set(request["bodyAsBase64"]) <= {"Just", "Nothing"} and set(inner["requestContext"]["clientAddress"]) <= {"Just", "Nothing"}
+    assert [len(c) for c in counters.values()] == [80, 60, 65]
+    assert all(c == list(range(1, len(c) + 1)) for c in counters.values())

@@ -55,12 +55,22 @@ def test_app_supplied_root_module_decides() -> None:
     assert app_interface(commented).interface is AppInterface.OLD
 
 
-def test_refusal_text_names_config_file_and_declaration() -> None:
-    found = app_interface(cfg("webServiceMain : X\n"))
-    text = found.refusal("ab" * 32)
-    assert text is not None and "ab" * 32 in text and "src/Backend/Main.elm" in text and "'webServiceMain'" in text
-    assert app_interface(cfg("interfaceToHost_processEvent : String -> S -> ( S, String )\n")).refusal("x") is None
-    assert app_interface(cfg("backendMain : X\n")).refusal("x") is None  # era 1b is replayed
+def test_every_app_interface_is_replayed() -> None:
+    """2021-09 backendMain (era 1b) and the 2023 web service (era 2) are replayed now; only Pine-era
+    stores are refused (by the store, not by the app config)."""
+    for main in ("webServiceMain : X\n", "webServerMain : X\n", "backendMain : X\n", "interfaceToHost_processEvent : String -> S -> ( S, String )\n"):
+        assert app_interface(cfg(main)).refusal("x") is None
+
+
+def test_web_service_host_types_from_the_platform_module() -> None:
+    from elmreplay.store.interfaces import web_service_host_types
+    from elmreplay.store.webservice_events import HostTypes
+
+    native = b"module Platform.WebService exposing (..)\ntype Command state\n    = CreateVolatileProcessNativeCommand X\n"
+    plain = b"module Platform.WebService exposing (..)\n{- CreateVolatileProcessNative in a comment does not count -}\ntype Command state = RespondToHttpRequest X\n"
+    assert web_service_host_types({"src/Platform/WebService.elm": native}) is HostTypes.V2023_07
+    assert web_service_host_types({"src/Platform/WebServer.elm": plain}) is HostTypes.V2023_03
+    assert web_service_host_types({"src/Backend/Main.elm": b""}) is HostTypes.V2023_03
 
 
 def test_strip_comments_keeps_strings_and_chars() -> None:
