@@ -166,8 +166,8 @@ def patch_migration_js(js: str, root_module: str) -> str:
     )
 
 
-#: Appended to a 2023 web-service runtime: the contract's functions (contract16.md, "2023 web
-#: service") over the root's published functions; shim errors of getSerializedState and
+#: Appended to a 2023 web-service runtime: the contract's functions (README.md, "Runtimes",
+#: 2023 web service) over the root's published functions; shim errors of getSerializedState and
 #: setSerializedState are thrown as JavaScript errors with the shim's text.
 WEB_SERVICE_FUNCTIONS = "\n".join(
     [

@@ -21,7 +21,7 @@ elmreplay generates its own Elm with that behaviour: a types module
 the host declared them so that the generated coders have the host's JSON and error texts) and the
 root module with the framework of :mod:`.taskframework`, the exposed functions and the coders
 (generation 2021 of :mod:`.coders`, which the 2023 generator still matched). The runtime
-contract's 2023 form (contract16.md) is then a thin JavaScript layer (:mod:`.patch`).
+contract's 2023 form (README.md, "Runtimes") is then a thin JavaScript layer (:mod:`.patch`).
 
 Not reproduced: the ``_2023_06`` shim version (from ``0480879d`` 2023-07-01, native volatile
 processes: a platform module declaring ``CreateVolatileProcessNative``) is refused.

@@ -1,7 +1,7 @@
 """Compiling 2023 web-service apps (state shim, `_2023_05`), elmcompile/webservice.py.
 
 Without Elm: what the lowering produces and refuses. With Elm (marked ``elm``): the compiled test
-app ``apps/web_service_admin`` answers through the runtime contract's 2023 form (contract16.md)
+app ``apps/web_service_admin`` answers through the runtime contract's 2023 form (README.md, "Runtimes")
 as docs/modern-eras-replay.md §2.5 describes the host's shim; the expected texts are written
 from that description (tagged JSON, the shim's error texts), not taken from the code's output.
 """

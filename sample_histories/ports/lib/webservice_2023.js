@@ -2,8 +2,8 @@
  * webservice_2023.js -- HAND-WRITTEN JavaScript, not compiler output.  Loaded after
  * elm_port_lib.js (it uses ElmPortLib).
  *
- * The runtime contract of the 2023 Elm-Time web-service interface (/work/notes/contract16.md,
- * "2023 web service") for ports of apps declaring `webServerMain` / `webServiceMain` (or
+ * The runtime contract of the 2023 Elm-Time web-service interface (README.md,
+ * "Runtimes"; sample_histories/ports/README.md) for ports of apps declaring `webServerMain` / `webServiceMain` (or
  * `backendMain`) with a Platform.WebServer / Platform.WebService module, as the host's generated
  * code ran them from 2023-03 (CompileElmAppWithStateShim.elm and CompileBackendApp.elm @
  * ad129458, 0ae86d63; the `_2023_05` shim version):
@@ -25,7 +25,7 @@
  *   initState, processEventAndUpdateState(taggedEventJson), getSerializedState(),
  *   setSerializedState(json), applyFunction(functionName, argumentsJsonTexts), getStateJsonValue().
  * Shim errors: processEventAndUpdateState answers {"Err":"<text>"} and keeps the state (the
- * host's restore went on, see contract16-changes.md); applyFunction answers {"Err":"<text>"};
+ * host's restore went on: it checked only the shim's outer result); applyFunction answers {"Err":"<text>"};
  * getSerializedState / setSerializedState throw an Error with the shim's text.
  */
 var ElmPortLib2023 = (function (L) {
