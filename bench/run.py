@@ -13,8 +13,7 @@ prints each figure as a ratio measured in the same run, with the absolute number
 6. find vs replay: a path condition over a range against a plain replay of the same range
    (``bench/find_bench.py``; the tracker's state condition over its first ``find_tracker_stop``
    records, since its cost grows with the state's size).
-8. scale-out: parallel verify (jobs = the CPUs) vs sequential on a tracker store with >= 8
-   reductions (``--quick``: a 40k-event one of its own), and fleet what-ifs per second
+8. scale-out: parallel verify (jobs = the CPUs) vs sequential, and fleet what-ifs per second
    (``bench/scale_bench.py``).
 
 Replay and load also report the median ratio of their interleaved repeats (3 for replay).
@@ -22,7 +21,7 @@ Where Elm is available (``elm`` on PATH, its packages in ``ELM_HOME``), replay i
 more with the counter compiled from its Elm source (``counter_elm_*`` keys; else a skip reason).
 
 Sizes: full run 1M-record counter stores and a 100k-event tracker store (< 10 min on 2 cores);
-``--quick`` 100k and 10k, plus the 40k-event tracker store (< 3 min; the CI runs it). Nothing is asserted. The last output line
+``--quick`` 100k and 10k (< 3 min; the CI runs it). Nothing is asserted. The last output line
 is one JSON object (keys ``replay_vs_limit``, ``counter_events_per_s``, ``seek_p95_s``,
 ``load_vs_limit``, ``diff_speedup``, ``peak_rss_mb`` and more) to compare across commits.
 """
@@ -63,9 +62,6 @@ class Sizes:
     diff_quick: bool
     find_tracker_stop: int = 3000  # records of the tracker store that find is measured on
     fleet_stores: int = 8  # copies of the tracker store in the fleet what-if
-    #: Events of the tracker store that parallel verify is measured on (a reduction every
-    #: 5,000 events: 40,000 give 8). None: the tracker store above.
-    scale_tracker: int | None = None
 
     #: Replay/limit repeats (interleaved) whose median ratio is reported.
     REPLAY_REPEAT = 3
@@ -75,7 +71,7 @@ class Sizes:
         if mode == "full":
             return Sizes(1_000_000, 100_000, 100_000, 100_000, 2, (200, 50), (40, 5), 2000, False, 4)
         if mode == "quick":
-            return Sizes(100_000, 20_000, 10_000, 10_000, 2, (100, 25), (50, 5), 1000, True, scale_tracker=40_000)
+            return Sizes(100_000, 20_000, 10_000, 10_000, 2, (100, 25), (50, 5), 1000, True)
         # "tiny": the smoke test's sizes
         return Sizes(400, 200, 150, 100, 1, (5, 3), (5, 2), 20, True, 2)
 
@@ -97,8 +93,6 @@ def generate(sizes: Sizes, root: Path, *, parallel: bool = True) -> dict[str, Be
         "tracker": ("tracker", sizes.tracker, str(root), "E5"),
         "counter_small": ("counter", sizes.memory_small, str(root), "E5"),
     }
-    if sizes.scale_tracker is not None and sizes.scale_tracker != sizes.tracker:
-        jobs["tracker_long"] = ("tracker", sizes.scale_tracker, str(root), "E5")
     if not parallel:
         return {name: _make(job) for name, job in jobs.items()}
     with ProcessPoolExecutor(max_workers=len(jobs)) as pool:
@@ -187,7 +181,7 @@ def run(mode: str, root: Path, *, parallel: bool = True) -> dict[str, Any]:
         )
 
     _log("\n== 8. scale-out: parallel verify, fleet what-if ==")
-    speedup = scale_bench.verify_speedup(stores.get("tracker_long", stores["tracker"]))
+    speedup = scale_bench.verify_speedup(stores["counter"])
     _log(
         f"{speedup['store']}: verify of {speedup['records']} records, {speedup['reductions_checked']} reductions: "
         f"jobs=1 {speedup['sequential_s']:.2f} s, jobs={speedup['jobs']} {speedup['parallel_s']:.2f} s -> "

@@ -3,11 +3,7 @@
 * **verify_parallel_speedup**: :func:`verify_parallel` with ``jobs`` = the CPUs vs ``jobs=1``
   (this process) on the same store, with at least 8 stored reductions; the parallel time
   includes starting the worker processes and each opening the store, as a user pays it. Both
-  must give the same report (checked). The store is a tracker history (``--quick``: 40,000
-  events, 8 reductions; sequential verify takes seconds, as the long histories worth
-  parallelizing do), not the 100k-event counter store: its verify (~1 s) is shorter than a
-  worker's start (importing elmreplay, opening the store), so no split could win there, and
-  ``verify`` without ``jobs`` keeps such a history in one process. On a machine shared with other work the CPUs are not
+  must give the same report (checked). On a machine shared with other work the CPUs are not
   all free, so this ratio is the noisiest of the suite.
 * **fleet_stores_per_s**: :func:`fleet_what_if` of ``candidate_ok`` on copies of a tracker
   store, on local worker processes (the CPUs), stores per second end to end.
