@@ -17,7 +17,8 @@ import statistics
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Iterator
+from pathlib import Path
+from typing import Any, Callable, Iterator
 
 import orjson
 from py_mini_racer import MiniRacer
@@ -26,6 +27,7 @@ from elmreplay.replay.host import DEFAULT_BATCH_SIZE
 from elmreplay.replay.session import ReplaySession
 from elmreplay.replay.verify import verify
 from elmreplay.runtime.engine import AppProcess
+from elmreplay.runtime.sources import RuntimeResolver, compiler_provider
 from elmreplay.store.files import DirectoryFiles
 from elmreplay.store.store import Store
 
@@ -98,11 +100,13 @@ def batched_seconds(js: str, events: list[str]) -> float:
         return time.perf_counter() - t0
 
 
-def replay_clock(bench: BenchStore, store: Store, *, keep: bool = False) -> tuple[Clock, ReplaySession | None]:
+def replay_clock(
+    bench: BenchStore, store: Store, *, keep: bool = False, resolver: RuntimeResolver | None = None
+) -> tuple[Clock, ReplaySession | None]:
     """``replay_all`` of a fresh session (no reductions: every event replayed); the session is
     returned open when ``keep`` (the caller closes it)."""
     clock = Clock()
-    session = ReplaySession(store, bench.resolver(), use_reductions=False)
+    session = ReplaySession(store, resolver or bench.resolver(), use_reductions=False)
     try:
         with clock.running():
             session.replay_all()
@@ -136,6 +140,17 @@ def _median(ratios: list[float]) -> dict[str, Any]:
     return {"replay_vs_limit_median": statistics.median(ratios), "replay_vs_limit_repeats": [round(r, 3) for r in ratios]}
 
 
+def _interleaved(js: str, events: list[str], replay: Callable[[], Clock], repeat: int) -> dict[str, Any]:
+    """``repeat`` limit runs each followed by a replay: the best of each, and the median ratio."""
+    limit = best = Clock(float("inf"), float("inf"))
+    ratios: list[float] = []
+    for _ in range(max(1, repeat)):
+        one_limit, one_replay = limit_clock(js, events), replay()
+        ratios.append(one_limit.wall / one_replay.wall)
+        limit, best = limit.best(one_limit), best.best(one_replay)
+    return {**_figures(len(events), limit, best), **_median(ratios)}
+
+
 def _one_call(js: str, events: list[str], count: int) -> dict[str, Any]:
     """One call per event vs the batched path, on the same first ``count`` events."""
     few = events[:count]
@@ -159,20 +174,14 @@ def run(bench: BenchStore, *, repeat: int = 2, one_call_events: int = 2000, stor
     store = store or open_store(bench)
     events = app_event_strings(store)
     js = first_app_js(store, bench.resolver())
-    limit = replay = Clock(float("inf"), float("inf"))
-    ratios: list[float] = []
-    for _ in range(max(1, repeat)):
-        one_limit, one_replay = limit_clock(js, events), replay_clock(bench, store)[0]
-        ratios.append(one_limit.wall / one_replay.wall)
-        limit, replay = limit.best(one_limit), replay.best(one_replay)
-    out = {"store": bench.name, **_figures(len(events), limit, replay), **_median(ratios)}
+    out = {"store": bench.name, **_interleaved(js, events, lambda: replay_clock(bench, store)[0], repeat)}
     t0 = time.perf_counter()
     report = verify(store, bench.resolver())
     verify_s = time.perf_counter() - t0
     out.update(
         verify_s=verify_s,
         verify_events_per_s=per_s(len(events), verify_s),
-        verify_vs_limit=limit.wall / verify_s,
+        verify_vs_limit=out["limit_s"] / verify_s,
         verify_ok=report.ok,
         reductions_checked=len(report.checks),
     )
@@ -200,3 +209,26 @@ def run_keeping_session(
     out = {"store": bench.name, **_figures(len(events), limit, replay), **_median(ratios)}
     out.update(_one_call(js, events, one_call_events))
     return out, session
+
+
+#: What the counter's Elm source needs besides elm/core and elm/json (its elm.json).
+COUNTER_ELM_PACKAGES = ("elm/bytes@1.0.8", "danfishgold/base64-bytes@1.0.3")
+
+
+def run_compiled(bench: BenchStore, cache_dir: Path, *, repeat: int = 3, store: Store | None = None) -> dict[str, Any]:
+    """The replay/limit ratio with the app compiled from its Elm source (the app config's files
+    in the store, compiled as the host did) instead of the hand-written port: its update decodes
+    the base64 body in Elm code, so its limit is lower. ``{"skipped": reason}`` without Elm."""
+    from elmreplay.elmcompile import elm_toolchain_status
+
+    ok, reason = elm_toolchain_status(packages=COUNTER_ELM_PACKAGES)
+    if not ok:
+        return {"store": bench.name, "skipped": f"Elm toolchain unavailable: {reason}"}
+    store = store or open_store(bench)
+    resolver = RuntimeResolver([compiler_provider(cache_dir)])
+    t0 = time.perf_counter()
+    js = first_app_js(store, resolver)
+    compile_s = time.perf_counter() - t0
+    events = app_event_strings(store)
+    replay = _interleaved(js, events, lambda: replay_clock(bench, store, resolver=resolver)[0], repeat)
+    return {"store": bench.name, "compile_s": compile_s, **replay}

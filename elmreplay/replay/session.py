@@ -35,11 +35,12 @@ from ..runtime.engine import DEFAULT_MAX_MEMORY, DEFAULT_TIMEOUT_S, DIGEST_HASH,
 from ..runtime.sources import RuntimeResolver
 from ..store.indexing import resolve_index
 from ..store.records import Record, RecordKind
+from ..store.recordtable import RecordTable
 from ..store.store import Store
 from .find import Where
 from .find import find as find_steps
 from .interface_semantics import exact_start, serialized_state_exact
-from .host import DIGEST_WIDTH, NO_APP_DIGEST, AppEvents, HostProcess, LiveState, QueryRun, Result, Snapshot
+from .host import DEFAULT_BATCH_SIZE, DIGEST_WIDTH, NO_APP_DIGEST, AppEvents, HostProcess, LiveState, QueryRun, Result, Snapshot
 
 DEFAULT_CHECKPOINT_EVERY = 1000
 DEFAULT_MEMORY_BUDGET = 256 << 20
@@ -62,6 +63,11 @@ SERIALIZED_BYTES_PER_RECORD = 2
 #: the app's speed is known (see ``_run_last``).
 RUN_CHUNK = 8192
 FIRST_RUN_CHUNK = 1024
+#: Once the app's speed is measured, a batch (one call into V8) holds about this many seconds of
+#: events, up to a whole run: each call costs a few thread hand-offs (Python, mini-racer's event
+#: loop, V8), which a busy machine makes slow, so a fast app gets few calls; a slow app gets
+#: batches far inside the per-call timeout.
+BATCH_TARGET_S = 0.25
 #: Where the session stands before any record has been applied.
 BEFORE_FIRST = -1
 #: The position after a failure: the live process cannot be trusted, the next seek restores.
@@ -104,7 +110,7 @@ class _Prefetch:
     """The event tokens of the next run (``(first, last)``), being read in a thread."""
 
     run: tuple[int, int]
-    tokens: Future[list[bytes] | None]
+    tokens: Future[EncodedEvents | None]
 
 
 #: One thread reads the next run's events from the log files (thread-safe: ``RecordTable``
@@ -112,6 +118,19 @@ class _Prefetch:
 _PREFETCHER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="elmreplay-prefetch")
 #: Shorter runs are read in the main thread (handing one to the thread costs more).
 MIN_PREFETCH = 256
+
+
+def _encoded_run(records: RecordTable, first: int, last: int, *, ahead: bool = True) -> EncodedEvents | None:
+    """The events of records ``first .. last`` as the JSON string tokens of their lines, when
+    each record is one plain inline app event; ``ahead`` (in the reader thread): with the batch
+    text for V8 made too, so that the main thread only hands it over."""
+    tokens = records.inline_event_tokens(first, last)
+    if tokens is None:
+        return None
+    events = EncodedEvents(tokens)
+    if ahead:
+        events.json_array()
+    return events
 
 
 @dataclass(frozen=True)
@@ -180,6 +199,7 @@ class ReplaySession:
         self._adapt_live_every = live_every is None
         self._live_measured = not (live_checkpoints and self._adapt_live_every)
         self._live_min_every = self.live_every  # raised when the heap budget thins them out
+        self._seconds_per_event: float | None = None  # the app's, from the last long enough run
         self.live_memory_budget = int(max_memory * LIVE_BUDGET_SHARE) if live_memory_budget is None else live_memory_budget
         self._live: dict[int, LiveState] = {}  # the thinned grid
         self._live_deploys: dict[int, LiveState] = {}  # after deploy records (replaying one replaces a process)
@@ -538,6 +558,13 @@ class ReplaySession:
             every *= 2
         self.live_every = every
 
+    def _batch_size(self) -> int:
+        """Events per call into V8: the host's default until the app's speed is measured, then
+        about ``BATCH_TARGET_S`` of them (at most a run)."""
+        if self._seconds_per_event is None:
+            return DEFAULT_BATCH_SIZE
+        return max(1, min(RUN_CHUNK, int(BATCH_TARGET_S / max(self._seconds_per_event, 1e-9))))
+
     def _wants_live(self, index: int) -> bool:
         if not self.live_checkpoints or (index + 1) % self.live_every:
             return False
@@ -632,19 +659,19 @@ class ReplaySession:
         last = self._run_last(first, index)
         if last - first + 1 < MIN_PREFETCH:
             return None
-        return _Prefetch((first, last), _PREFETCHER.submit(self.records.inline_event_tokens, first, last))
+        return _Prefetch((first, last), _PREFETCHER.submit(_encoded_run, self.records, first, last))
 
     def _run_payloads(
-        self, first: int, last: int, tokens: Future[list[bytes] | None] | None = None
+        self, first: int, last: int, tokens: Future[EncodedEvents | None] | None = None
     ) -> tuple[AppEvents, list[int] | None]:
         """The app events of records ``first .. last`` with the record of each, and the offset of
         each record's last event; None when every record holds exactly one event (offset =
         record index - first). ``tokens``: the fast path's result, read ahead."""
         # Fast path: one event per record, inline in the record (literal log files, E5+), read
         # from the log files without building the records (they are built only to name one).
-        inline = tokens.result() if tokens is not None else self.records.inline_event_tokens(first, last)
+        inline = tokens.result() if tokens is not None else _encoded_run(self.records, first, last, ahead=False)
         if inline is not None:
-            return AppEvents(EncodedEvents(inline), self.records.view(first, last)), None
+            return AppEvents(inline, self.records.view(first, last)), None
         records = self.records[first : last + 1]
         payloads: list[str] = []
         owners: list[Record] = []
@@ -674,7 +701,7 @@ class ReplaySession:
         query: QueryRun | None = None,
         trace_digests: dict[int, tuple[int, ...]] | None = None,
         *,
-        tokens: Future[list[bytes] | None] | None = None,
+        tokens: Future[EncodedEvents | None] | None = None,
     ) -> None:
         items, last_offset = self._run_payloads(first, last, tokens)
         if query is not None:  # a record's step is its last event (the state after the record)
@@ -726,11 +753,15 @@ class ReplaySession:
                 responses=collect is not None,
                 states_after=offsets,
                 hold_after=hold_after or None,
+                batch_size=self._batch_size(),
                 query=query,
                 digests=flat,
                 digest_want=want,
             )
-            self._fit_live_every((time.perf_counter() - started) / len(items) if items else 0.0, len(items))
+            per_event = (time.perf_counter() - started) / len(items) if items else 0.0
+            if len(items) >= LIVE_ADAPT_MIN_EVENTS:
+                self._seconds_per_event = per_event
+            self._fit_live_every(per_event, len(items))
         if held:
             self._keep_live(held)
         if query is not None:

@@ -41,6 +41,7 @@ class EncodedEvents(Sequence[str]):
 
     def __init__(self, tokens: list[bytes]):
         self.tokens = tokens
+        self._array: str | None = None  # json_array(), once made
 
     def __len__(self) -> int:
         return len(self.tokens)
@@ -51,12 +52,17 @@ class EncodedEvents(Sequence[str]):
     def __getitem__(self, k: slice) -> EncodedEvents: ...
     def __getitem__(self, k: int | slice) -> str | EncodedEvents:
         if isinstance(k, slice):
+            if k.indices(len(self.tokens)) == (0, len(self.tokens), 1):
+                return self  # a batch of the whole run keeps the array made ahead (json_array)
             return EncodedEvents(self.tokens[k])
         text: str = orjson.loads(self.tokens[k])
         return text
 
     def json_array(self) -> str:
-        return (b"[" + b",".join(self.tokens) + b"]").decode("utf-8")
+        """The events as one JSON array (made once: a reader thread may make it ahead)."""
+        if self._array is None:
+            self._array = (b"[" + b",".join(self.tokens) + b"]").decode("utf-8")
+        return self._array
 
 
 #: Per-event digest requests (``run_batch(digests=[...])``); ``n >= 0``: hash when the length is n.

@@ -49,6 +49,12 @@ def test_every_figure_is_reported(summary: dict[str, object]) -> None:
     assert summary["verify_parallel_same_report"] is True
     assert summary["records"] == {"counter": 400, "chain": 200, "tracker": 150}
     assert summary["checkpoint_budget_mb"] == 256
+    # the counter compiled from its Elm source: measured where Elm is, else the reason why not
+    elm = summary["counter_elm_replay_vs_limit_median"]
+    if elm is None:
+        assert str(summary["counter_elm_skipped"]).startswith("Elm toolchain unavailable: ")
+    else:
+        assert isinstance(elm, float) and elm > 0 and summary["counter_elm_limit_events_per_s"] > 0
 
 
 def test_the_status_indexed_tracker_client_makes_the_scenario_s_requests() -> None:
