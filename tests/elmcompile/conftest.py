@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from elmreplay.elmcompile import elm_toolchain_status, read_app_dir
+from elmreplay.store.recordtimes import TimeBounds, record_time_bounds
 
 HERE = Path(__file__).parent
 APPS = HERE / "apps"
@@ -90,3 +91,21 @@ def require_elm(packages: tuple[str, ...] = ()) -> None:
 @pytest.fixture
 def elm_toolchain() -> None:
     require_elm()
+
+
+def sample_deploy_times(family: str) -> dict[str, TimeBounds]:
+    """Per bundled sample history running versions of ``family``: the write time of its newest
+    record, as the store tells it (the time a what-if candidate would be deployed; every
+    deployment of a sample falls in the same host period as its head)."""
+    import elmreplay
+
+    found: dict[str, TimeBounds] = {}
+    for manifest in sorted(SAMPLE_APPS.parent.glob("*/runtimes/runtimes.json")):
+        ports = {Path(files[-1]).parent.name for files in json.loads(manifest.read_text()).values()}
+        if family not in ports:
+            continue
+        store = elmreplay.open_store(str(manifest.parent.parent / "store"))
+        bounds = record_time_bounds(store.log.records[len(store) - 1])
+        assert bounds is not None, manifest
+        found[manifest.parent.parent.name] = bounds
+    return found
