@@ -13,7 +13,10 @@
  *     types, with their leniencies (Maybe from {"Just":v} and null, Result without array,
  *     one-argument tags from {"Tag":arg}, Dict elements from {"key":k,"value":v}) and the
  *     same decoder *structure*, because that structure decides the error texts.  Tags of a
- *     custom type are tried in declaration order.
+ *     custom type are tried in declaration order.  (G; the counter sample's host, 2020.)
+ *   - the decoders of the host's 2021 Elm generator (G21, further below), which the hosts
+ *     that deployed the tracker and notes samples (2021-07/08) generated for their states and
+ *     migration inputs.
  *   - Elm's Dict/Set ordering (`compare`: numbers numerically, strings by UTF-16 code units).
  *   - Base64 and UTF-8 as the apps use them (danfishgold/base64-bytes 1.0.3 over elm/bytes
  *     1.0.8) and Backend/InterfaceToHost.elm (event decoding, response encoding).
@@ -1116,7 +1119,7 @@ var ElmPortLib = (function () {
   //   rename      'displayName' (v1, v2) | 'buggy' (v3_bug) | 'fixed' (v4_fix, candidates)
   //   roles       (candidates)  User.role : Role, op setRole, close checks "by"
 
-  /** JSON coders for the tracker state of the given features (generated-coder shapes). */
+  /** JSON coders for the tracker state of the given features (the 2021 host's shapes). */
   function trackerCoders(features, encoders) {
     // Decoders of the host's 2021 generation (every tracker version was deployed in 2021-07),
     // encoders: GE, or GD for the state's digest, GV for its JSON value.
