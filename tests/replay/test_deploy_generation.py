@@ -37,11 +37,9 @@ class StandInCompiler:
         self.calls: list[tuple[str, TimeBounds | None, Mapping[str, bytes]]] = []
 
     def __call__(self, files: Mapping[str, bytes], *, app_config_hash: str, deployed: TimeBounds | None = None,
-                 **_: Any) -> str:
+                 **_: Any) -> str | None:
         self.calls.append((app_config_hash, deployed, files))
-        js = self.ports(app_config_hash, files)
-        assert js is not None, app_config_hash
-        return js
+        return self.ports(app_config_hash, files)  # None: no port under this hash (tree encoding)
 
 
 @pytest.fixture
@@ -99,7 +97,7 @@ def test_what_if_compile_deploys_the_candidate_at_the_head_log_files_time(
     store = elmreplay.open_store(str(store_path))
     newest_file = store.log.records[len(store) - 1].location.path
     files = read_app_dir(app)
-    (bounds,) = [b for _, b, f in compiler.calls if dict(f) == files]
+    (bounds,) = {b for _, b, f in compiler.calls if dict(f) == files}
     assert bounds is not None and bounds.source == f"log file {newest_file}"
     lowered = lower_app_config(files, deployed=bounds)
     assert lowered.host_generation is not None and lowered.host_generation.state_coders == "2021"
@@ -119,3 +117,17 @@ def test_a_2020_store_gives_the_2020_decoders() -> None:
         datetime(2021, 7, 19, tzinfo=timezone.utc), None, "test")).generated[ROOT]
     assert "jsonDecode_singleTagArgument" in root_2020 and "keyValueObject" in root_2020
     assert "jsonDecodeSucceedWhenNotNull" in root_2021 and "keyValueObject" not in root_2021
+
+
+def test_fleet_compile_dates_the_candidate_like_its_stores(stand_in: Any) -> None:
+    compiler = stand_in("tracker")
+    app = SAMPLES / "apps" / "tracker" / "candidate_reject"
+    store_path = str(SAMPLES / "tracker" / "store")
+    table = elmreplay.fleet_what_if(app, [store_path], compile=True, jobs=1)
+    assert list(table["verdict"]) == ["reject"]
+    assert "json.users[0][1]" in table["host_text"].iloc[0]
+    files = read_app_dir(app)
+    (bounds,) = {b for _, b, f in compiler.calls if dict(f) == files}
+    store = elmreplay.open_store(store_path)
+    assert bounds is not None and bounds.source == f"log file {store.log.records[len(store) - 1].location.path}"
+    assert host_generation_for(files, bounds)[0].state_coders == "2021"
