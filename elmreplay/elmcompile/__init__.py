@@ -5,7 +5,8 @@ Pipeline (store-format.md §6, §8, §9.1):
 1. read the app's modules (:mod:`.syntax`, a hand-written declaration parser) and find the
    state type (``interfaceToHost_processEvent`` in ``Backend.Main``) and the migration
    (``migrate`` in ``Backend.MigrateState`` else ``MigrateBackendState``);
-2. generate JSON coders (:mod:`.coders`) and the root modules ``Backend.InterfaceToHost_Root``
+2. generate JSON coders (:mod:`.coders`, with the decoders of the host period that deployed the
+   app, :mod:`.generations`) and the root modules ``Backend.InterfaceToHost_Root``
    and the migration root (:mod:`.lowering`), exposing the app's types and tags as needed, and
    lower the app's compilation-interface modules (:mod:`.interfaces`: ``GenerateJsonCoders``
    in :mod:`.jsoncoders`, ``SourceFiles`` in :mod:`.sourcefiles`, ``ElmMake`` and
@@ -40,10 +41,12 @@ from elmreplay.elmcompile.errors import (
     UnknownElmType,
     UnsupportedElmType,
 )
+from elmreplay.elmcompile.generations import HOST_GENERATIONS, HostGeneration
 from elmreplay.elmcompile.lowering import (
     MIGRATION_DECODE_ERROR_PREFIX,
     LoweredApp,
     backend_root_module,
+    host_generation_for,
     lower_app_config,
     migration_root_module,
 )
@@ -59,6 +62,8 @@ __all__ = [
     "ElmPackagesUnavailable",
     "ElmSourceError",
     "ElmSyntaxError",
+    "HOST_GENERATIONS",
+    "HostGeneration",
     "JsPatchError",
     "LoweredApp",
     "MigrationPreparationError",
@@ -74,6 +79,7 @@ __all__ = [
     "default_cache_dir",
     "elm_toolchain_status",
     "generate_root_modules",
+    "host_generation_for",
     "lower_app_config",
     "migration_root_module",
     "patch_backend_js",
