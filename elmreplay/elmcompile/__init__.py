@@ -9,7 +9,8 @@ Pipeline (store-format.md §6, §8, §9.1; docs/compilation-interfaces.md):
    ``backendMain`` for the 2021-09 root (:mod:`.backendmain`); ``webServiceMain`` /
    ``webServerMain`` for the 2023 state shim (:mod:`.webservice`), both around the task
    framework of :mod:`.taskframework`;
-2. generate JSON coders (:mod:`.coders`) and the root modules ``Backend.InterfaceToHost_Root``
+2. generate JSON coders (:mod:`.coders`, with the decoders of the host period that deployed the
+   app, :mod:`.generations`) and the root modules ``Backend.InterfaceToHost_Root``
    and the migration root (:mod:`.lowering`), exposing the app's types and tags as needed, and
    lower the app's compilation-interface modules (:mod:`.interfaces`: ``GenerateJsonCoders``
    in :mod:`.jsoncoders`, ``SourceFiles`` in :mod:`.sourcefiles`, ``ElmMake`` and
@@ -44,10 +45,12 @@ from elmreplay.elmcompile.errors import (
     UnknownElmType,
     UnsupportedElmType,
 )
+from elmreplay.elmcompile.generations import HOST_GENERATIONS, HostGeneration
 from elmreplay.elmcompile.lowering import (
     MIGRATION_DECODE_ERROR_PREFIX,
     LoweredApp,
     backend_root_module,
+    host_generation_for,
     lower_app_config,
     migration_root_module,
 )
@@ -63,6 +66,8 @@ __all__ = [
     "ElmPackagesUnavailable",
     "ElmSourceError",
     "ElmSyntaxError",
+    "HOST_GENERATIONS",
+    "HostGeneration",
     "JsPatchError",
     "LoweredApp",
     "MigrationPreparationError",
@@ -78,6 +83,7 @@ __all__ = [
     "default_cache_dir",
     "elm_toolchain_status",
     "generate_root_modules",
+    "host_generation_for",
     "lower_app_config",
     "migration_root_module",
     "patch_backend_js",

@@ -29,10 +29,11 @@ from elmreplay.elmcompile.elmmake import ElmMakeRunner
 from elmreplay.elmcompile.errors import ElmMakeFailed, ElmSourceError
 from elmreplay.errors import ElmCompileError
 from elmreplay.inputs import read_input
-from elmreplay.elmcompile.lowering import LoweredApp, lower_app_config
+from elmreplay.elmcompile.lowering import LoweredApp, host_generation_for, lower_app_config
 from elmreplay.elmcompile.patch import patch_backend_js, patch_migration_js, patch_web_service_js
 from elmreplay.store.interfaces import AppInterface
 from elmreplay.elmcompile.toolchain import elm_make, elm_version, find_elm
+from elmreplay.store.recordtimes import TimeBounds
 
 __all__ = [
     "GENERATOR_VERSION",
@@ -45,7 +46,7 @@ __all__ = [
 ]
 
 #: Part of every cache key: bump when generated code or patching changes.
-GENERATOR_VERSION = "elmreplay-elmcompile-4"  # 4: issue 15 imports + getStateJsonValue together
+GENERATOR_VERSION = "elmreplay-elmcompile-5"  # 5: root-module coders per host generation (deploy date)
 
 #: Global defined by a runtime whose migration could not be prepared (the host's text).
 MIGRATION_ERROR_GLOBAL = "interface_migrate_preparation_error"
@@ -75,15 +76,17 @@ def build_runtime(
     elm: str | None = None,
     app_config_hash: str | None = None,
     coder_generation: str | None = None,
+    deployed: TimeBounds | None = None,
 ) -> str:
     """Lower, compile and patch an app config without touching the cache.
 
     Runs ``elm make`` in a fresh temporary directory (removed afterwards).
-    ``coder_generation`` is passed to :func:`~.lowering.lower_app_config`.
+    ``coder_generation`` and ``deployed`` are passed to :func:`~.lowering.lower_app_config`.
     """
     binary = find_elm(elm)
     lowered = lower_app_config(
         files,
+        deployed=deployed,
         coder_generation=coder_generation,
         elm_make=_elm_make_runner(binary, app_config_hash),
     )
@@ -144,6 +147,7 @@ def compile_app_config(
     cache_dir: Path | None = None,
     elm: str | None = None,
     coder_generation: str | None = None,
+    deployed: TimeBounds | None = None,
 ) -> str:
     """The runtime JavaScript for an app config, from the cache or freshly compiled.
 
@@ -162,6 +166,10 @@ def compile_app_config(
         ``"2020"`` or ``"2021"``: the host generation whose JSON decoders a
         ``GenerateJsonCoders`` module gets when its module name does not fix it (see
         :func:`~.lowering.lower_app_config`).
+    deployed
+        When the app was deployed, as far as the store tells: chooses the host period whose
+        generated code the app gets (:func:`~.lowering.host_generation_for`); None: not known
+        (the period covering most time among those whose host could compile the app).
 
     Returns
     -------
@@ -179,7 +187,12 @@ def compile_app_config(
         The app cannot be compiled (all :class:`~elmreplay.errors.ElmCompileError`).
     """
     binary = find_elm(elm)
-    generator = GENERATOR_VERSION + (f"-coders-{coder_generation}" if coder_generation else "")
+    try:
+        host, _ = host_generation_for(files, deployed)
+    except ElmCompileError as e:
+        e.app_config_hash = e.app_config_hash or app_config_hash
+        raise
+    generator = GENERATOR_VERSION + f"-host-{host.commit}" + (f"-coders-{coder_generation}" if coder_generation else "")
     key = cache_key(app_config_hash, elm_version(binary), generator)
     cache = RuntimeCache(cache_dir)
     cached = cache.get(key)
@@ -188,6 +201,7 @@ def compile_app_config(
     try:
         lowered = lower_app_config(
             files,
+            host_generation=host,
             coder_generation=coder_generation,
             elm_make=_elm_make_runner(binary, app_config_hash),
         )
@@ -236,11 +250,12 @@ def compile_app_dir(
     cache_dir: Path | None = None,
     elm: str | None = None,
     coder_generation: str | None = None,
+    deployed: TimeBounds | None = None,
 ) -> str:
     """The runtime JavaScript for an app given as a directory (e.g. a sample app version).
 
     Cached under a digest of the directory's files (see :func:`files_digest`).
-    ``coder_generation`` as for :func:`compile_app_config`.
+    ``coder_generation`` and ``deployed`` as for :func:`compile_app_config`.
     """
     files = read_app_dir(path)
     return compile_app_config(
@@ -249,4 +264,5 @@ def compile_app_dir(
         cache_dir=cache_dir,
         elm=elm,
         coder_generation=coder_generation,
+        deployed=deployed,
     )

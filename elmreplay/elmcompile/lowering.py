@@ -44,6 +44,7 @@ from elmreplay.elmcompile.interfaces import (
     unsupported_form_error,
 )
 from elmreplay.elmcompile.elmmake import ElmMakeRunner, lower_elm_make_module
+from elmreplay.elmcompile.generations import HostGeneration, choose_host_generation
 from elmreplay.elmcompile.jsoncoders import generated_imports, lower_json_coders_module
 from elmreplay.elmcompile.sourcefiles import lower_source_files_module
 from elmreplay.elmcompile.resolve import TypeResolver
@@ -51,6 +52,7 @@ from elmreplay.elmcompile.sources import BASE64_PACKAGES, HOST_BYTES_IMPORTS, Ap
 from elmreplay.elmcompile.syntax import ElmModule, parse_module
 from elmreplay.elmcompile.types import CType, print_type
 from elmreplay.store.interfaces import AppInterface, app_interface
+from elmreplay.store.recordtimes import TimeBounds
 
 __all__ = [
     "BACKEND_MAIN_MODULE",
@@ -63,6 +65,7 @@ __all__ = [
     "expose_types",
     "find_migration",
     "find_state_type",
+    "host_generation_for",
     "lower_app_config",
     "migration_root_module",
 ]
@@ -198,11 +201,14 @@ class GeneratedModule:
     uses_bytes: bool = False
 
 
-def backend_root_module(app: AppSources, resolver: TypeResolver | None = None) -> GeneratedModule:
-    """Generate ``Backend.InterfaceToHost_Root`` (§6.3) for the app's state type."""
+def backend_root_module(
+    app: AppSources, resolver: TypeResolver | None = None, *, generation: str = "2020"
+) -> GeneratedModule:
+    """Generate ``Backend.InterfaceToHost_Root`` (§6.3) for the app's state type, with the state
+    decoders of the host's coder ``generation`` (:attr:`.generations.HostGeneration.state_coders`)."""
     resolver = resolver or TypeResolver(app)
     state_type = find_state_type(app, resolver)
-    gen = CoderGenerator(resolver, _ROOT_NAMES)
+    gen = CoderGenerator(resolver, _ROOT_NAMES, generation=generation)
     encoder = gen.encoder(state_type)
     decoder = gen.decoder(state_type)
     coders = gen.generate()
@@ -326,14 +332,16 @@ jsonDecodeState =
 
 
 def migration_root_module(
-    migration: Migration, resolver: TypeResolver
+    migration: Migration, resolver: TypeResolver, *, generation: str = "2020"
 ) -> GeneratedModule:
-    """Generate the migration root (§9.1): ``decodeMigrateAndEncodeAndSerializeResult``.
+    """Generate the migration root (§9.1): ``decodeMigrateAndEncodeAndSerializeResult``, with
+    the input decoder of the host's coder ``generation``
+    (:attr:`.generations.HostGeneration.migration_coders`).
 
     Its result is ``{"Ok":["<new state json>"]}`` or ``{"Err":["<Json.Decode error>"]}``;
     the ``Decoding of serialized state failed ...`` prefix is the host's (see module doc).
     """
-    gen = CoderGenerator(resolver, _ROOT_NAMES)
+    gen = CoderGenerator(resolver, _ROOT_NAMES, generation=generation)
     decode_input = gen.decoder(migration.input_type)
     encode_output = gen.encoder(migration.output_type)
     coders = gen.generate()
@@ -467,11 +475,29 @@ class LoweredApp:
     #: The host interface the app implements (era 1b ``BACKEND_MAIN``: one root module with the
     #: migration inside, reached through ``MigrateStateEvent``; no migration program).
     interface: AppInterface = AppInterface.OLD
+    #: The host period whose coders the app got (None: the modern roots, always 2021 coders).
+    host_generation: HostGeneration | None = None
+
+
+def host_generation_for(
+    files: Mapping[str, bytes] | AppSources, deployed: TimeBounds | None
+) -> tuple[HostGeneration, str | None]:
+    """The host period that compiled the app deployed within ``deployed`` (None: not known),
+    and the note :func:`.generations.choose_host_generation` gives for an uncertain choice."""
+    app = files if isinstance(files, AppSources) else AppSources(files)
+    coder_forms = [
+        HOST_FORMS[m.name]
+        for m in interface_modules(app)
+        if m.name in HOST_FORMS and HOST_FORMS[m.name].kind == "GenerateJsonCoders"
+    ]
+    return choose_host_generation(deployed, coder_forms, app.provides_bytes_imports())
 
 
 def lower_app_config(
     files: Mapping[str, bytes],
     *,
+    deployed: TimeBounds | None = None,
+    host_generation: HostGeneration | None = None,
     coder_generation: str | None = None,
     elm_make: ElmMakeRunner | None = None,
 ) -> LoweredApp:
@@ -481,11 +507,16 @@ def lower_app_config(
     their form; any other form, or a placeholder body left after lowering, raises
     :class:`~elmreplay.elmcompile.errors.CompilationInterfaceError`.
 
-    ``coder_generation`` (one of :data:`.coders.GENERATIONS`) is the host generation whose JSON
-    decoders a ``GenerateJsonCoders`` module gets. A module name the host used with one
-    generation only fixes it (a different value is an error); for a name used with several
-    (:attr:`.interfaces.InterfaceForm.generations`), the form's default is used unless given,
-    and :attr:`LoweredApp.notes` says so.
+    ``deployed`` is when the app was deployed, as far as the store tells (the replay side takes
+    it from the deploy record's log file, see :mod:`elmreplay.store.recordtimes`); it chooses
+    the host period (:func:`host_generation_for`) whose decoders the state, the migration's
+    input and ``GenerateJsonCoders`` modules get. ``host_generation`` gives the period directly
+    instead. Without either, the period covering most time among those whose host could compile
+    the app is taken, and :attr:`LoweredApp.notes` says which.
+
+    ``coder_generation`` (one of :data:`.coders.GENERATIONS`) overrides the decoders of
+    ``GenerateJsonCoders`` modules only. A module name the host used with one generation only
+    fixes it (a different value is an error).
 
     ``elm_make`` runs the compiler for ``ElmMake``/``ElmMakeFrontendWeb`` modules (see
     :mod:`.elmmake`); without it, such a module is an error (lowering stays pure).
@@ -502,6 +533,10 @@ def lower_app_config(
     root_dir = app.source_dirs[0] if app.source_dirs else "src"
 
     notes: list[str] = []
+    if host_generation is None:
+        host_generation, note = host_generation_for(app, deployed)
+        if note is not None:
+            notes.append(note)
     bytes_reasons: list[str] = []
     interfaces_lowered = False
     # The host's order: files and coders first, so a frontend compiled for ElmMake sees them.
@@ -515,13 +550,7 @@ def lower_app_config(
         if form.kind == "SourceFiles":
             lowered_interface = lower_source_files_module(interface, app.config_files)
         elif form.kind == "GenerateJsonCoders":
-            generation = _coder_generation(form, coder_generation)
-            if len(form.generations) > 1 and coder_generation is None:
-                notes.append(
-                    f"{form.module}: the host used this name with the coder generations "
-                    f"{', '.join(form.generations)}; the decoders of {generation} were generated "
-                    "(pass coder_generation to choose)"
-                )
+            generation = _coder_generation(form, coder_generation, host_generation)
             lowered_interface = lower_json_coders_module(app, resolver, interface, generation)
         else:
             if elm_make is None:
@@ -547,7 +576,7 @@ def lower_app_config(
             interfaces_lowered, root_dir, supplied_root=backend_root_path,
         )
     if backend_root_path is None:
-        backend = backend_root_module(app, resolver)
+        backend = backend_root_module(app, resolver, generation=host_generation.state_coders)
         backend_root_path = module_path(BACKEND_ROOT_MODULE, root_dir)
         generated[backend_root_path] = backend.text
         _merge(exposures, backend.exposures)
@@ -562,7 +591,9 @@ def lower_app_config(
         if migration is None:
             migration_error = missing_migration_message()
         else:
-            mig = migration_root_module(migration, resolver)
+            mig = migration_root_module(
+                migration, resolver, generation=host_generation.migration_coders
+            )
             migration_root = migration.root_module
             migration_root_path = module_path(migration.root_module, root_dir)
             generated[migration_root_path] = mig.text
@@ -584,6 +615,7 @@ def lower_app_config(
         generated=generated,
         notes=notes,
         interface=app_kind,
+        host_generation=host_generation,
     ), exposures, bytes_reasons, interfaces_lowered)
 
 
@@ -671,14 +703,18 @@ def _apply_exposures(
             out[module.path] = new_text.encode("utf-8")
 
 
-def _coder_generation(form: InterfaceForm, requested: str | None) -> str:
+def _coder_generation(form: InterfaceForm, requested: str | None, host: HostGeneration) -> str:
     if requested is not None and requested not in form.generations:
         raise CompilationInterfaceError(
             f"{form.module} existed only in the host's coder generations "
             f"{', '.join(form.generations)}, but generation {requested} was requested",
             module=form.module,
         )
-    return requested or form.default_generation
+    if requested is not None:
+        return requested
+    # The host period's generation, unless the module's name rules it out (the host of that
+    # period did not use this name then; the period choice already avoids this where it can).
+    return host.interface_coders if host.interface_coders in form.generations else form.default_generation
 
 
 def _merge(into: dict[str, dict[str, bool]], new: Mapping[str, Mapping[str, bool]]) -> None:

@@ -23,6 +23,7 @@ from ..errors import ElmReplayError
 from ..runtime.sources import RuntimeDirectory, RuntimeResolver, default_resolver
 from ..store.components import component_hash
 from ..store.files import DirectoryFiles
+from ..store.recordtimes import TimeBounds, record_time_bounds, union_bounds
 from ..store.store import Store, open_store
 from ..store.trees import TreeEncoding, build_tree
 from .pool import Progress, run_tasks
@@ -71,15 +72,20 @@ def candidate_hashes(files: Mapping[str, bytes]) -> list[str]:
     return list(dict.fromkeys(component_hash(build_tree(files, enc)) for enc in TreeEncoding))
 
 
-def prepare_candidate(app: str | os.PathLike[str] | Mapping[str, bytes], resolver: RuntimeResolver) -> Candidate:
+def prepare_candidate(
+    app: str | os.PathLike[str] | Mapping[str, bytes],
+    resolver: RuntimeResolver,
+    deployed: TimeBounds | None = None,
+) -> Candidate:
     """Read the candidate and resolve its JavaScript once (raises what the resolver raises
-    when no hash of it has JavaScript)."""
+    when no hash of it has JavaScript). ``deployed``: when it would be deployed (it chooses the
+    host generation a compiled candidate follows)."""
     files = dict(app) if isinstance(app, Mapping) else read_app_dir(app)
     hashes = candidate_hashes(files)
     error: ElmReplayError | None = None
     for h in hashes:
         try:
-            js = resolver.js_for(h, lambda: files)
+            js = resolver.js_for(h, lambda: files, deployed)
         except ElmReplayError as e:
             error = error or e
             continue
@@ -95,6 +101,24 @@ def candidate_resolver(store_paths: Sequence[str], runtime_dirs: Sequence[str], 
         return default_resolver(None, runtime_dirs, compile=compile)
     beside = dict.fromkeys(Path(p).resolve().parent / "runtimes" for p in store_paths)
     return RuntimeResolver([RuntimeDirectory(d) for d in beside if d.is_dir()])
+
+
+def fleet_deploy_time(paths: Sequence[str], at: int | None) -> TimeBounds | None:
+    """When the candidate would be deployed on the fleet: the times of the records it would
+    follow (the head, or record ``at``), joined over the stores that can be read (the others
+    become error rows later). One compiled candidate serves every store, as the fleet ships it
+    once; stores of different host periods get the period covering most of the joined time."""
+    bounds = []
+    for path in paths:
+        try:
+            store = open_store(path)
+            index = len(store) - 1 if at is None else (at if at >= 0 else len(store) + at)
+            found = record_time_bounds(store.log.records[index]) if 0 <= index < len(store) else None
+        except (ElmReplayError, OSError, IndexError):
+            continue
+        if found is not None:
+            bounds.append(found)
+    return union_bounds(bounds)
 
 
 def store_path(store: StoreRef) -> str:
@@ -126,7 +150,8 @@ def fleet_what_if(
         raise ValueError(f"mode must be 'migrate' or 'init', not {mode!r}")
     paths = [store_path(s) for s in stores]
     dirs = tuple(os.fspath(Path(d).resolve()) for d in runtimes)
-    candidate = prepare_candidate(app, candidate_resolver(paths, dirs, compile))
+    deployed = fleet_deploy_time(paths, at) if compile else None
+    candidate = prepare_candidate(app, candidate_resolver(paths, dirs, compile), deployed)
     shared = FleetShared(candidate, mode, at, dirs, compile)
     rows = run_tasks(fleet_row, paths, shared, jobs=jobs, client=client, on_progress=on_progress)
     df = pd.DataFrame(rows, columns=COLUMNS)

@@ -26,6 +26,7 @@ from ..runtime.sources import RuntimeResolver
 from ..store.interfaces import PINE_VM_ERA, PINE_VM_MESSAGE, app_interface, kind_refusal
 from ..store.records import CompositionEvent, Record, RecordKind
 from ..store.reductions import UsableReduction
+from ..store.recordtimes import TimeBounds, record_time_bounds, union_bounds
 from ..store.store import Store
 from ..store.writer import newtonsoft_json
 
@@ -184,6 +185,25 @@ def normalize_json(text: str) -> str | None:
     return newtonsoft_json(value).decode("utf-8")
 
 
+def app_deploy_time(store: Store, config_hash: str) -> TimeBounds | None:
+    """When ``store`` says the app config was deployed: the bounds of its deploy records'
+    write times (:func:`~elmreplay.store.recordtimes.record_time_bounds`), joined when it was
+    deployed more than once; None when no deploy record of it is present or none tells.
+
+    It chooses the host generation a compiled runtime follows (one per app config and store).
+    A what-if or counterfactual deploy is appended to a projection like the host's own append,
+    so its time is that of the store's newest log file (or chain directory)."""
+    h = config_hash.lower()
+    deployments = store.deployments()
+    table = store.log.records
+    bounds = [
+        b
+        for index in deployments.loc[deployments["app_config_hash"].str.lower() == h, "index"]
+        if (b := record_time_bounds(table[int(index)])) is not None
+    ]
+    return union_bounds(bounds)
+
+
 class ProcessPool:
     """At most one V8 process per app config; creates, reuses and closes them."""
 
@@ -199,7 +219,7 @@ class ProcessPool:
 
     def fresh(self, config_hash: str) -> AppProcess:
         """A new process of this app config in its init state (a deploy compiles a new one)."""
-        js = self.resolver.js_for(config_hash, self._files(config_hash))
+        js = self.resolver.js_for(config_hash, self._files(config_hash), app_deploy_time(self.store, config_hash))
         old = self._procs.pop(config_hash, None)
         if old is not None:
             old.close()

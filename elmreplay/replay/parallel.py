@@ -33,6 +33,7 @@ from ..runtime.sources import RuntimeResolver
 from ..store.files import DirectoryFiles
 from ..store.store import Store
 from .interface_semantics import exact_start, replay_assumptions, serialized_state_exact
+from .host import app_deploy_time
 from .pool import Progress, cpu_count, dask_workers, run_tasks
 from .session import BEFORE_FIRST, starts_truncated
 from .verify import RangeResult, VerifyReport, unnamed_reductions, verify, verify_range
@@ -147,7 +148,7 @@ def resolve_runtimes(store: Store, resolver: RuntimeResolver, hashes: set[str]) 
     js: dict[str, str] = {}
     for h in sorted(hashes):
         try:
-            js[h] = resolver.js_for(h, lambda h=h: store.app_config(h).files)  # type: ignore[misc]
+            js[h] = resolver.js_for(h, lambda h=h: store.app_config(h).files, app_deploy_time(store, h))  # type: ignore[misc]
         except ElmReplayError:
             continue
     return js

@@ -21,6 +21,7 @@ import orjson
 
 from ..errors import RuntimeUnavailable
 from ..inputs import read_input, read_input_text
+from ..store.recordtimes import TimeBounds
 
 MANIFEST = "runtimes.json"
 
@@ -70,20 +71,34 @@ class RuntimeDirectory:
         return None
 
 
-def compiler_provider(cache_dir: str | os.PathLike[str] | None = None) -> RuntimeProvider:
-    """A provider that compiles the app config's Elm source like the host did (issue: elmcompile)."""
+@dataclass
+class CompilerProvider:
+    """Compiles the app config's Elm source like the host did (:mod:`elmreplay.elmcompile`).
 
-    def compile_runtime(app_config_hash: str, files: Mapping[str, bytes]) -> str | None:
+    Unlike other providers it also takes ``deployed``, when the store says the app was deployed:
+    the host of that time decides the generated code (``compile_app_config(deployed=...)``)."""
+
+    cache_dir: str | os.PathLike[str] | None = None
+
+    def __call__(
+        self, app_config_hash: str, files: Mapping[str, bytes], deployed: TimeBounds | None = None
+    ) -> str | None:
         try:
             from ..elmcompile import compile_app_config
         except ImportError as e:  # the compiler package is optional at this layer
             raise RuntimeUnavailable(f"Elm compilation is not available: {e}", app_config_hash=app_config_hash) from None
         js: str = compile_app_config(
-            files, app_config_hash=app_config_hash, cache_dir=Path(cache_dir) if cache_dir else None
+            files,
+            app_config_hash=app_config_hash,
+            cache_dir=Path(self.cache_dir) if self.cache_dir else None,
+            deployed=deployed,
         )
         return js
 
-    return compile_runtime
+
+def compiler_provider(cache_dir: str | os.PathLike[str] | None = None) -> CompilerProvider:
+    """A provider that compiles the app config's Elm source like the host did (issue: elmcompile)."""
+    return CompilerProvider(cache_dir)
 
 
 @dataclass
@@ -97,7 +112,14 @@ class RuntimeResolver:
         """Take JavaScript resolved elsewhere (e.g. shipped to a worker) for these app configs."""
         self._cache.update((h.lower(), js) for h, js in js_by_hash.items())
 
-    def js_for(self, app_config_hash: str, files_loader: Callable[[], Mapping[str, bytes]]) -> str:
+    def js_for(
+        self,
+        app_config_hash: str,
+        files_loader: Callable[[], Mapping[str, bytes]],
+        deployed: TimeBounds | None = None,
+    ) -> str:
+        """The JS for an app config (cached per app config: a store deploys an app config
+        with one host generation, see :meth:`elmreplay.replay.host.ProcessPool.deploy_time`)."""
         h = app_config_hash.lower()
         if h in self._cache:
             return self._cache[h]
@@ -105,7 +127,8 @@ class RuntimeResolver:
         for provider in self.providers:
             if files is None and not isinstance(provider, RuntimeDirectory):
                 files = files_loader()
-            js = provider(h, files if files is not None else {})
+            given = files if files is not None else {}
+            js = provider(h, given, deployed) if isinstance(provider, CompilerProvider) else provider(h, given)
             if js is not None:
                 self._cache[h] = js
                 return js

@@ -14,6 +14,7 @@ import pytest
 from py_mini_racer import MiniRacer
 
 from elmreplay.elmcompile import build_runtime, elm_toolchain_status, read_app_dir
+from elmreplay.store.recordtimes import TimeBounds, record_time_bounds
 
 HERE = Path(__file__).parent
 APPS = HERE / "apps"
@@ -106,3 +107,21 @@ def compiled_context(name: str) -> Iterator[MiniRacer]:
         ctx.eval(_COMPILED[name])
         ctx.eval("app_state = initState;")
         yield ctx
+
+
+def sample_deploy_times(family: str) -> dict[str, TimeBounds]:
+    """Per bundled sample history running versions of ``family``: the write time of its newest
+    record, as the store tells it (the time a what-if candidate would be deployed; every
+    deployment of a sample falls in the same host period as its head)."""
+    import elmreplay
+
+    found: dict[str, TimeBounds] = {}
+    for manifest in sorted(SAMPLE_APPS.parent.glob("*/runtimes/runtimes.json")):
+        ports = {Path(files[-1]).parent.name for files in json.loads(manifest.read_text()).values()}
+        if family not in ports:
+            continue
+        store = elmreplay.open_store(str(manifest.parent.parent / "store"))
+        bounds = record_time_bounds(store.log.records[len(store) - 1])
+        assert bounds is not None, manifest
+        found[manifest.parent.parent.name] = bounds
+    return found

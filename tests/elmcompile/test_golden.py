@@ -15,7 +15,7 @@ import pytest
 
 from elmreplay.elmcompile import lower_app_config, read_app_dir
 
-from .conftest import APPS, GOLDEN, SAMPLE_APPS, fake_elm_make
+from .conftest import APPS, GOLDEN, SAMPLE_APPS, fake_elm_make, sample_deploy_times
 
 UPDATE = os.environ.get("ELMREPLAY_UPDATE_GOLDEN") == "1"
 APP_DIRS = {p.name: p for p in APPS.iterdir() if (p / "elm.json").is_file()}
@@ -26,12 +26,18 @@ APP_DIRS.update({
     for p in (SAMPLE_APPS / SAMPLE_GOLDEN_FAMILY).iterdir()
     if (p / "elm.json").is_file()
 })
+# The tracker's rejected candidate: the 2021 state and migration decoders of its sample's host.
+APP_DIRS["sample-tracker-candidate_reject"] = SAMPLE_APPS / "tracker" / "candidate_reject"
 
 
 def expected_outputs(name: str) -> dict[str, str]:
-    """Generated modules plus every source file whose text the lowering changed."""
+    """Generated modules plus every source file whose text the lowering changed. A sample app
+    is lowered as the host of its sample history's date did; test apps without a date."""
     files = dict(read_app_dir(APP_DIRS[name]))
-    lowered = lower_app_config(files, elm_make=fake_elm_make)  # ElmMake: a stand-in output
+    deployed = None
+    if name.startswith("sample-"):
+        (deployed,) = sample_deploy_times(name.split("-")[1]).values()
+    lowered = lower_app_config(files, deployed=deployed, elm_make=fake_elm_make)  # ElmMake: a stand-in output
     outputs = dict(lowered.generated)
     for path, content in lowered.files.items():
         if path not in lowered.generated and files.get(path) != content:

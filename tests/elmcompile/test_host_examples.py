@@ -13,12 +13,17 @@ import base64
 import json
 import os
 import subprocess
+import tempfile
 from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from elmreplay.elmcompile import build_runtime
+from elmreplay.elmcompile.toolchain import elm_make
+from elmreplay.store.recordtimes import TimeBounds
 
 from .conftest import require_elm
 
@@ -27,11 +32,26 @@ pytestmark = pytest.mark.elm
 HOST_REPO_VAR = "ELMREPLAY_HOST_REPO"
 
 
-def host_files(commit: str, directory: str) -> dict[str, bytes]:
-    """The files under ``directory`` at ``commit`` of the host's repository, by relative path."""
+def host_repo() -> str:
     repo = os.environ.get(HOST_REPO_VAR)
     if not repo:
         pytest.skip(f"set {HOST_REPO_VAR} to a git clone of pine-vm/pine to run the host's examples")
+    return repo
+
+
+def commit_time(commit: str) -> TimeBounds:
+    """The moment of ``commit``: the app is compiled as the host built from that commit did."""
+    shown = subprocess.run(["git", "-C", host_repo(), "log", "-1", "--format=%cI", commit],
+                           capture_output=True, text=True, check=False)
+    if shown.returncode != 0:
+        pytest.skip(f"{HOST_REPO_VAR} lacks commit {commit}")
+    moment = datetime.fromisoformat(shown.stdout.strip())
+    return TimeBounds(moment, moment, f"host commit {commit}")
+
+
+def host_files(commit: str, directory: str) -> dict[str, bytes]:
+    """The files under ``directory`` at ``commit`` of the host's repository, by relative path."""
+    repo = host_repo()
     listing = subprocess.run(
         ["git", "-C", repo, "ls-tree", "-r", "--name-only", commit, "--", directory],
         capture_output=True, text=True, check=False,
@@ -52,11 +72,12 @@ def require_packages(files: dict[str, bytes]) -> None:
     require_elm(tuple(f"{n}@{v}" for group in ("direct", "indirect") for n, v in deps[group].items()))
 
 
-def runtime(files: dict[str, bytes], coder_generation: str | None = None) -> Iterator[Any]:
+def runtime(files: dict[str, bytes], commit: str, coder_generation: str | None = None) -> Iterator[Any]:
+    """The app compiled as the host of ``commit``'s date did, loaded in its init state."""
     from .test_compile_run import load
 
     require_packages(files)
-    yield from load(build_runtime(files, coder_generation=coder_generation))
+    yield from load(build_runtime(files, coder_generation=coder_generation, deployed=commit_time(commit)))
 
 
 def http(method: str, body: bytes = b"", uri: str = "http://localhost/") -> str:
@@ -127,7 +148,7 @@ def test_generate_json_coders_project(commit: str, directory: str, generation: s
         b"module Main exposing (main)", b"module Main exposing (main, tests)"
     )
     files["src/Backend/Main.elm"] = CODERS_BACKEND
-    for app in runtime(files, generation):
+    for app in runtime(files, commit, generation):
         results = json.loads(app.event("{}"))
         assert results, "no test cases"
         for case in results:
@@ -153,7 +174,7 @@ STATIC_CONTENT = (
 def test_read_source_file_webapp(commit: str, uri_bytes: str, expect_utf8: bool) -> None:
     files = host_files(commit, "implement/test-elm-fullstack/example-elm-apps/read-source-file-webapp")
     files["static-content/demo-file.mp3"] = STATIC_CONTENT
-    for app in runtime(files):
+    for app in runtime(files, commit):
         assert response(app.event(http("GET", uri=uri_bytes))) == (200, STATIC_CONTENT)
         if expect_utf8:
             status, body = response(app.event(http("GET", uri="http://localhost/utf8")))
@@ -168,7 +189,7 @@ def test_prevent_damage_by_migrate_webapp() -> None:
     files = host_files("b30dd8eb", "implement/test-elm-fullstack/example-elm-apps/test-prevent-damage-by-migrate-webapp")
     trigger = '{"attemptSetMaybeStringOnMigration":true,"maybeString":{"Nothing":[]},"otherState":""}'
     harmless = '{"attemptSetMaybeStringOnMigration":false,"maybeString":{"Nothing":[]},"otherState":"sometext"}'
-    for app in runtime(files):
+    for app in runtime(files, "b30dd8eb"):
         assert response(app.event(http("POST", trigger.encode())))[0] == 200
         assert response(app.event(http("GET"))) == (200, trigger.encode())
         # The migration of the same app: the trigger state migrates into a state the new app
@@ -277,3 +298,113 @@ def test_web_service_counter_admin_function_and_migration_to_string_builder() ->
         for part in (b"-part-a", b"-part-b"):
             assert tagged_response(app.event(tagged_http("POST", part)))[0] == 200
         assert tagged_response(app.event(tagged_http("GET"))) == (200, b"14-part-a-part-b")
+
+
+# --- ElmMake / ElmMakeFrontendWeb: docker-image-default-app, demo-backend-state --------------------
+#
+# The host's test "Tooling_supports_deploy_app_directly_on_process_store" deploys
+# docker-image-default-app with init; its backend serves the frontend as `elm make --debug`
+# HTML (base64) on every path outside /api, and text on /api. Expected here: the HTML that
+# `elm make --debug` gives for the frontend compiled directly (with the values the host
+# replaced written out by the test), and the app's own text.
+
+DEFAULT_APP = "implement/example-apps/docker-image-default-app"
+
+
+def direct_html(files: dict[str, bytes], entry: str, replaced: dict[str, str] | None = None) -> bytes:
+    """``elm make --debug`` of ``entry`` on the app's files, compiled directly; ``replaced``
+    gives modules written by the test for the interface modules the frontend imports."""
+    with tempfile.TemporaryDirectory(prefix="elmreplay-host-example-") as tmp:
+        root = Path(tmp)
+        for path, content in files.items():
+            (root / path).parent.mkdir(parents=True, exist_ok=True)
+            (root / path).write_bytes(content)
+        for path, text in (replaced or {}).items():
+            (root / path).write_text(text, encoding="utf-8")
+        return elm_make(root, [entry], html=True, debug=True).encode("utf-8")
+
+
+def elm_string_literal(text: str) -> str:
+    escapes = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+    return '"' + "".join(escapes.get(c, c) for c in text) + '"'
+
+
+@pytest.mark.parametrize(
+    ("commit", "module", "guide"),
+    [
+        # ElmFullstackCompilerInterface.ElmMakeFrontendWeb (7e250981 .. d19ff9dc)
+        ("d19ff9dc~1", "ElmFullstackCompilerInterface/ElmMakeFrontendWeb.elm", "src/Common.elm"),
+        # ElmFullstackCompilerInterface.ElmMake, 2020 C# (78446019 on)
+        ("b15e39cb", "ElmFullstackCompilerInterface/ElmMake.elm", "src/Common.elm"),
+        # CompilationInterface.ElmMake with CompilationInterface.SourceFiles (utf8)
+        ("3d01ee00", "CompilationInterface/ElmMake.elm", "readme.md"),
+    ],
+)
+def test_docker_image_default_app_serves_its_frontend(commit: str, module: str, guide: str) -> None:
+    files = host_files(commit, DEFAULT_APP)
+    assert f"src/{module}" in files
+    replaced = None
+    if guide == "readme.md":  # the frontend shows the readme through SourceFiles
+        readme = files["readme.md"].decode("utf-8")
+        replaced = {"src/CompilationInterface/SourceFiles.elm":
+                    "module CompilationInterface.SourceFiles exposing (..)\n\n\nfile__utf8____readme_md : String\n"
+                    f"file__utf8____readme_md =\n    {elm_string_literal(readme)}\n"}
+    for app in runtime(files, commit):
+        html = direct_html(files, "src/FrontendWeb/Main.elm", replaced)
+        assert html.startswith(b"<!DOCTYPE HTML>") and b"_Debugger_" in html
+        assert response(app.event(http("GET", uri="http://localhost/"))) == (200, html)
+        assert response(app.event(http("GET", uri="http://localhost/some/page"))) == (200, html)
+        status, text = response(app.event(http("GET", uri="http://localhost/api")))
+        assert status == 200
+        assert text.decode("utf-8").endswith("\nThis backend process received 3 HTTP requests.")
+        if guide == "readme.md":
+            assert text.decode("utf-8").startswith(files["readme.md"].decode("utf-8"))
+        state = json.loads(app.get())
+        assert state["httpRequestsCount"] == 3 and len(state["lastHttpRequests"]) == 3
+
+
+def test_demo_backend_state_serves_its_frontend_and_its_state() -> None:
+    # CompilationInterface.ElmMake and CompilationInterface.GenerateJsonCoders together: the
+    # /api text holds the state encoded by the generated encoder, which must be the JSON of
+    # the serialized state (the root module's encoder), in the JSON forms of store-format §8.
+    commit = "3d01ee00"
+    files = host_files(commit, "implement/example-apps/demo-backend-state")
+    for app in runtime(files, commit):
+        html = direct_html(files, "src/FrontendWeb/Main.elm")
+        assert response(app.event(http("GET", uri="http://localhost/"))) == (200, html)
+        status, body = response(app.event(http("GET", uri="http://localhost/api")))
+        assert status == 200
+        text = body.decode("utf-8")
+        marker = "Here is a serialized representation of the backend state:\n"
+        assert "I received 2 HTTP requests." in text and marker in text
+        encoded = json.loads(text.split(marker, 1)[1])
+        assert encoded == json.loads(app.get())
+        expected = {
+            "httpRequestsCount": 2,
+            "tuple2": [123, "second element in tuple A"],
+            "tuple3": [456, "second element in tuple B", 789],
+            "list_custom_type": [
+                {"CustomTagWithoutParameter": []},
+                {"CustomTagWithOneParameter": [4]},
+                {"CustomTagWithTwoParameters": ["test", 11]},
+                {"CustomTagWithMaybeInstance": [{"Nothing": []}]},
+                {"CustomTagWithMaybeInstance": [{"Just": [123]}]},
+                {"CustomTagWithResultInstance": [{"Err": ["error string"]}]},
+                {"CustomTagWithResultInstance": [{"Ok": [678]}]},
+            ],
+            "opaque_custom_type": {"OpaqueCustomType": ["content"]},
+            "recursive_type": {"TagRecurse": [{"TagRecurse": [{"TagRecurse": [{"TagTerminate": [4]}]}]}]},
+            "bool": True,
+            "maybe": {"Just": ["Hello"]},
+            "result": {"Ok": [42]},
+            "set": [1, 3, 4, 5],
+            "dict": [[100, "A"], [101, "B"]],
+            "empty_record": {},
+            "empty_tuple": [],
+            "customTypeInstance": {"CustomTypeWithTypeParameter": [4]},
+            "bytes": {"AsBase64": base64.b64encode(b"Hello World!").decode()},
+        }
+        assert {k: encoded[k] for k in expected} == expected
+        # The state the host stored decodes back through the generated state decoder.
+        app.set(json.dumps(encoded))
+        assert json.loads(app.get()) == encoded

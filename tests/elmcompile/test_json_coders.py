@@ -13,6 +13,7 @@ import json
 import os
 from collections.abc import Iterator
 from typing import Any
+from datetime import datetime, timezone
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -20,6 +21,8 @@ from hypothesis import strategies as st
 
 from elmreplay.elmcompile import lower_app_config
 from elmreplay.elmcompile.errors import CompilationInterfaceError
+from elmreplay.elmcompile.generations import HOST_GENERATIONS as HOST_PERIODS
+from elmreplay.store.recordtimes import TimeBounds
 from elmreplay.elmcompile.interfaces import PLACEHOLDER_PATTERN
 
 from .conftest import GOLDEN, HOST_BYTES_PACKAGES, app_files, main_with_state, make_app, require_elm
@@ -118,14 +121,22 @@ def test_module_names_fix_the_generation_or_say_what_was_assumed() -> None:
     files = variant_files("json_coders")
     with pytest.raises(CompilationInterfaceError, match="only in the host's coder generations 2021-04, 2021"):
         lower_app_config(files, coder_generation="2020")
-    assert lower_app_config(files, coder_generation="2021").notes == []
+    # A deploy time in one host period decides, without a note.
+    july = TimeBounds(datetime(2021, 7, 20, tzinfo=timezone.utc), None, "a 2021-07-20 log file")
+    dated = lower_app_config(files, deployed=july)
+    assert dated.notes == [] and dated.host_generation == HOST_PERIODS[-1]
+    assert dated.files == lower_app_config(files, coder_generation="2021", deployed=july).files
+    # 2021-05-16: the host of 70bab634 gave this module the 2021-04 decoders.
+    may16 = TimeBounds(datetime(2021, 5, 16, tzinfo=timezone.utc), datetime(2021, 5, 16, 1, tzinfo=timezone.utc), "test")
+    assert lower_app_config(files, deployed=may16).files == lower_app_config(files, coder_generation="2021-04", deployed=july).files
+    # Without a time: the period covering most of the name's lifetime, said in a note.
     (note,) = lower_app_config(files).notes
-    assert "the decoders of 2021 were generated" in note
+    assert "no deploy time is known" in note and "(da027786)" in note and "df9d2d41" in note
     lowering_2020 = renamed(files, "ElmFullstackLoweringInterface.GenerateJsonCoders")
-    assert lower_app_config(lowering_2020).notes == []
+    assert lower_app_config(lowering_2020).notes == []  # every period that knew the name coded alike
     ambiguous = lower_app_config(renamed(files, "ElmFullstackCompilerInterface.GenerateJsonCoders"))
     (note,) = ambiguous.notes
-    assert "2020, 2021-04, 2021" in note and "the decoders of 2020 were generated" in note
+    assert "(a9e04a4e)" in note and "GenerateJsonCoders 2020" in note
     assert lower_app_config(lowering_2020).files == lower_app_config(
         lowering_2020, coder_generation="2020"
     ).files

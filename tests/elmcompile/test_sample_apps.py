@@ -21,7 +21,7 @@ from elmreplay.elmcompile import compile_app_dir, read_app_dir
 from elmreplay.runtime.sources import RuntimeDirectory
 from elmreplay.store.interfaces import AppInterface, app_interface
 
-from .conftest import HOST_BYTES_PACKAGES, SAMPLE_APPS, require_elm
+from .conftest import HOST_BYTES_PACKAGES, SAMPLE_APPS, require_elm, sample_deploy_times
 
 pytestmark = pytest.mark.elm
 
@@ -137,27 +137,69 @@ def isolated_cache(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.Tem
 @pytest.mark.skipif(not VERSIONS, reason="no sample apps under sample_histories/apps")
 @pytest.mark.parametrize(("family", "version"), VERSIONS)
 def test_sample_version_compiles_and_answers_like_its_port(family: str, version: str) -> None:
+    # Compiled as the host of each sample history's date did (the ports follow that host);
+    # a family in several samples (counter: 2020 and 2021) must answer alike under each.
     require_elm(HOST_BYTES_PACKAGES)
     app_dir = SAMPLE_APPS / family / version
-    compiled = compile_app_dir(app_dir)
+    times = sample_deploy_times(family)
+    assert times, f"no sample history runs {family}"
     port = port_js(family, version)
+    for deployed in times.values():
+        behaviour = behaviour_of(family, version, compile_app_dir(app_dir, deployed=deployed))
+        if port is not None:
+            assert behaviour_of(family, version, port) == behaviour
+    if port is None:
+        pytest.skip(f"no JavaScript port for {family}/{version}")
+
+
+#: States whose decoding differs between the host's coder generations (2020: `{"key":k,
+#: "value":v}` Dict elements, `{"Tag":a}` and `{"Tag":null}`; 2021: only `[[k,v]]`, `{"Tag":[a]}`
+#: and non-null): set-state and migration must treat them as the port (the sample's host) does.
+#: The families of the modern interfaces (2021-09, 2023) have only 2021 coders: no probes.
+STATE_PROBES = {
+    "counter": ['"abc"', "5", "null", '{"Just":[1]}'],
+    "tracker": [
+        '{"users":[{"key":"u","value":{"displayName":"a","email":null,"joinedTimeMilli":1,"role":{"Member":[]}}}],'
+        '"issues":[],"nextIssueId":1}',
+        '{"users":[],"issues":[[1,{"title":"t","description":"d","reporter":"r","assignee":null,'
+        '"status":{"InProgress":{"sinceTimeMilli":5}},"priority":{"Just":{"Low":[]}},"labels":["x"],"comments":[],'
+        '"createdTimeMilli":1}]],"nextIssueId":2}',
+        '{"users":[],"issues":[[1,{"title":"t","description":"d","reporter":"r","assignee":{"Just":"a"},'
+        '"status":{"Open":null},"priority":{"Nothing":[]},"labels":[],"comments":[],"createdTimeMilli":1}]],"nextIssueId":2}',
+    ],
+    "notes": [
+        '{"notes":[{"key":1,"value":{"title":"t","body":null,"tags":[],"createdTimeMilli":1,"pinned":false,'
+        '"archived":false}}],"nextId":2}',
+        '{"notes":[[1,{"title":"t","body":{"Just":"b"},"tags":["a"],"createdTimeMilli":1,"pinned":true,'
+        '"archived":false}]],"nextId":2}',
+    ],
+}
+
+
+def behaviour_of(family: str, version: str, js: str) -> list[object]:
+    """Responses and state after EVENTS, then per state probe the state after setting it and
+    the migration's answer to it."""
+    app_dir = SAMPLE_APPS / family / version
     interface, calls = calls_for(app_dir)
-    # Era 1b apps migrate through MigrateStateEvent: no separate migration program.
+    # Era 1b and 2023 apps migrate inside their root module: no separate migration program.
     has_migration = interface is AppInterface.OLD and any(
         (app_dir / "src" / p).is_file() for p in ("MigrateBackendState.elm", "Backend/MigrateState.elm")
     )
-    for ctx in loaded(compiled):
+    seen: list[object] = []
+    for ctx in loaded(js):
         assert (ctx.eval("typeof interface_migrate") == "function") == has_migration
         answers = [ctx.eval(c) for c in calls]
         state = ctx.call("getSerializedState")
         assert all(isinstance(a, str) for a in answers)
         ctx.eval(f"setSerializedState({json.dumps(state)})")
         assert ctx.call("getSerializedState") == state
-    if port is None:
-        pytest.skip(f"no JavaScript port for {family}/{version}")
-    for ctx in loaded(port):
-        assert [ctx.eval(c) for c in calls] == answers
-        assert ctx.call("getSerializedState") == state
+        seen += [answers, state]
+        for probe in STATE_PROBES.get(family, []):
+            ctx.eval(f"setSerializedState({json.dumps(probe)})")
+            seen.append(ctx.call("getSerializedState"))
+            if has_migration:
+                seen.append(ctx.call("interface_migrate", probe))
+    return seen
 
 
 STORES = sorted(p.parent.name for p in SAMPLES.glob("*/store") if (p.parent / "runtimes").is_dir())

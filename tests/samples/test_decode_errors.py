@@ -136,14 +136,14 @@ def test_error_to_string(lib: Port, decoder: str, json_text: str, expected: str)
 
 
 def test_lenient_state_forms_decode_and_normalize() -> None:
-    # 2020 generator leniencies: Maybe from {"Just":v} and null, one-argument tags without the
-    # array, Dict elements as {"key":k,"value":v}; extra fields are ignored; Set and Dict sorted.
+    # The tracker was deployed in 2021-07: its state decoders are the host's 2021 ones (Maybe
+    # still from {"Just":v} and null; extra fields ignored; Set and Dict sorted).
     port = Port("tracker/v2")
     try:
         issue = ('{"title":"t","description":"d","reporter":"r","assignee":{"Just":"q"},'
-                 '"status":{"Closed":{"resolution":{"Duplicate":3},"closedTimeMilli":2}},"priority":null,'
+                 '"status":{"Closed":[{"resolution":{"Duplicate":[3]},"closedTimeMilli":2}]},"priority":null,'
                  '"labels":["b","a","b"],"comments":[],"createdTimeMilli":1,"extra":true}')
-        port.set_state('{"users":[{"key":"u","value":{"displayName":"U","email":null,"joinedTimeMilli":4}}],'
+        port.set_state('{"users":[["u",{"displayName":"U","email":null,"joinedTimeMilli":4}]],'
                        f'"issues":[[2,{issue}],[1,{issue}]],"nextIssueId":3}}')
         normalized = ('{"title":"t","description":"d","reporter":"r","assignee":{"Just":["q"]},'
                       '"status":{"Closed":[{"resolution":{"Duplicate":[3]},"closedTimeMilli":2}]},'
@@ -152,5 +152,38 @@ def test_lenient_state_forms_decode_and_normalize() -> None:
             '{"users":[["u",{"displayName":"U","email":{"Nothing":[]},"joinedTimeMilli":4}]],'
             f'"issues":[[1,{normalized}],[2,{normalized}]],"nextIssueId":3}}'
         )
+        # ... but not the 2020 generator's: one-argument tags without the array, Dict elements
+        # as {"key":k,"value":v}, a tag without arguments holding null.
+        for legacy in (
+            issue.replace('{"Duplicate":[3]}', '{"Duplicate":3}'),
+            issue.replace('"status":{"Closed":[{"resolution":{"Duplicate":[3]},"closedTimeMilli":2}]}', '"status":{"Open":null}'),
+        ):
+            port.set_state(f'{{"users":[],"issues":[[1,{legacy}]],"nextIssueId":2}}')
+            assert port.state().startswith('{"Interface_DeserializeFailed":'), legacy
+        port.set_state('{"users":[{"key":"u","value":{"displayName":"U","email":null,"joinedTimeMilli":4}}],'
+                       '"issues":[],"nextIssueId":1}')
+        assert port.state().startswith('{"Interface_DeserializeFailed":')
     finally:
         port.close()
+
+
+@pytest.mark.parametrize(
+    ("decoder", "json_text", "value"),
+    [
+        ("G.custom([['A', [G.int]], ['B', []]])", '{"A":3}', {"$": "A", "a": [3]}),
+        ("G.custom([['A', [G.int]], ['B', []]])", '{"B":null}', {"$": "B", "a": []}),
+        ("G.dict(G.string, G.int)", '[{"key":"k","value":1}]', [["k", 1]]),
+        ("G21.custom([['A', [G.int]], ['B', []]])", '{"A":3}', None),
+        ("G21.custom([['A', [G.int]], ['B', []]])", '{"B":null}', None),
+        ("G21.dict(G.string, G.int)", '[{"key":"k","value":1}]', None),
+        ("G21.custom([['A', [G.int]], ['B', []]])", '{"B":{}}', {"$": "B", "a": []}),
+    ],
+)
+def test_the_2020_generator_forms_only_in_the_2020_decoders(lib: Port, decoder: str, json_text: str, value: object) -> None:
+    # G: the host's 2020 C# generator (the counter sample's host); G21: its 2021 Elm generator.
+    text = lib.eval(
+        f"(function (L) {{ var G = L.G, G21 = L.G21; var r = L.D.decodeString({decoder}, {json.dumps(json_text)});"
+        " return JSON.stringify(r.ok ? (r.value && r.value.$ === undefined && typeof r.value === 'object' && !Array.isArray(r.value)"
+        " ? L.Dict.toList(r.value) : r.value) : null); })(ElmPortLib)"
+    )
+    assert json.loads(text) == value

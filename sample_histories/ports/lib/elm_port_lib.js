@@ -13,7 +13,10 @@
  *     types, with their leniencies (Maybe from {"Just":v} and null, Result without array,
  *     one-argument tags from {"Tag":arg}, Dict elements from {"key":k,"value":v}) and the
  *     same decoder *structure*, because that structure decides the error texts.  Tags of a
- *     custom type are tried in declaration order.
+ *     custom type are tried in declaration order.  (G; the counter sample's host, 2020.)
+ *   - the decoders of the host's 2021 Elm generator (G21, further below), which the hosts
+ *     that deployed the tracker and notes samples (2021-07/08) generated for their states and
+ *     migration inputs.
  *   - Elm's Dict/Set ordering (`compare`: numbers numerically, strings by UTF-16 code units).
  *   - Base64 and UTF-8 as the apps use them (danfishgold/base64-bytes 1.0.3 over elm/bytes
  *     1.0.8) and Backend/InterfaceToHost.elm (event decoding, response encoding).
@@ -1118,9 +1121,11 @@ var ElmPortLib = (function () {
   //   rename      'displayName' (v1, v2) | 'buggy' (v3_bug) | 'fixed' (v4_fix, candidates)
   //   roles       (candidates)  User.role : Role, op setRole, close checks "by"
 
-  /** JSON coders for the tracker state of the given features (generated-coder shapes). */
+  /** JSON coders for the tracker state of the given features (the 2021 host's shapes). */
   function trackerCoders(features, encoders) {
-    var G_ = G, GE_ = encoders || GE;  // encoders: GD for the state's digest, GV for its JSON value
+    // Decoders of the host's 2021 generation (every tracker version was deployed in 2021-07),
+    // encoders: GE, or GD for the state's digest, GV for its JSON value.
+    var G_ = G21, GE_ = encoders || GE;
     var userFields = [['displayName', G_.string, GE_.string], ['email', G_.maybe(G_.string), GE_.maybe(GE_.string)],
       ['joinedTimeMilli', G_.int, GE_.int]];
     if (features.roles) {
@@ -1472,12 +1477,17 @@ var ElmPortLib = (function () {
 
 
   // ------------------------------------------------------------------------------------
-  // Coders of CompilationInterface.GenerateJsonCoders in the host's 2021 generation
-  // (52a2ecb0 on; docs/compilation-interfaces.md).  Encoders, records, Maybe and List are as
-  // in G/GE; custom types differ: tags tried in alphabetical order, one argument only as
-  // {"Tag":[a]}, a tag without arguments from any value under its key except null.
+  // Decoders of the host's 2021 Elm generator (52a2ecb0 on; docs/compilation-interfaces.md):
+  // CompilationInterface.GenerateJsonCoders, and from 2021-05-15/18 (70bab634, da027786) also
+  // the backend state and the migration input.  Records, Maybe, Result, List, Set and tuples
+  // are as in G; custom types differ: tags tried in alphabetical order, one argument only as
+  // {"Tag":[a]}, a tag without arguments from any value under its key except null; a Dict only
+  // from [[k,v],...].
 
-  var G21 = {};
+  var G21 = Object.create(G);
+
+  /** Dict: elements only as [k,v] (the 2020 {"key":k,"value":v} form is refused). */
+  G21.dict = function (dk, dv) { return D.map(Dict.fromList, D.list(G.tuple2(dk, dv))); };
 
   /** jsonDecodeSucceedWhenNotNull */
   G21.succeedWhenNotNull = function (v) {
@@ -1508,8 +1518,9 @@ var ElmPortLib = (function () {
   /** static/index.html of every notes version, as `file__base64____static_index_html`. */
   var NOTES_INDEX_HTML_BASE64 = 'PCFET0NUWVBFIGh0bWw+CjxodG1sIGxhbmc9ImVuIj4KPGhlYWQ+PG1ldGEgY2hhcnNldD0idXRmLTgiPjx0aXRsZT5Ob3RlczwvdGl0bGU+PC9oZWFkPgo8Ym9keT4KPGgxPk5vdGVzPC9oMT4KPHA+UE9TVCBhIHJlcXVlc3QgdG8gPGNvZGU+L2FwaTwvY29kZT4sIGZvciBleGFtcGxlIDxjb2RlPnsiQWRkTm90ZSI6W3sidGl0bGUiOiJCdXkgbWlsayIsImJvZHkiOnsiTm90aGluZyI6W119LCJ0YWdzIjpbImhvbWUiXX1dfTwvY29kZT4uPC9wPgo8cD5HcsO8w59lIOKAlCBzZXJ2ZWQgZnJvbSA8Y29kZT5zdGF0aWMvaW5kZXguaHRtbDwvY29kZT4gdGhyb3VnaCA8Y29kZT5Db21waWxhdGlvbkludGVyZmFjZS5Tb3VyY2VGaWxlczwvY29kZT4uPC9wPgo8L2JvZHk+CjwvaHRtbD4K';
 
-  /** The notes state coders (root module: 2020 generated-coder shapes). */
+  /** The notes state coders (root module of the host's 2021 generation, as deployed in 2021-08). */
   function notesCoders(features) {
+    var G = G21;
     var fields = [['title', G.string, GE.string], ['body', G.maybe(G.string), GE.maybe(GE.string)],
       features.tagSet ? ['tags', G.set(G.string), GE.set(GE.string)] : ['tags', G.list(G.string), GE.list(GE.string)],
       ['createdTimeMilli', G.int, GE.int]];

@@ -183,17 +183,9 @@ jsonEncode_Dict encodeKey encodeValue =
     Dict.toList >> Json.Encode.list (jsonEncode_Tuple2 encodeKey encodeValue)
 
 
-{-| Also accepts elements in the older form `{"key":k,"value":v}`, as the host did.
--}
 jsonDecode_Dict : Json.Decode.Decoder comparable -> Json.Decode.Decoder v -> Json.Decode.Decoder (Dict.Dict comparable v)
 jsonDecode_Dict decodeKey decodeValue =
-    let
-        keyValueObject =
-            Json.Decode.map2 Tuple.pair
-                (Json.Decode.field "key" decodeKey)
-                (Json.Decode.field "value" decodeValue)
-    in
-    Json.Decode.list (Json.Decode.oneOf [ jsonDecode_Tuple2 decodeKey decodeValue, keyValueObject ])
+    Json.Decode.list (jsonDecode_Tuple2 decodeKey decodeValue)
         |> Json.Decode.map Dict.fromList
 
 
