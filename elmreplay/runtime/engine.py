@@ -21,7 +21,7 @@ from importlib import resources
 from typing import Any, Iterator, Mapping, Sequence, overload
 
 import orjson
-from py_mini_racer import JSEvalException, JSOOMException, JSParseException, JSTimeoutException, MiniRacer
+from py_mini_racer import JSEvalException, JSOOMException, JSParseException, JSTimeoutException, MiniRacer, init_mini_racer
 
 from ..errors import AppCrashed, AppError, AppOutOfMemory, AppTimeout, RuntimeUnavailable
 
@@ -444,8 +444,12 @@ def _new_context() -> MiniRacer:
     """A MiniRacer with its own event loop thread.
 
     Created inside a running asyncio loop (a Jupyter kernel), mini-racer adopts that loop and
-    then refuses synchronous calls with a timeout; so create it where no loop runs.
+    then refuses synchronous calls with a timeout; so create it where no loop runs. V8 itself
+    is initialized here, in the calling thread, first: initialized inside the short-lived helper
+    thread, V8's JIT memory protection (per-thread protection keys on CPUs with PKU) leaves the
+    other threads without access, and the context segfaults.
     """
+    init_mini_racer(ignore_duplicate_init=True)
     try:
         asyncio.get_running_loop()
     except RuntimeError:

@@ -157,3 +157,26 @@ def test_interpreter_exits_with_contexts_left_open(tmp_path) -> None:  # type: i
     )
     proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0 and proc.stdout.strip() == "done", proc.stderr
+
+
+def test_first_context_inside_a_running_asyncio_loop(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """In a fresh Jupyter kernel the first V8 context is made while a loop runs, so in a helper
+    thread; V8 must be initialized in the caller's thread first, or (on CPUs whose protection
+    keys guard V8's JIT memory) the process segfaults. A subprocess, since a crash would kill pytest."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    store = Path(__file__).resolve().parents[2] / "sample_histories" / "counter_admin" / "store"
+    script = tmp_path / "kernel_like.py"
+    script.write_text(
+        "import asyncio\n"
+        "import elmreplay\n"
+        "async def cell():\n"
+        f"    s = elmreplay.open_store({str(store)!r})\n"
+        "    with elmreplay.replay(s) as session:\n"
+        "        return len(session.state_at(10))\n"
+        "print('state', asyncio.run(cell()) > 0)\n"
+    )
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0 and proc.stdout.strip() == "state True", (proc.returncode, proc.stderr[-2000:])
