@@ -65,6 +65,14 @@ class InterfaceSemantics:
         """Set-state on the running process (the host has one: the caller checked)."""
         raise NotImplementedError
 
+    def _fail(self, record: Record | None, message: str) -> RestoreError:
+        """The host's failure ``message`` at ``record``."""
+        return RestoreError(
+            message,
+            event_index=record.index if record is not None else None,
+            record_hash=record.hash if record is not None else None,
+        )
+
     def before_admin(self, host: HostProcess, record: Record) -> None:
         """What the live host did to the running app before an admin record (a restart)."""
 
@@ -177,13 +185,6 @@ class BackendMain2021(InterfaceSemantics):
     name = "2021-09 backendMain"
     #: Only ``stateLessFramework`` is serialized: pending tasks and task counters are not.
     serialized_state_exact = False
-
-    def _fail(self, record: Record | None, message: str) -> RestoreError:
-        return RestoreError(
-            message,
-            event_index=record.index if record is not None else None,
-            record_hash=record.hash if record is not None else None,
-        )
 
     def _event(self, host: HostProcess, record: Record | None, event: str) -> tuple[dict[str, Any] | None, str | None]:
         result: tuple[dict[str, Any] | None, str | None] = host._app(lambda p: attempt_process_event(p, event), record)

@@ -79,13 +79,6 @@ class WebService2023(InterfaceSemantics):
     #: Only ``stateLessFramework`` is serialized (a pending task's callback is lost), as in era 1b.
     serialized_state_exact = False
 
-    def _fail(self, record: Record | None, message: str) -> RestoreError:
-        return RestoreError(
-            message,
-            event_index=record.index if record is not None else None,
-            record_hash=record.hash if record is not None else None,
-        )
-
     def _apply(self, host: HostProcess, record: Record | None, function_name: str, args: Sequence[str]) -> str | None:
         """Apply an exposed function on the running process; the shim's error, or None."""
         raw: str = host._app(lambda p: p.apply_function(function_name, args), record)
