@@ -440,22 +440,37 @@ def _close_all() -> None:
         proc.close()
 
 
-def _new_context() -> MiniRacer:
-    """A MiniRacer with its own event loop thread.
+class _ContextMaker:
+    """Makes MiniRacer contexts on one long-lived thread, started where V8 was initialized.
 
     Created inside a running asyncio loop (a Jupyter kernel), mini-racer adopts that loop and
-    then refuses synchronous calls with a timeout; so create it where no loop runs. V8 itself
-    is initialized here, in the calling thread, first: initialized inside the short-lived helper
-    thread, V8's JIT memory protection (per-thread protection keys on CPUs with PKU) leaves the
-    other threads without access, and the context segfaults.
+    then refuses synchronous calls with a timeout; so such contexts are made on a thread where no
+    loop runs. That thread must be started by the thread that initialized V8: on CPUs with
+    protection keys (PKU) V8 guards its memory per thread, threads inherit the permission from
+    the thread that starts them, and a context made on a thread without it segfaults (a kernel's
+    widget callbacks may run on threads of their own).
     """
-    init_mini_racer(ignore_duplicate_init=True)
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return MiniRacer()
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(MiniRacer).result()
+
+    def __init__(self) -> None:
+        init_mini_racer(ignore_duplicate_init=True)
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="elmreplay-v8")
+        # Start the worker now, on this (the initializing) thread, not lazily on a caller's.
+        self._pool.submit(lambda: None).result()
+
+    def make(self) -> MiniRacer:
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return MiniRacer()
+        return self._pool.submit(MiniRacer).result()
+
+
+_CONTEXT_MAKER = _ContextMaker()
+
+
+def _new_context() -> MiniRacer:
+    """A MiniRacer with its own event loop thread (see :class:`_ContextMaker`)."""
+    return _CONTEXT_MAKER.make()
 
 
 def _first_line(text: str) -> str:
