@@ -201,17 +201,9 @@ class BackendMainRoot:
 def backend_main_root_module(app: AppSources, resolver: TypeResolver) -> BackendMainRoot:
     """Generate ``Backend.InterfaceToHost_Root`` for a ``backendMain`` app (era 1b)."""
     if app.module(ELM_FULLSTACK_MODULE) is None:
-        platforms = [m for m in ("Platform.WebServer", "Platform.WebService") if app.module(m) is not None]
-        hint = (
-            f" (the app has {platforms[0]} instead: a 2023 Elm-Time app declaring `backendMain`, "
-            "which the app's interface as elmreplay reads it (store/interfaces.py) does not tell "
-            "apart from a 2021 one)"
-            if platforms
-            else ""
-        )
         raise ElmSourceError(
             f"The app has no module {ELM_FULLSTACK_MODULE}: the root module the 2021-09+ host "
-            f"generated for `backendMain` imports it (BackendConfig, BackendCmd, HttpRequestEventStruct, ...){hint}",
+            f"generated for `backendMain` imports it (BackendConfig, BackendCmd, HttpRequestEventStruct, ...)",
             path=module_path(ELM_FULLSTACK_MODULE, app.source_dirs[0] if app.source_dirs else "src"),
         )
     state_type = find_backend_main_state_type(app, resolver)

@@ -159,8 +159,30 @@ def app_interface(files: Mapping[str, bytes]) -> InterfaceFinding:
     text = strip_elm_comments(files[main].decode("utf-8", errors="replace"), keep_strings=False)
     for name, interface in _ENTRY_POINTS:
         if re.search(rf"^{name}(?=[\s:=])", text, re.M):
+            if interface is AppInterface.BACKEND_MAIN:
+                return _backend_main_interface(files, text, main)
             return InterfaceFinding(interface, main, f"a top-level declaration '{name}'")
     return InterfaceFinding(AppInterface.UNKNOWN, main)
+
+
+#: ``backendMain`` annotated with a platform module's config type (modern-eras §1a renames, §2a).
+_PLATFORM_CONFIG_TYPE = re.compile(r"^backendMain\s*:\s*Platform\.Web(?:Server|Service)\.", re.M)
+
+
+def _backend_main_interface(files: Mapping[str, bytes], main_text: str, main: str) -> InterfaceFinding:
+    """``backendMain`` is an entry name of both the 2021-09 interface and the 2023 web service
+    (``entryPoints`` in ``CompileBackendApp.elm`` @ 0ae86d63 accept it beside ``webServiceMain``).
+    From 2023-03 the host generates the state shim for any entry name of an app that ships a
+    platform module (and fails "Did not find platform module" without one); the 2021 hosts need
+    the app's own ``ElmFullstack`` module. So a platform config type in the annotation decides,
+    else which of the two modules the app ships."""
+    if _PLATFORM_CONFIG_TYPE.search(main_text):
+        return InterfaceFinding(AppInterface.WEB_SERVICE, main, "'backendMain' annotated with a Platform.WebServer/WebService config type")
+    platforms = [p for p in (_find(files, name) for name in _PLATFORM_MODULES) if p is not None]
+    if platforms and _find(files, "ElmFullstack.elm") is None:
+        evidence = f"a top-level declaration 'backendMain' beside the platform module {platforms[0]} and no ElmFullstack module"
+        return InterfaceFinding(AppInterface.WEB_SERVICE, main, evidence)
+    return InterfaceFinding(AppInterface.BACKEND_MAIN, main, "a top-level declaration 'backendMain'")
 
 
 # --- record kinds and store eras -----------------------------------------------------------------

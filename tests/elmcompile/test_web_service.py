@@ -44,6 +44,17 @@ def test_lowering_generates_the_root_and_the_shim_types_module() -> None:
     assert "This app only exposes the following 7 functions: Backend.ExposeFunctionsToAdmin.addToCount, " in root
 
 
+def test_backend_main_entry_name_with_a_platform_module_is_the_2023_web_service() -> None:
+    """The 2023 hosts accepted the entry name ``backendMain`` for the shim interface too: the same
+    app under that name lowers to the same root, the entry name aside, not to the 2021 root."""
+    main = "src/Backend/Main.elm"
+    renamed = _with({main: app_files(APP)[main].decode().replace("webServiceMain", "backendMain")})
+    lowered, original = lower_app_config(renamed), lower_app_config(app_files(APP))
+    assert lowered.interface is AppInterface.WEB_SERVICE
+    assert lowered.generated[ROOT] == original.generated[ROOT].replace("webServiceMain", "backendMain")
+    assert "webServiceMain" in original.generated[ROOT]
+
+
 def test_2023_06_shim_version_is_refused() -> None:
     platform = app_files(APP)["src/Platform/WebService.elm"].decode()
     changed = platform + "\n\ntype alias CreateVolatileProcessNativeStruct =\n    { request : String }\n"

@@ -55,6 +55,22 @@ def test_app_supplied_root_module_decides() -> None:
     assert app_interface(commented).interface is AppInterface.OLD
 
 
+def test_backend_main_of_a_2023_app_is_the_web_service() -> None:
+    """``backendMain`` names the 2023 web service when typed with a platform config type, or when
+    the app ships a platform module and no ElmFullstack module (modern-eras §2a)."""
+    typed = "backendMain : Platform.WebServer.WebServerConfig State\nbackendMain =\n  x\n"
+    plain = "backendMain : WebServiceConfig State\nbackendMain =\n  x\n"
+    platform, fullstack = "module Platform.WebService exposing (..)\n", "module ElmFullstack exposing (..)\n"
+    assert app_interface(cfg(typed)).interface is AppInterface.WEB_SERVICE
+    with_platform = {**cfg(plain), "src/Platform/WebService.elm": platform.encode()}
+    assert app_interface(with_platform).interface is AppInterface.WEB_SERVICE
+    with_both = {**with_platform, "src/ElmFullstack.elm": fullstack.encode()}
+    assert app_interface(with_both).interface is AppInterface.BACKEND_MAIN
+    assert app_interface({**cfg(plain), "src/ElmFullstack.elm": fullstack.encode()}).interface is AppInterface.BACKEND_MAIN
+    commented = "-- backendMain : Platform.WebService.WebServiceConfig State\nbackendMain : ElmFullstack.BackendConfig State\n"
+    assert app_interface(cfg(commented)).interface is AppInterface.BACKEND_MAIN
+
+
 def test_every_app_interface_is_replayed() -> None:
     """2021-09 backendMain (era 1b) and the 2023 web service (era 2) are replayed now; only Pine-era
     stores are refused (by the store, not by the app config)."""
