@@ -17,6 +17,7 @@ the host wrote literal log files from 2021-07-14 on.
 from __future__ import annotations
 
 import bisect
+import copy
 import threading
 from collections import OrderedDict
 from contextlib import contextmanager
@@ -226,7 +227,9 @@ class HashIndex(Mapping[str, int]):
         n = len(digests) // _HASH
         prefixes = np.frombuffer(memoryview(digests), dtype=">u8").reshape(n, _HASH // 8)[:, 0] if n else np.zeros(0, ">u8")
         self._order = np.argsort(prefixes, kind="stable")
-        self._sorted = prefixes[self._order]
+        # In native byte order: a search in a big-endian array converts the whole array first
+        # (~140 us per lookup in a 400k-record store, paid on every lookup by hash).
+        self._sorted = prefixes[self._order].astype(np.uint64)
 
     def _find(self, record_hash: object) -> int | None:
         if not isinstance(record_hash, str):
@@ -244,7 +247,7 @@ class HashIndex(Mapping[str, int]):
                 digests.append(bytes.fromhex(h) if len(h) == 2 * _HASH else b"")
             except ValueError:
                 digests.append(b"")
-        prefixes = np.array([int.from_bytes(d[:8], "big") if d else 0 for d in digests], dtype=">u8")
+        prefixes = np.array([int.from_bytes(d[:8], "big") if d else 0 for d in digests], dtype=np.uint64)
         lows = np.searchsorted(self._sorted, prefixes, side="left")
         highs = np.searchsorted(self._sorted, prefixes, side="right")
         for q, (digest, lo, hi) in enumerate(zip(digests, lows.tolist(), highs.tolist())):
@@ -257,8 +260,8 @@ class HashIndex(Mapping[str, int]):
     def with_prefix(self, prefix: str) -> list[int]:
         """Indices of the records whose hash starts with ``prefix`` (normalized hex), in order."""
         lo, hi = prefix_range(prefix)
-        start = int(np.searchsorted(self._sorted, np.array([lo], dtype=">u8"), side="left")[0])
-        stop = len(self._sorted) if hi >= 1 << 64 else int(np.searchsorted(self._sorted, np.array([hi], dtype=">u8"), side="left")[0])
+        start = int(np.searchsorted(self._sorted, np.array([lo], dtype=np.uint64), side="left")[0])
+        stop = len(self._sorted) if hi >= 1 << 64 else int(np.searchsorted(self._sorted, np.array([hi], dtype=np.uint64), side="left")[0])
         found = (int(self._order[k]) for k in range(start, stop))
         return sorted(i for i in found if bytes(self._digests[i * _HASH : (i + 1) * _HASH]).hex().startswith(prefix))
 
@@ -309,6 +312,29 @@ class RecordTable(Sequence[Record]):
         self._file_lock = threading.Lock()  # a replay reads the next run's lines in a thread
         self._index: HashIndex | None = None
         self.cut(len(self.kinds))  # a file whose first line was damaged holds no record
+
+    # --- the same table in another process -------------------------------------------------
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Pickled to reopen the store elsewhere (see :meth:`with_files`): the file source, its
+        # lock and the caches stay here; the hash index is rebuilt there when asked for.
+        state = dict(self.__dict__)
+        for local in ("_files", "_file_lock", "_file_cache", "_index"):
+            state.pop(local, None)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._file_lock = threading.Lock()
+        self._file_cache = OrderedDict()
+        self._index = None
+
+    def with_files(self, files: FileSource) -> RecordTable:
+        """This table reading its lines from ``files`` (the same store, opened again elsewhere),
+        with caches of its own; the columns are shared, not copied."""
+        table = copy.copy(self)
+        table._files = files
+        return table
 
     # --- columns --------------------------------------------------------------------------
 
