@@ -27,7 +27,8 @@ from ..errors import BrokenParentChain, CorruptRecord, MissingComponent, RevertT
 from . import linescan
 from .componentstore import ComponentReader
 from .components import blob_hash
-from .files import FileSource, Segments, join
+from .files import FileSource, Segments, file_stamp, join
+from .linescan import Stamp
 from .records import ParsedRecord, Record, RecordLocation, parse_record
 from .recordtable import LAYOUT_CHAIN, LAYOUT_E0, LAYOUT_LITERAL, LiteralScan, RecordTable, scan_literal_log
 
@@ -65,6 +66,20 @@ class CompositionLog:
     @property
     def head_hash(self) -> str | None:
         return self.records.hash(len(self.records) - 1) if len(self.records) else None
+
+    def with_files(self, files: FileSource) -> CompositionLog:
+        """This log over ``files``: the same store's files opened again (another process)."""
+        return replace(self, records=self.records.with_files(files))
+
+
+def log_file_stamps(files: FileSource) -> tuple[tuple[Segments, Stamp | None], ...]:
+    """Every file a composition log is read from, with its size and modification time: the
+    log directories and the head-hash file. (The chain's records are components, named by
+    their hash.) While these are the same, a log read before stands for the files."""
+    listed = sorted(files.list_files(LEGACY_LOG_DIR))
+    if files.exists(HEAD_HASH_FILE):
+        listed.append(HEAD_HASH_FILE)
+    return tuple((segs, file_stamp(files, segs)) for segs in listed)
 
 
 def split_log_file(data: bytes) -> tuple[list[bytes], bytes]:

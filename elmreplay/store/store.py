@@ -22,11 +22,12 @@ from ..errors import CorruptComponent, CorruptRecord, CorruptReduction, CorruptT
 from ..outputs import protect
 from .appconfig import AppConfig
 from .componentstore import DEFLATED_DIRS, LITERAL_DIRS, PINE_VALUE_DIRS, ComponentReader
-from .files import DirectoryFiles, FileSource, join
-from .log import LAYOUT_CHAIN, LAYOUT_E0, LAYOUT_LITERAL, CompositionLog, paused_gc, read_composition_log
+from .files import DirectoryFiles, FileSource, Segments, join
+from .linescan import Stamp
+from .log import LAYOUT_CHAIN, LAYOUT_E0, LAYOUT_LITERAL, CompositionLog, log_file_stamps, paused_gc, read_composition_log
 from .records import DEPLOY_KINDS, Record, RecordKind, ValueRef
 from . import hashprefix, linescan, workers
-from .interfaces import is_pine_era
+from .interfaces import InterfaceFinding, app_interface, is_pine_era
 from .recordtable import KIND_ORDER, HashIndex, RecordTable, inline_event_columns
 from .pine_values import pine_value_json
 from .reductions import Reduction, UsableReduction, is_pine_state, list_reduction_hashes, load_usable, read_reduction
@@ -105,16 +106,20 @@ class Store:
         Read a damaged log up to the damage instead of raising (see :attr:`stopped`).
     """
 
-    def __init__(self, files: FileSource, *, name: str = "store", lenient: bool = False):
+    def __init__(self, files: FileSource, *, name: str = "store", lenient: bool = False, log: CompositionLog | None = None):
         if isinstance(files, DirectoryFiles):
             protect(files.root)  # from now on no output of this process may land in it
         self.files = files
         self.name = name
         self.lenient = lenient
         self.components = ComponentReader(files)
-        self.log: CompositionLog = read_composition_log(files, self.components, lenient=lenient)
+        # (``log``: these files' log, read before by another process; see :func:`reopen_store`)
+        self.log: CompositionLog = (
+            read_composition_log(files, self.components, lenient=lenient) if log is None else log.with_files(files)
+        )
         self._reduction_hashes = list_reduction_hashes(files)
         self._app_configs: dict[str, AppConfig] = {}
+        self._interfaces: dict[str, InterfaceFinding] = {}
 
     # --- records --------------------------------------------------------------------------
 
@@ -236,6 +241,14 @@ class Store:
                 raise CorruptTree(f"Failed to load component {config_hash} as tree: {e}") from None
             self._app_configs[config_hash] = AppConfig(config_hash, files, name_encoding_of(tree))
         return self._app_configs[config_hash]
+
+    def app_interface(self, config_hash: str) -> InterfaceFinding:
+        """The host interface of an app config (:func:`~.interfaces.app_interface`), found once
+        per config: every replay session asks, and the search reads the app's main module."""
+        config = self.app_config(config_hash)
+        if config.hash not in self._interfaces:
+            self._interfaces[config.hash] = app_interface(config.files)
+        return self._interfaces[config.hash]
 
     # --- reductions -----------------------------------------------------------------------
 
@@ -684,6 +697,35 @@ def _stop_info(error: StoreError, rows: int) -> dict[str, Any]:
         "record_hash": error.record_hash,
         "after": rows,
     }
+
+
+@dataclass(frozen=True)
+class ReadLog:
+    """A store's composition log as one process read it, to open the same store in another
+    process (a verify worker) without reading every record again (:func:`reopen_store`)."""
+
+    log: CompositionLog
+    lenient: bool
+    #: The log's files when this was made (see :func:`~.log.log_file_stamps`).
+    stamps: tuple[tuple[Segments, Stamp | None], ...]
+
+
+def read_log(store: Store) -> ReadLog | None:
+    """What :func:`reopen_store` needs to open ``store`` again elsewhere (None: not a
+    directory on disk)."""
+    if not isinstance(store.files, DirectoryFiles):
+        return None
+    return ReadLog(store.log, store.lenient, log_file_stamps(store.files))
+
+
+def reopen_store(path: str | os.PathLike[str], read: ReadLog) -> Store | None:
+    """The store at ``path`` with the log another process read (pickled), if its log files
+    are still those it read them from, by name, size and modification time; else None (open
+    the store to read them)."""
+    files = DirectoryFiles(path)
+    if log_file_stamps(files) != read.stamps or any(stamp is None for _, stamp in read.stamps):
+        return None
+    return Store(files, name=os.fspath(path), lenient=read.lenient, log=read.log)
 
 
 def open_store(path: str | os.PathLike[str], *, lenient: bool = False) -> Store:
