@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, MutableSeque
 from ..errors import AppError, CorruptTree, RestoreError, RuntimeUnavailable, StoreError, UnsupportedEra
 from ..runtime.engine import DEFAULT_MAX_MEMORY, DEFAULT_TIMEOUT_S, AppProcess, EncodedEvents
 from ..runtime.sources import RuntimeResolver
-from ..store.interfaces import PINE_VM_ERA, PINE_VM_MESSAGE, app_interface, kind_refusal
+from ..store.interfaces import PINE_VM_ERA, PINE_VM_MESSAGE, kind_refusal
 from ..store.records import CompositionEvent, Record, RecordKind
 from ..store.reductions import UsableReduction
 from ..store.recordtimes import TimeBounds, record_time_bounds, union_bounds
@@ -355,7 +355,7 @@ class HostProcess:
                 pine = f"App config {config_hash} runs in a 2025 Pine-era store: {PINE_VM_MESSAGE}"
                 refusal = UnsupportedEra(pine, era=PINE_VM_ERA, app_config_hash=config_hash)
             else:
-                finding = app_interface(self.store.app_config(config_hash).files)
+                finding = self.store.app_interface(config_hash)
                 message = finding.refusal(config_hash)
                 if message is not None:
                     refusal = UnsupportedEra(message, era=finding.interface.name, app_config_hash=config_hash)
@@ -368,7 +368,7 @@ class HostProcess:
         if config_hash not in self._semantics:
             from .interface_semantics import OldInterface, semantics_of
 
-            interface = app_interface(self.store.app_config(config_hash).files).interface
+            interface = self.store.app_interface(config_hash).interface
             self._semantics[config_hash] = semantics_of(interface) or OldInterface()
         return self._semantics[config_hash]
 

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 from ..errors import RestoreError, StoreError, UnsupportedEra
 from ..runtime.engine import AppProcess
-from ..store.interfaces import AppInterface, app_interface
+from ..store.interfaces import AppInterface
 from ..store.records import Record, RecordKind
 from ..store.store import Store
 from .host import NO_APP_FOR_SET_STATE, Result, Snapshot
@@ -262,7 +262,7 @@ def replay_assumptions(store: Store) -> list[str]:
         if not isinstance(h, str):
             continue
         try:
-            if app_interface(store.app_config(h).files).interface is AppInterface.BACKEND_MAIN:
+            if store.app_interface(h).interface is AppInterface.BACKEND_MAIN:
                 return [ERA_1B_ASSUMPTION]
         except StoreError:
             continue
@@ -275,7 +275,7 @@ def serialized_state_exact(store: Store, app_config_hash: str | None) -> bool:
     if app_config_hash is None:
         return True
     try:
-        semantics = semantics_of(app_interface(store.app_config(app_config_hash).files).interface)
+        semantics = semantics_of(store.app_interface(app_config_hash).interface)
     except StoreError:
         return True
     return semantics is None or semantics.serialized_state_exact
