@@ -15,8 +15,10 @@ merged into the report a sequential :func:`~.verify.verify` gives, exactly:
   error raised is the one the sequential verify raises.
 
 What workers need: the store on a path they can read (the same path for every worker: a local
-disk for local workers, a shared file system for a Dask cluster); each worker opens it
-read-only and checks it has the records and head of the store verified here. The apps'
+disk for local workers, a shared file system for a Dask cluster). The log as read here is
+shipped along: a worker seeing the same log files takes it instead of reading every record
+again; otherwise it opens the store read-only and checks it has the records and head of the
+store verified here. The apps'
 JavaScript is resolved here once and shipped with the tasks, so workers need no runtime
 directories and no Elm toolchain; they need elmreplay installed.
 """
@@ -31,7 +33,7 @@ from typing import Any, Callable, Mapping
 from ..errors import ElmReplayError, StoreError, WorkerError
 from ..runtime.sources import RuntimeResolver
 from ..store.files import DirectoryFiles
-from ..store.store import Store
+from ..store.store import ReadLog, Store, open_store, read_log, reopen_store
 from .interface_semantics import exact_start, replay_assumptions, serialized_state_exact
 from .host import app_deploy_time
 from .pool import Progress, cpu_count, dask_workers, run_tasks
@@ -39,7 +41,7 @@ from .session import BEFORE_FIRST, starts_truncated
 from .verify import RangeResult, VerifyReport, unnamed_reductions, verify, verify_range
 
 #: Parts per worker: some slack to even out parts of unequal speed.
-PARTS_PER_WORKER = 2
+PARTS_PER_WORKER = 4
 #: Without an explicit ``jobs``, shorter histories are verified in this process (starting
 #: workers takes longer than replaying them).
 MIN_PARALLEL_RECORDS = 200_000
@@ -70,10 +72,12 @@ class SegmentTask:
 
 @dataclass(frozen=True)
 class Shared:
-    """Sent to each worker once: the apps' JavaScript and the session options."""
+    """Sent to each worker once: the apps' JavaScript, the session options, and the store's
+    log as read here (a worker seeing the same log files need not read them all again)."""
 
     runtimes: Mapping[str, str]
     session_kw: Mapping[str, Any] = field(default_factory=dict)
+    log: ReadLog | None = None
 
 
 @dataclass
@@ -179,7 +183,8 @@ def verify_parallel(
     segments = plan_segments(store, workers * PARTS_PER_WORKER) if path is not None and workers > 1 else []
     if path is None or len(segments) <= 1:
         return verify(store, resolver, on_progress=_increments(on_progress), **session_kw)
-    shared = Shared(resolve_runtimes(store, resolver, app_config_hashes(store, segments)), dict(session_kw))
+    runtimes = resolve_runtimes(store, resolver, app_config_hashes(store, segments))
+    shared = Shared(runtimes, dict(session_kw), read_log(store))
     n = len(store.records)
     tasks = [SegmentTask(path, n, store.head_hash, seg) for seg in segments]
     cache = _cached_stores()
@@ -260,13 +265,20 @@ def _cached_stores() -> dict[str, Store]:
     return cache
 
 
-def _open_checked(task: SegmentTask) -> Store:
+def _open_checked(task: SegmentTask, read: ReadLog | None = None) -> Store:
     """The store at the task's path, opened once per worker thread, checked to be the store
-    verified (same number of records, same head)."""
-    from ..store.store import open_store
-
+    verified (same number of records, same head). With the log as read by the caller, and
+    the same log files here (names, sizes, modification times), it is not read again: opening
+    reads every record, which would cost each worker as much as the caller's whole open."""
     cache = _cached_stores()
     store = cache.get(task.store_path)
+    if store is None and read is not None:
+        try:
+            store = reopen_store(task.store_path, read)
+        except ElmReplayError:
+            store = None  # (opening it says what is wrong)
+        if store is not None:
+            cache[task.store_path] = store
     for attempt in range(2):
         if store is None or attempt:
             try:
@@ -287,7 +299,7 @@ def _open_checked(task: SegmentTask) -> Store:
 
 def run_segment(task: SegmentTask, shared: Shared, on_progress: Progress | None = None) -> SegmentResult:
     """Verify one segment (on a worker)."""
-    store = _open_checked(task)
+    store = _open_checked(task, shared.log)
     resolver = RuntimeResolver([])
     resolver.preload(shared.runtimes)
     seg = task.segment

@@ -13,7 +13,8 @@ Two executors behind one call, :func:`run_tasks`:
 A task is ``func(task, shared, on_progress)`` for a module-level ``func``; ``on_progress(units)``
 tells how far the task got (local workers pass it on, on Dask a task counts when it is done).
 Tasks must be pure (read-only, deterministic): when this process runs out of tasks while a
-worker process is still on one, it runs that one too and keeps the first result.
+worker process is still on one, it runs that one too, keeps the first result, and stops its own
+run (at its next progress report) when the worker's comes first.
 Exceptions a task raises end the whole run; tasks therefore catch what is an answer for them.
 Ctrl-C kills the local workers or cancels the Dask futures.
 """
@@ -188,6 +189,11 @@ def _worker_env() -> dict[str, str]:
     return env
 
 
+class _Superseded(BaseException):
+    """Stops this process's copy of a task a worker finished first (a BaseException, so that
+    the task's own error handling lets it through)."""
+
+
 class _LocalPool(Generic[T, S, R]):
     """``jobs - 1`` worker processes (one feeding thread each) and this process, taking tasks
     from one queue. This process works too: it has everything imported (and the caller's
@@ -227,9 +233,13 @@ class _LocalPool(Generic[T, S, R]):
             if kind == "result":
                 results[i] = value
 
+        def drain() -> None:
+            while not self.events.empty():
+                take(*self.events.get_nowait())
+
         def next_here() -> tuple[int, T] | None:
             """A task for this process: one nobody took yet, else (tasks being pure) the one a
-            worker has got least far with, so that a late worker does not keep everyone waiting."""
+            worker has got least far with, so that a slow worker does not keep everyone waiting."""
             try:
                 return self.todo.get_nowait()
             except queue.Empty:
@@ -252,9 +262,18 @@ class _LocalPool(Generic[T, S, R]):
                     continue
                 i, task = mine
                 ran_here.add(i)
-                take("result", i, self.func(task, self.shared, lambda units, i=i: take("progress", i, units)))  # type: ignore[misc]
-                while not self.events.empty():
-                    take(*self.events.get_nowait())
+
+                def progress_here(units: int, i: int = i) -> None:
+                    take("progress", i, units)
+                    drain()
+                    if i in results:  # a worker finished it first: stop this copy
+                        raise _Superseded
+
+                try:
+                    take("result", i, self.func(task, self.shared, progress_here))
+                except _Superseded:
+                    pass
+                drain()
         finally:
             self.stopping.set()
             self._kill()
@@ -286,6 +305,10 @@ class _LocalPool(Generic[T, S, R]):
             if self.stopping.is_set():
                 return
             _write_frame(proc.stdin, (self.func, self.shared))
+            # Take tasks only once the worker has started (imported what the function needs):
+            # until then this process runs them.
+            if _read_frame(proc.stdout)[0] != "ready":
+                raise EOFError("no ready frame")
             while not self.stopping.is_set():
                 try:
                     i, task = self.todo.get_nowait()
@@ -320,6 +343,7 @@ def _serve() -> None:
         func, shared = _read_frame(stdin)
     except EOFError:
         return
+    _write_frame(out, ("ready", None))
     while True:
         try:
             task = _read_frame(stdin)

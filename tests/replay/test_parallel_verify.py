@@ -6,11 +6,13 @@ history; the parallel one splits it at stored reductions and merges the parts.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
 import time
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
@@ -175,6 +177,33 @@ def test_ctrl_c_kills_the_local_workers() -> None:
         pool.run([0.0, 60.0, 60.0], [1, 1, 1], interrupt)
     assert time.monotonic() - started < 30
     assert pool.processes and all(p.poll() is not None for p in pool.processes)
+
+
+def slow_here(task: str, shared: tuple[int, str], on_progress: Callable[[int], None]) -> str:
+    """Task "a" holds this process until a worker has started "b"; "b" takes a worker 1 s
+    and this process (reporting progress) a minute."""
+    parent, marker = shared
+    here = os.getpid() == parent
+    if task == "a":
+        waited = time.monotonic()
+        while not os.path.exists(marker) and time.monotonic() - waited < 60:
+            time.sleep(0.02)
+        return "a"
+    if not here:
+        Path(marker).touch()
+        time.sleep(1)
+        return "b on a worker"
+    for k in range(1200):
+        on_progress(k)
+        time.sleep(0.05)
+    return "b here"
+
+
+def test_this_process_stops_its_copy_of_a_task_a_worker_finishes_first(tmp_path: Path) -> None:
+    pool = _LocalPool(slow_here, (os.getpid(), str(tmp_path / "b-started")), 2)
+    started = time.monotonic()
+    assert pool.run(["a", "b"], [1, 1200], None) == ["a", "b on a worker"]
+    assert time.monotonic() - started < 30  # (not the minute this process's copy would take)
 
 
 def test_an_unreadable_reduction_is_reported_as_the_sequential_verify_does(recorder_factory, test_apps):  # type: ignore[no-untyped-def]
