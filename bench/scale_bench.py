@@ -1,10 +1,14 @@
 """Scale-out: parallel verify vs sequential, and fleet what-ifs per second.
 
 * **verify_parallel_speedup**: :func:`verify_parallel` with ``jobs`` = the CPUs vs ``jobs=1``
-  (this process) on the same store, with at least 8 stored reductions; the parallel time
-  includes starting the worker processes and each opening the store, as a user pays it. Both
-  must give the same report (checked). On a machine shared with other work the CPUs are not
-  all free, so this ratio is the noisiest of the suite.
+  (this process) on the same store, with at least 8 stored reductions and (in ``--quick``)
+  four times ``MIN_PARALLEL_RECORDS`` records. Starting a worker costs ~0.9 s (mostly
+  imports), so the ratio grows with the history (on 2 cores: about 1.0x at 100k counter
+  records, 1.25x at 400k, 1.55x at 800k); below ``MIN_PARALLEL_RECORDS`` verify stays in one
+  process by default. The parallel time includes starting the worker processes and each
+  opening the store (from the log as read here), as a user pays it. Both must give the same
+  report (checked). On a machine shared with other work the CPUs are not all free, so this
+  ratio is the noisiest of the suite.
 * **fleet_stores_per_s**: :func:`fleet_what_if` of ``candidate_ok`` on copies of a tracker
   store, on local worker processes (the CPUs), stores per second end to end.
 """
