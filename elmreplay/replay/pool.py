@@ -233,9 +233,20 @@ class _LocalPool(Generic[T, S, R]):
             if kind == "result":
                 results[i] = value
 
-        def drain() -> None:
+        held: list[tuple[str, int, Any]] = []  # a worker's error, met inside this process's task
+
+        def drain(hold_errors: bool = False) -> None:
+            """Take the workers' events; ``hold_errors``: keep errors for after this process's
+            task (raised inside it, the task's own error handling could take them for its own)."""
             while not self.events.empty():
-                take(*self.events.get_nowait())
+                event = self.events.get_nowait()
+                if hold_errors and event[0] == "error":
+                    held.append(event)
+                else:
+                    take(*event)
+            if not hold_errors:
+                for event in held:
+                    take(*event)
 
         def next_here() -> tuple[int, T] | None:
             """A task for this process: one nobody took yet, else (tasks being pure) the one a
@@ -265,7 +276,7 @@ class _LocalPool(Generic[T, S, R]):
 
                 def progress_here(units: int, i: int = i) -> None:
                     take("progress", i, units)
-                    drain()
+                    drain(hold_errors=True)
                     if i in results:  # a worker finished it first: stop this copy
                         raise _Superseded
 

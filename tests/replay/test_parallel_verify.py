@@ -206,6 +206,31 @@ def test_this_process_stops_its_copy_of_a_task_a_worker_finishes_first(tmp_path:
     assert time.monotonic() - started < 30  # (not the minute this process's copy would take)
 
 
+def dies_on_a_worker(task: str, shared: tuple[int, str], on_progress: Callable[[int], None]) -> str:
+    """On a worker: exits. Here, task "a" reports progress until the worker is gone, and takes
+    any error raised meanwhile for its own answer (as a verify part takes an app's error)."""
+    parent, marker = shared
+    if os.getpid() != parent:
+        Path(marker).touch()
+        os._exit(3)
+    if task != "a":
+        return f"{task} here"
+    try:
+        waited = time.monotonic()
+        while time.monotonic() - waited < 60 and (not os.path.exists(marker) or time.time() - os.path.getmtime(marker) < 1):
+            on_progress(1)
+            time.sleep(0.02)
+    except Exception:
+        return "took the error for its own"
+    return "a"
+
+
+def test_a_worker_dying_during_this_processs_task_is_raised_after_it(tmp_path: Path) -> None:
+    pool = _LocalPool(dies_on_a_worker, (os.getpid(), str(tmp_path / "worker-started")), 2)
+    with pytest.raises(WorkerError, match="died"):
+        pool.run(["a", "b"], [1, 1], None)
+
+
 def test_an_unreadable_reduction_is_reported_as_the_sequential_verify_does(recorder_factory, test_apps):  # type: ignore[no-untyped-def]
     from elmreplay.store.reductions import reduction_path
 
