@@ -105,6 +105,10 @@ class AppProcess:
         Limits for every call into app code.
     """
 
+    #: Until ``__init__`` has made the context (an interrupt may stop it before), there is
+    #: nothing to close.
+    closed: bool = True
+
     def __init__(
         self,
         js_source: str,
@@ -116,17 +120,17 @@ class AppProcess:
         self.app_config_hash = app_config_hash
         self.timeout_s = timeout_s
         self.max_memory = max_memory
-        self.closed = False
         self.last_logs: list[tuple[int, str]] = []
         self._lock = threading.Lock()
-        self._ctx = _new_context()
-        _LIVE.add(self)
-        self._ctx.set_hard_memory_limit(max_memory)
         self._inbox: Any = None
         #: Ids of the states held in the context (:meth:`hold`).
         self._held: set[str] = set()
         #: Keys of the find conditions defined in the context (:meth:`define_query`).
         self._queries: set[str] = set()
+        self._ctx = _new_context()
+        self.closed = False  # (from here on there is a context to close)
+        _LIVE.add(self)
+        self._ctx.set_hard_memory_limit(max_memory)
         try:
             self._eval(_HARNESS, what="loading elmreplay's harness")
             self._eval(_QUERY, what="loading elmreplay's harness")

@@ -180,3 +180,10 @@ def test_first_context_inside_a_running_asyncio_loop(tmp_path) -> None:  # type:
     )
     proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0 and proc.stdout.strip() == "state True", (proc.returncode, proc.stderr[-2000:])
+
+
+def test_a_process_interrupted_before_its_context_has_nothing_to_close() -> None:
+    # A Ctrl-C can stop __init__ before the context exists; a traceback may keep the object.
+    half_built = AppProcess.__new__(AppProcess)
+    assert half_built.closed
+    half_built.close()
