@@ -218,12 +218,12 @@ def test_era_1b_deploy_and_migrate_from_counter_to_string_builder() -> None:
     # TestWebHost.Web_host_supports_deploy_app_config_and_migrate_elm_app_state @ ec1891b9.
     counter = host_files(ERA_1B, f"{ERA_1B_APPS}/counter-webapp")
     builder = host_files(ERA_1B, f"{ERA_1B_APPS}/migrate-from-int-to-string-builder-web-app")
-    for app in runtime(counter):
+    for app in runtime(counter, ERA_1B):
         assert migrate_result(app.event('{"InitStateEvent":{}}')) == {"Nothing": []}
         for addition, expected in ((0, "0"), (1, "1"), (13, "14")):
             assert response(app.event(http("POST", json.dumps({"addition": addition}).encode()))) == (200, expected.encode())
         counter_state = app.get()
-    for app in runtime(builder):  # a new process; the host sends the old state in MigrateStateEvent
+    for app in runtime(builder, ERA_1B):  # a new process; the host sends the old state in MigrateStateEvent
         assert migrate_result(app.event(json.dumps({"MigrateStateEvent": counter_state}))) == {"Just": {"Ok": {}}}
         assert response(app.event(http("GET"))) == (200, b"14")
         for part in (b"-part-a", b"-part-b"):
@@ -236,19 +236,19 @@ def test_era_1b_prevents_damage_by_invalid_migration() -> None:
     files = host_files(ERA_1B, f"{ERA_1B_APPS}/test-prevent-damage-by-migrate-webapp")
     trigger = '{"maybeString":{"Just":["a string"]},"otherState":""}'
     harmless = '{"maybeString":{"Nothing":[]},"otherState":"sometext"}'
-    for app in runtime(files):
+    for app in runtime(files, ERA_1B):
         app.event('{"InitStateEvent":{}}')
         assert response(app.event(http("POST", trigger.encode())))[0] == 200
         assert response(app.event(http("GET"))) == (200, trigger.encode())
         state = app.get()
-    for app in runtime(files):  # deploy+migrate: a new process; the host rejected this migration
+    for app in runtime(files, ERA_1B):  # deploy+migrate: a new process; the host rejected this migration
         result = migrate_result(app.event(json.dumps({"MigrateStateEvent": state})))
         assert isinstance(result, dict) and "maybeString" in result["Just"]["Err"]
-    for app in runtime(files):
+    for app in runtime(files, ERA_1B):
         app.set(trigger)
         assert response(app.event(http("POST", harmless.encode())))[0] == 200
         state = app.get()
-    for app in runtime(files):
+    for app in runtime(files, ERA_1B):
         assert migrate_result(app.event(json.dumps({"MigrateStateEvent": state}))) == {"Just": {"Ok": {}}}
         assert response(app.event(http("GET"))) == (200, harmless.replace("sometext", "sometext8").encode())
 
@@ -281,7 +281,7 @@ def test_web_service_counter_admin_function_and_migration_to_string_builder() ->
     # TestWebServer.Web_host_supports_deploy_app_config_and_migrate_elm_app_state @ 0ae86d63.
     counter = host_files(WEB_SERVICE, f"{WEB_SERVICE_APPS}/counter-webapp")
     builder = host_files(WEB_SERVICE, f"{WEB_SERVICE_APPS}/migrate-from-int-to-string-builder-web-app")
-    for app in runtime(counter):
+    for app in runtime(counter, WEB_SERVICE):
         assert "Ok" in apply_function(app, "init")
         assert tagged_response(app.event(tagged_http("POST", b'{"addition":1234}'))) == (200, b"1234")
         assert apply_function(app, "Backend.ExposeFunctionsToAdmin.addToCounter", "4567") == {
@@ -292,7 +292,7 @@ def test_web_service_counter_admin_function_and_migration_to_string_builder() ->
         for addition, expected in ((0, b"0"), (1, b"1"), (13, b"14")):
             assert tagged_response(app.event(tagged_http("POST", json.dumps({"addition": addition}).encode()))) == (200, expected)
         counter_state = app.get()
-    for app in runtime(builder):  # deploy+migrate: a new process, `migrate` with the old state
+    for app in runtime(builder, WEB_SERVICE):  # deploy+migrate: a new process, `migrate` with the old state
         assert "Ok" in apply_function(app, "migrate", counter_state)
         assert tagged_response(app.event(tagged_http("GET"))) == (200, b"14")
         for part in (b"-part-a", b"-part-b"):
