@@ -18,9 +18,8 @@ What workers need: the store on a path they can read (the same path for every wo
 disk for local workers, a shared file system for a Dask cluster). The log as read here is
 shipped along: a worker seeing the same log files takes it instead of reading every record
 again; otherwise it opens the store read-only and checks it has the records and head of the
-store verified here. The apps'
-JavaScript is resolved here once and shipped with the tasks, so workers need no runtime
-directories and no Elm toolchain; they need elmreplay installed.
+store verified here. The apps' JavaScript is resolved here once and shipped with the tasks, so
+workers need no runtime directories and no Elm toolchain; they need elmreplay installed.
 """
 
 from __future__ import annotations
