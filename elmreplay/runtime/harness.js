@@ -7,6 +7,7 @@
   var parse = JSON.parse, stringify = JSON.stringify, push = Array.prototype.push;
   // Captured too, for console output after an app replaced builtins (Reflect.apply needs no .call).
   var apply = Reflect.apply, join = Array.prototype.join, slice = String.prototype.slice, toText = String;
+  var split = String.prototype.split, charCodeAt = String.prototype.charCodeAt;
   var MAX_LOG_LINES = 10000, MAX_LOG_CHARS = 2000;
   var logs = [];
   var current = -1;
@@ -125,7 +126,14 @@
     }
   }
 
-  // Run events[0..n) (a JSON array of event strings in the inbox): optionally collect responses,
+  // A batch's events, from the inbox: each preceded by the separator U+001E (a JSON text holds it
+  // only escaped), or a JSON array of strings when an event holds one (engine.py batch_text).
+  function batchEvents(text) {
+    if (text.length > 0 && apply(charCodeAt, text, [0]) === 0x1e) return apply(split, apply(slice, text, [1]), ["\x1e"]);
+    return parse(text);
+  }
+
+  // Run events[0..n) (a batch text in the inbox, see batchEvents): optionally collect responses,
   // the serialized state after chosen offsets, and hold app_state after others
   // (holdsJson: [[offset, key], ...] in ascending offsets). optionsJson (optional) is an object:
   // "query": {"key", "at"} evaluates a find condition (runtime/query.js) after each offset of
@@ -133,7 +141,7 @@
   // "digests": per event, what pushStateDigest wants (or true: hash every state), giving
   // [response hash1, hash2, length, state hash1, hash2, length] per event in out.digests.
   function runBatch(wantResponses, snapshotOffsetsJson, holdsJson, optionsJson) {
-    var events = parse(received()), snaps = parse(snapshotOffsetsJson);
+    var events = batchEvents(received()), snaps = parse(snapshotOffsetsJson);
     var holds = holdsJson === undefined || holdsJson === null ? [] : parse(holdsJson);
     var options = optionsJson === undefined || optionsJson === null ? {} : parse(optionsJson);
     var query = options.query === undefined ? null : options.query;
