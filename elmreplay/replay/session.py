@@ -20,6 +20,7 @@ from); verification turns that off to replay everything.
 from __future__ import annotations
 
 import bisect
+import threading
 import time
 from array import array
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -107,10 +108,16 @@ def starts_truncated(store: Store) -> bool:
 
 @dataclass(frozen=True)
 class _Prefetch:
-    """The event tokens of the next run (``(first, last)``), being read in a thread."""
+    """The event tokens of the next run (``(first, last)``), being read in a thread once
+    ``start`` is set: when V8 starts on the current run, or when the tokens are needed."""
 
     run: tuple[int, int]
     tokens: Future[EncodedEvents | None]
+    start: threading.Event
+
+    def result(self) -> EncodedEvents | None:
+        self.start.set()
+        return self.tokens.result()
 
 
 #: One thread reads the next run's events from the log files (thread-safe: ``RecordTable``
@@ -118,6 +125,16 @@ class _Prefetch:
 _PREFETCHER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="elmreplay-prefetch")
 #: Shorter runs are read in the main thread (handing one to the thread costs more).
 MIN_PREFETCH = 256
+#: How long a read-ahead waits for V8 to start before it reads anyway (a safety net: the
+#: start is set when V8 starts, when the tokens are needed, or when they are dropped).
+PREFETCH_START_TIMEOUT_S = 1.0
+
+
+def _encoded_run_from(start: threading.Event, records: RecordTable, first: int, last: int) -> EncodedEvents | None:
+    """:func:`_encoded_run` once ``start`` is set. Reading while the main thread hands a batch
+    to V8 would make both wait for the GIL (measured: the hand-over took twice as long)."""
+    start.wait(PREFETCH_START_TIMEOUT_S)
+    return _encoded_run(records, first, last)
 
 
 def _encoded_run(records: RecordTable, first: int, last: int, *, ahead: bool = True) -> EncodedEvents | None:
@@ -129,7 +146,7 @@ def _encoded_run(records: RecordTable, first: int, last: int, *, ahead: bool = T
         return None
     events = EncodedEvents(tokens)
     if ahead:
-        events.json_array()
+        events.batch_text()
     return events
 
 
@@ -613,32 +630,38 @@ class ReplaySession:
         V8 after each app event (``query.found``), ``on_other`` evaluates it after the other
         records (see :data:`OtherStep`)."""
         ahead: _Prefetch | None = None
-        while self._pos < index:
-            first = self._pos + 1
-            try:
-                last = self._run_last(first, index)
-                if last >= first:
-                    tokens = ahead.tokens if ahead is not None and ahead.run == (first, last) else None
-                    ahead = self._prefetch(last + 1, index)
-                if last >= first and (query is None or self.host.process is not None):
-                    self._run_events(first, last, collect, states, query=query, trace_digests=digests, tokens=tokens)
-                elif last >= first:  # app events while no app runs: nothing for V8 to evaluate
-                    self._run_events(first, last, collect, states, trace_digests=digests, tokens=tokens)
-                    for i in range(first, last + 1):
+        try:
+            while self._pos < index:
+                first = self._pos + 1
+                try:
+                    last = self._run_last(first, index)
+                    if last >= first:
+                        tokens = ahead if ahead is not None and ahead.run == (first, last) else None
+                        if ahead is not None and tokens is None:
+                            ahead.start.set()  # not this run's: let it finish now
+                        ahead = self._prefetch(last + 1, index)
+                    if last >= first and (query is None or self.host.process is not None):
+                        self._run_events(first, last, collect, states, query=query, trace_digests=digests, tokens=tokens)
+                    elif last >= first:  # app events while no app runs: nothing for V8 to evaluate
+                        self._run_events(first, last, collect, states, trace_digests=digests, tokens=tokens)
+                        for i in range(first, last + 1):
+                            if on_other is not None:
+                                on_other(i, None)
+                    else:
+                        before = self.host.snapshot().state_json if query is not None and query.needs_prev else None
+                        self._apply_one(first, collect)
+                        if states is not None:
+                            states[self._pos] = self.host.snapshot(record=self.records[self._pos]).state_json
                         if on_other is not None:
-                            on_other(i, None)
-                else:
-                    before = self.host.snapshot().state_json if query is not None and query.needs_prev else None
-                    self._apply_one(first, collect)
-                    if states is not None:
-                        states[self._pos] = self.host.snapshot(record=self.records[self._pos]).state_json
-                    if on_other is not None:
-                        on_other(first, before)
-            except BaseException:
-                self._pos = LOST  # the process failed or was interrupted mid-way: the next seek restores
-                raise
-            if on_progress is not None:
-                on_progress(self._pos)
+                            on_other(first, before)
+                except BaseException:
+                    self._pos = LOST  # the process failed or was interrupted mid-way: the next seek restores
+                    raise
+                if on_progress is not None:
+                    on_progress(self._pos)
+        finally:
+            if ahead is not None:  # a read-ahead left behind (an error, an interrupt) must not wait
+                ahead.start.set()
 
     def _run_last(self, first: int, index: int) -> int:
         """The last record of the run of app events that starts at ``first``, at most ``index``
@@ -659,10 +682,15 @@ class ReplaySession:
         last = self._run_last(first, index)
         if last - first + 1 < MIN_PREFETCH:
             return None
-        return _Prefetch((first, last), _PREFETCHER.submit(_encoded_run, self.records, first, last))
+        start = threading.Event()
+        if self.host.process is not None:
+            self.host.process.set_when_evaluating(start)
+        else:
+            start.set()
+        return _Prefetch((first, last), _PREFETCHER.submit(_encoded_run_from, start, self.records, first, last), start)
 
     def _run_payloads(
-        self, first: int, last: int, tokens: Future[EncodedEvents | None] | None = None
+        self, first: int, last: int, tokens: _Prefetch | None = None
     ) -> tuple[AppEvents, list[int] | None]:
         """The app events of records ``first .. last`` with the record of each, and the offset of
         each record's last event; None when every record holds exactly one event (offset =
@@ -701,7 +729,7 @@ class ReplaySession:
         query: QueryRun | None = None,
         trace_digests: dict[int, tuple[int, ...]] | None = None,
         *,
-        tokens: Future[EncodedEvents | None] | None = None,
+        tokens: _Prefetch | None = None,
     ) -> None:
         items, last_offset = self._run_payloads(first, last, tokens)
         if query is not None:  # a record's step is its last event (the state after the record)

@@ -1,0 +1,56 @@
+"""Reading the next run of events ahead (in a thread, once V8 starts on the current run) changes
+no result, and a read-ahead left behind by an error does not hold up the reader thread."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import elmreplay
+from elmreplay.replay import session as session_module
+
+TRACKER = Path(__file__).resolve().parents[2] / "sample_histories" / "tracker" / "store"
+
+
+class Stop(Exception):
+    pass
+
+
+def test_replay_with_and_without_read_ahead_is_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    store = elmreplay.open_store(str(TRACKER))
+    n = len(store)
+    with elmreplay.replay(store, use_reductions=False, live_checkpoints=False) as ahead:
+        with_ahead = ahead.trace_digests(0, n)
+        assert len(with_ahead) > 3000
+    monkeypatch.setattr(session_module, "MIN_PREFETCH", 10**9)  # every run read in the main thread
+    with elmreplay.replay(store, use_reductions=False, live_checkpoints=False) as plain:
+        assert plain.trace_digests(0, n) == with_ahead
+
+
+def test_a_read_ahead_left_by_an_error_does_not_wait(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Were the read-ahead left waiting for V8, it would hold the one reader thread this long.
+    monkeypatch.setattr(session_module, "PREFETCH_START_TIMEOUT_S", 600.0)
+    monkeypatch.setattr(session_module, "FIRST_RUN_CHUNK", 300)
+    monkeypatch.setattr(session_module, "RUN_CHUNK", 300)
+    monkeypatch.setattr(session_module, "MIN_PREFETCH", 2)
+    store = elmreplay.open_store(str(TRACKER))
+    with elmreplay.replay(store, use_reductions=False) as session:
+        host = session.host
+        run_app_events = host.run_app_events
+        calls: list[int] = []
+
+        def failing_before_v8(items: Any, **kw: Any) -> Any:
+            calls.append(len(items))
+            if len(calls) == 2:  # the next run is being read ahead, and V8 never starts this one
+                raise Stop
+            return run_app_events(items, **kw)
+
+        monkeypatch.setattr(host, "run_app_events", failing_before_v8)
+        with pytest.raises(Stop):
+            session.replay_all()
+        assert session_module._PREFETCHER.submit(lambda: "free").result(timeout=60) == "free"
+        monkeypatch.setattr(host, "run_app_events", run_app_events)
+        session.replay_all()  # and the session goes on
+        assert session.state_at(len(store) - 1) is not None
