@@ -178,6 +178,12 @@ def event_token(line: bytes) -> bytes | None:
     return None
 
 
+def host_layout_tokens(lines: list[bytes]) -> list[bytes]:
+    """:func:`event_token` of lines known to be in the host's layout (a slice each, no test)."""
+    head, tail = _CANONICAL_HEAD, -len(_CANONICAL_TAIL)
+    return [line[head:tail] for line in lines]
+
+
 def event_texts(lines: Iterable[bytes]) -> list[str]:
     """The app event JSON of plain inline app-event lines. A line in the host's layout needs
     only its string token decoded, not the whole record parsed. Raises :class:`LineChanged`

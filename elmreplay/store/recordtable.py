@@ -555,43 +555,56 @@ class RecordTable(Sequence[Record]):
     def inline_event_tokens(self, first: int, last: int) -> list[bytes] | None:
         """Like :meth:`inline_events`, but each event as the JSON string token it is inside its
         line, not decoded (see :func:`event_token`); lines written otherwise are parsed and the
-        event re-encoded."""
-        lines = self._plain_lines(first, last)
-        if lines is None:
+        event re-encoded. The lines of a file found all in the host's layout when the store was
+        opened, and unchanged since, are sliced without a test each."""
+        segments = self._plain_segments(first, last)
+        if segments is None:
             return None
-        return [t if (t := event_token(line)) is not None else orjson.dumps(inline_event_texts([line])[0]) for line in lines]
+        tokens: list[bytes] = []
+        for lines, host_layout in segments:
+            if host_layout:
+                tokens.extend(linescan.host_layout_tokens(lines))
+            else:
+                tokens.extend(t if (t := event_token(line)) is not None else orjson.dumps(inline_event_texts([line])[0]) for line in lines)
+        return tokens
 
     def inline_events(self, first: int, last: int) -> list[str] | None:
         """The app event JSON of records ``first .. last`` when each is a plain inline app event
         of a literal file (the usual case), else None. Reads the files, builds no records."""
-        lines = self._plain_lines(first, last)
-        return None if lines is None else inline_event_texts(lines)
+        segments = self._plain_segments(first, last)
+        return None if segments is None else inline_event_texts([line for lines, _ in segments for line in lines])
 
-    def _plain_lines(self, first: int, last: int) -> list[bytes] | None:
-        """The lines of records ``first .. last`` when each is a plain inline app event, else None.
+    def _plain_segments(self, first: int, last: int) -> list[tuple[list[bytes], bool]] | None:
+        """The lines of records ``first .. last`` when each is a plain inline app event, else
+        None; in segments, each with whether its lines are known to be in the host's layout.
 
         A record kept whole whose line is an app event in the host's layout counts too (the
         first line of a file a worker read is kept, for its parent check): one of them in a run
         of thousands must not send the whole run down the slow path."""
         if first < self.literal_start:
             return None
-        lines: list[bytes] = []
-        for start, run in self.plain_runs(first, last):
-            if not self._add_kept_events(lines, first + len(lines), start):
+        segments: list[tuple[list[bytes], bool]] = []
+        done = first  # the records before it are in segments
+        for start, f, line, count in self.plain_spans(first, last):
+            if not self._add_kept_events(segments, done, start):
                 return None
-            lines.extend(run)
-        if not self._add_kept_events(lines, first + len(lines), last + 1):
+            segments.append((self.span_lines(f, line, count), self.host_layout_unchanged(f)))
+            done = start + count
+        if not self._add_kept_events(segments, done, last + 1):
             return None
-        return lines if len(lines) == last - first + 1 else None
+        return segments if sum(len(lines) for lines, _ in segments) == last - first + 1 else None
 
-    def _add_kept_events(self, lines: list[bytes], first: int, stop: int) -> bool:
-        """Append the lines of the kept records ``first .. stop-1`` if each is a plain app event
-        in the host's layout; False if one is not."""
+    def _add_kept_events(self, segments: list[tuple[list[bytes], bool]], first: int, stop: int) -> bool:
+        """Append the lines of the kept records ``first .. stop-1`` (as one segment in the host's
+        layout) if each is a plain app event in the host's layout; False if one is not."""
+        lines: list[bytes] = []
         for i in range(first, stop):
             record = self._kept.get(i)
             if record is None or record.kind is not RecordKind.UPDATE or event_token(record.raw) is None:
                 return False
             lines.append(record.raw)
+        if lines:
+            segments.append((lines, True))
         return True
 
 
