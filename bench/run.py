@@ -16,7 +16,8 @@ prints each figure as a ratio measured in the same run, with the absolute number
 8. scale-out: parallel verify (jobs = the CPUs) vs sequential, and fleet what-ifs per second
    (``bench/scale_bench.py``).
 
-Replay and load also report the median ratio of their interleaved repeats (3 for replay).
+Replay and load also report the median ratio of their interleaved repeats (3 each, except
+``tiny``), so that one noisy repeat does not decide.
 Where Elm is available (``elm`` on PATH, its packages in ``ELM_HOME``), replay is measured once
 more with the counter compiled from its Elm source (``counter_elm_*`` keys; else a skip reason).
 
@@ -68,8 +69,8 @@ class Sizes:
     #: worker costs ~0.9 s), so it is measured on a store at least that long.
     scale: int = 0
 
-    #: Replay/limit repeats (interleaved) whose median ratio is reported.
-    REPLAY_REPEAT = 3
+    #: Replay and load repeats (interleaved, each against its limit) whose median ratio is reported.
+    MEDIAN_REPEAT = 3
 
     @staticmethod
     def of(mode: str) -> Sizes:
@@ -115,7 +116,7 @@ def run(mode: str, root: Path, *, parallel: bool = True) -> dict[str, Any]:
 
     _log("\n== 1. replay throughput vs the engine's limit ==")
     counter_store = replay_bench.open_store(stores["counter"])
-    repeat = 1 if mode == "tiny" else Sizes.REPLAY_REPEAT
+    repeat = 1 if mode == "tiny" else Sizes.MEDIAN_REPEAT
     counter = replay_bench.run(stores["counter"], repeat=repeat, one_call_events=sizes.one_call_events, store=counter_store)
     _print_replay(counter)
     tracker, tracker_session = replay_bench.run_keeping_session(
@@ -140,11 +141,12 @@ def run(mode: str, root: Path, *, parallel: bool = True) -> dict[str, Any]:
     _print_seek(seek_tracker)
 
     _log("\n== 3. load: store -> events() DataFrame vs reading + parsing the same bytes ==")
-    # Best of 3 interleaved rounds even at full size: this shared VM's speed drifts by tens of
-    # percent within a minute, and a single round measured the same code at 0.36x-0.60x.
-    load_literal = load_bench.run(stores["counter"], repeat=3 if mode == "full" else sizes.repeat)
+    # 3 interleaved rounds (best and median kept) even at full size: this shared VM's speed
+    # drifts by tens of percent within a minute, and a single round measured the same code at
+    # 0.36x-0.60x.
+    load_literal = load_bench.run(stores["counter"], repeat=repeat)
     _print_load(load_literal)
-    load_chain = load_bench.run(stores["counter_chain"], repeat=2 if mode == "full" else sizes.repeat)
+    load_chain = load_bench.run(stores["counter_chain"], repeat=repeat)
     _print_load(load_chain)
 
     _log("\n== 4. diff: elmreplay vs plain DeepDiff on adjacent states ==")

@@ -48,8 +48,6 @@ assert linescan.UPDATE == RecordKind.UPDATE.value
 _NO_PREVIOUS = object()
 E = TypeVar("E", bound=StoreError)
 _HASH = 32
-#: This process's share of a shared scan, relative to a worker's: a worker starts later (~0.1 s).
-SCAN_OWN_WEIGHT = 1.15
 #: Literal log files whose bytes are kept for building records on demand (the newest used).
 _CACHED_FILES = 4
 
@@ -87,7 +85,6 @@ def scan_literal_log(
         range(len(paths)),
         None,
         lambda group, local: {"task": "scan", "files": [local.paths[n] for n in group]},
-        own_weight=SCAN_OWN_WEIGHT,
     ) as work:
         for n in work.own:
             rests[n] = _scan_file(files, paths[n], scan)

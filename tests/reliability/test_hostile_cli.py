@@ -366,6 +366,7 @@ def test_the_problem_column_is_the_same_with_worker_processes(tmp_path: Path, mo
     monkeypatch.setenv("ELMREPLAY_WORKERS", "0")
     alone = open_store(root).events()
     monkeypatch.setattr(workers, "MIN_BYTES", 0)
+    monkeypatch.setattr(workers, "HEAD_START_BYTES", 0)  # (else this process would take it all)
     monkeypatch.setenv("ELMREPLAY_WORKERS", "1")
     shared = open_store(root).events()
     pd.testing.assert_frame_equal(alone, shared)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import warnings
 from pathlib import Path
 from typing import Any, Callable
 
@@ -55,6 +56,7 @@ def _log_files(root: Path) -> list[Path]:
 def shared(monkeypatch: pytest.MonkeyPatch) -> Callable[[int], None]:
     """``shared(n)``: loads from now on use ``n`` workers, whatever the store's size."""
     monkeypatch.setattr(workers, "MIN_BYTES", 0)
+    monkeypatch.setattr(workers, "HEAD_START_BYTES", 0)  # (else this process would take it all)
 
     def use(n: int) -> None:
         monkeypatch.setenv("ELMREPLAY_WORKERS", str(n))
@@ -279,6 +281,19 @@ def test_split_by_weight_cuts_in_order_into_non_empty_groups(weights: list[int],
     assert (groups == []) == (items == [])
 
 
+@given(st.integers(0, 10**9), st.integers(2, 4), st.floats(0.5, 2.0), st.integers(0, 10**9))
+def test_own_share_takes_the_head_start_then_its_weighted_part(total: int, parts: int, own_weight: float, head: int) -> None:
+    share = workers.own_share(total, parts, own_weight, head)
+    proportional = own_weight / (own_weight + parts - 1)
+    assert 0.0 <= share <= 1.0
+    if total == 0 or head >= total:
+        assert share == 1.0
+    else:
+        assert share * total >= head - 1e-6 and share >= proportional - 1e-9
+        assert share * total == pytest.approx(head + (total - head) * proportional, rel=1e-9, abs=1e-6)
+    assert workers.own_share(total, parts, own_weight, 0) == (pytest.approx(proportional) if total else 1.0)
+
+
 @given(st.lists(st.one_of(st.none(), st.sampled_from(["GET", "POST"]), st.text(max_size=3)), max_size=30))
 def test_a_column_sent_by_a_worker_decodes_to_its_values(values: list[str | None]) -> None:
     assert linescan.decode_column(linescan.encode_column(values)) == values
@@ -292,6 +307,23 @@ def test_a_worker_reply_survives_the_round_trip() -> None:
     with pytest.raises(ValueError):
         linescan.decode_reply(linescan.encode_reply({"a": 1}, b"")[8:-2])
 
+
+
+@pytest.mark.parametrize("inherited", [None, "/nonexistent-elmreplay-dir"])
+def test_a_worker_starts_without_the_site_module_and_answers(monkeypatch: pytest.MonkeyPatch, inherited: str | None) -> None:
+    """Workers start with ``-S`` (no .pth files to run) and find orjson by the path they are
+    given, whatever PYTHONPATH the user set: a worker that could not import it would only
+    warn, and every load would quietly run in one process."""
+    if inherited is None:
+        monkeypatch.delenv("PYTHONPATH", raising=False)
+    else:
+        monkeypatch.setenv("PYTHONPATH", inherited)
+    monkeypatch.setattr(workers, "_warned", False)
+    assert "-S" in workers._worker_command()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        reply = workers.WorkerCall({"task": "scan", "files": [], "max_file_bytes": 1}).result()
+    assert reply is not None and reply[0] == {"files": []}
 
 
 def test_a_file_with_a_line_in_another_layout_is_read_with_checks(tmp_path: Path, shared: Callable[[int], None]) -> None:
