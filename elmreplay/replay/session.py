@@ -635,6 +635,8 @@ class ReplaySession:
                 first = self._pos + 1
                 try:
                     last = self._run_last(first, index)
+                    if last >= first and ahead is not None and ahead.run[0] == first and ahead.run[1] < last:
+                        last = ahead.run[1]  # the run read ahead, sized before the app's speed was known
                     if last >= first:
                         tokens = ahead if ahead is not None and ahead.run == (first, last) else None
                         if ahead is not None and tokens is None:
@@ -648,6 +650,8 @@ class ReplaySession:
                             if on_other is not None:
                                 on_other(i, None)
                     else:
+                        if ahead is None:  # read the run after this record while it is applied
+                            ahead = self._prefetch(first + 1, index)  # (a deploy compiles the app)
                         before = self.host.snapshot().state_json if query is not None and query.needs_prev else None
                         self._apply_one(first, collect)
                         if states is not None:

@@ -54,8 +54,11 @@ class EncodedEvents(Sequence[str]):
     literal log files: read without building a Python string per event on the main thread (the
     replay's per-event cost on the Python side); :meth:`batch_text` decodes them all at once."""
 
-    def __init__(self, tokens: list[bytes]):
+    def __init__(self, tokens: list[bytes], texts: list[str] | None = None):
         self.tokens = tokens
+        #: The decoded events, once :meth:`batch_text` decoded them (slices share them: a run
+        #: read ahead in a thread and cut into batches is not decoded again per batch).
+        self._texts = texts
         self._text: str | None = None  # batch_text(), once made
 
     def __len__(self) -> int:
@@ -69,23 +72,26 @@ class EncodedEvents(Sequence[str]):
         if isinstance(k, slice):
             if k.indices(len(self.tokens)) == (0, len(self.tokens), 1):
                 return self  # a batch of the whole run keeps the text made ahead (batch_text)
-            return EncodedEvents(self.tokens[k])
+            return EncodedEvents(self.tokens[k], None if self._texts is None else self._texts[k])
+        if self._texts is not None:
+            return self._texts[k]
         text: str = orjson.loads(self.tokens[k])
         return text
 
     def batch_text(self) -> str:
         """The events as one batch text (made once: a reader thread may make it ahead). Tokens
-        that may hold the separator (escaped), or that orjson does not decode (a lone surrogate
-        escape, which V8 takes), go as the JSON array they already are."""
+        that orjson does not decode (a lone surrogate escape, which V8 takes) go as the JSON
+        array they already are."""
         if self._text is None:
-            array = b"[" + b",".join(self.tokens) + b"]"
-            if self.tokens and b"\\u001e" not in array and b"\\u001E" not in array:
+            if self._texts is None and self.tokens:
                 try:
-                    self._text = EVENT_SEPARATOR + EVENT_SEPARATOR.join(orjson.loads(array))
+                    self._texts = orjson.loads(b"[" + b",".join(self.tokens) + b"]")
                 except (orjson.JSONDecodeError, TypeError):
                     pass
-            if self._text is None:
-                self._text = array.decode("utf-8")
+            if self._texts is not None:
+                self._text = batch_text(self._texts)
+            else:
+                self._text = (b"[" + b",".join(self.tokens) + b"]").decode("utf-8")
         return self._text
 
 

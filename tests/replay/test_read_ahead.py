@@ -18,12 +18,32 @@ class Stop(Exception):
     pass
 
 
-def test_replay_with_and_without_read_ahead_is_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("chunks", [None, (100, 400)])
+def test_replay_with_and_without_read_ahead_is_the_same(monkeypatch: pytest.MonkeyPatch, chunks: tuple[int, int] | None) -> None:
+    """``chunks``: short runs (the first ones shorter, as before the app's speed is known), so
+    that most runs are read ahead, including the first after each deploy and the runs whose
+    read-ahead was sized before the speed was known."""
+    if chunks is not None:
+        monkeypatch.setattr(session_module, "FIRST_RUN_CHUNK", chunks[0])
+        monkeypatch.setattr(session_module, "RUN_CHUNK", chunks[1])
+        monkeypatch.setattr(session_module, "MIN_PREFETCH", 2)
+    read = session_module._encoded_run
+    in_main_thread: list[int] = []
+
+    def counting(records: Any, first: int, last: int, *, ahead: bool = True) -> Any:
+        if not ahead:
+            in_main_thread.append(first)
+        return read(records, first, last, ahead=ahead)
+
+    monkeypatch.setattr(session_module, "_encoded_run", counting)
     store = elmreplay.open_store(str(TRACKER))
     n = len(store)
     with elmreplay.replay(store, use_reductions=False, live_checkpoints=False) as ahead:
         with_ahead = ahead.trace_digests(0, n)
         assert len(with_ahead) > 3000
+    if chunks is not None:  # (a run too short to be read ahead is read here)
+        runs = n // chunks[1]
+        assert len(in_main_thread) < runs / 4, (in_main_thread, runs)
     monkeypatch.setattr(session_module, "MIN_PREFETCH", 10**9)  # every run read in the main thread
     with elmreplay.replay(store, use_reductions=False, live_checkpoints=False) as plain:
         assert plain.trace_digests(0, n) == with_ahead

@@ -45,6 +45,17 @@ def test_batch_text_splits_back_into_the_events(evs: list[str]) -> None:
     assert split_as_v8_does(EncodedEvents([orjson.dumps(e) for e in evs]).batch_text()) == evs
 
 
+
+@given(events, st.integers(0, 8), st.integers(0, 8))
+def test_a_slice_of_decoded_events_is_the_slice_decoded_alone(evs: list[str], a: int, b: int) -> None:
+    """A run read ahead is decoded once; the batches cut from it reuse the decoded events."""
+    tokens = [orjson.dumps(e) for e in evs]
+    run = EncodedEvents(tokens)
+    run.batch_text()
+    part = run[a:b]
+    assert part.batch_text() == EncodedEvents(tokens[a:b]).batch_text()
+    assert list(part) == evs[a:b] and [run[i] for i in range(len(evs))] == evs
+
 def test_an_event_holding_the_separator_sends_the_batch_as_a_json_array() -> None:
     evs = ["a", "b" + EVENT_SEPARATOR + "c"]
     assert batch_text(evs).startswith("[") and batch_text(["a", "b"]) == EVENT_SEPARATOR + "a" + EVENT_SEPARATOR + "b"
