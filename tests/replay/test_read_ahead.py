@@ -3,6 +3,9 @@ no result, and a read-ahead left behind by an error does not hold up the reader 
 
 from __future__ import annotations
 
+import os
+import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -74,3 +77,16 @@ def test_a_read_ahead_left_by_an_error_does_not_wait(monkeypatch: pytest.MonkeyP
         monkeypatch.setattr(host, "run_app_events", run_app_events)
         session.replay_all()  # and the session goes on
         assert session.state_at(len(store) - 1) is not None
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="thread priorities are per thread on Linux only")
+def test_the_reader_thread_alone_runs_at_a_lower_priority() -> None:
+    """The reader yields the cores to V8's threads; this process's other threads keep theirs."""
+
+    def priority() -> int:
+        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    mine = priority()
+    reader = session_module._PREFETCHER.submit(priority).result(timeout=60)
+    assert reader == min(19, mine + session_module.READER_NICE_INCREMENT)
+    assert priority() == mine and os.getpriority(os.PRIO_PROCESS, 0) == mine
