@@ -83,15 +83,13 @@ class EncodedEvents(Sequence[str]):
         that orjson does not decode (a lone surrogate escape, which V8 takes) go as the JSON
         array they already are."""
         if self._text is None:
+            array = b"[" + b",".join(self.tokens) + b"]" if self._texts is None else b""
             if self._texts is None and self.tokens:
                 try:
-                    self._texts = orjson.loads(b"[" + b",".join(self.tokens) + b"]")
+                    self._texts = orjson.loads(array)
                 except (orjson.JSONDecodeError, TypeError):
                     pass
-            if self._texts is not None:
-                self._text = batch_text(self._texts)
-            else:
-                self._text = (b"[" + b",".join(self.tokens) + b"]").decode("utf-8")
+            self._text = batch_text(self._texts) if self._texts is not None else array.decode("utf-8")
         return self._text
 
 

@@ -203,9 +203,9 @@ def event_texts(lines: Iterable[bytes]) -> list[str]:
 
 def _host_layout_texts(lines: list[bytes]) -> list[str] | None:
     """:func:`event_texts` of lines known to be in the host's layout; None if one is not."""
-    loads, head = orjson.loads, _CANONICAL_HEAD
+    loads = orjson.loads
     try:
-        texts = [loads(line[head:-3]) for line in lines]
+        texts = [loads(token) for token in host_layout_tokens(lines)]
     except orjson.JSONDecodeError:
         return None
     return texts if all(type(t) is str for t in texts) else None

@@ -498,15 +498,10 @@ class RecordTable(Sequence[Record]):
                 self._file_cache.move_to_end(f)
             return lines
 
-    def plain_runs(self, first: int, last: int) -> Iterator[tuple[int, list[bytes]]]:
-        """``(index of the first, lines)`` of each run of plain inline app events in
-        ``first .. last`` (literal-file records not kept whole), file by file."""
-        for start, f, line, count in self.plain_spans(first, last):
-            yield start, self.span_lines(f, line, count)
-
     def plain_spans(self, first: int, last: int) -> Iterator[tuple[int, int, int, int]]:
-        """Where the runs of :meth:`plain_runs` are: ``(index of the first record, file, its
-        line (0-based), records)``, without reading the files."""
+        """The runs of plain inline app events in ``first .. last`` (literal-file records not
+        kept whole), file by file: ``(index of the first record, file, its line (0-based),
+        records)``, without reading the files (:meth:`span_lines` reads one)."""
         first = max(first, self.literal_start)
         bounds = [*self._file_starts, len(self)]
         kept = self._kept_literal

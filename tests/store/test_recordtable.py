@@ -71,7 +71,7 @@ def test_inline_events_and_plain_runs_skip_records_of_other_kinds(tmp_path: Path
     table = store.records
     breaks = table.indices_not_of_kind(RecordKind.UPDATE)
     assert len(breaks) == 3  # deploy, set-state, revert
-    runs = list(table.plain_runs(0, len(table) - 1))
+    runs = [(start, table.span_lines(f, line, count)) for start, f, line, count in table.plain_spans(0, len(table) - 1)]
     covered = [i for start, lines in runs for i in range(start, start + len(lines))]
     assert covered == [i for i in range(len(table)) if i not in breaks]
     assert table.inline_events(breaks[0] + 1, breaks[1] - 1) == [store.event_json(i) for i in range(breaks[0] + 1, breaks[1])]
