@@ -18,7 +18,7 @@ import itertools
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, MutableSequence, Sequence, overload
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, MutableSequence, Sequence, overload
 
 from ..errors import AppError, CorruptTree, RestoreError, RuntimeUnavailable, StoreError, UnsupportedEra
 from ..runtime.engine import DEFAULT_MAX_MEMORY, DEFAULT_TIMEOUT_S, AppProcess, EncodedEvents
@@ -63,12 +63,26 @@ class HostTexts:
 
 NO_APP_FOR_SET_STATE = "Failed to load the serialized state with the elm app: Looks like no app was deployed so far."
 DEFAULT_BATCH_SIZE = 1000
+#: A run's last batch this much shorter than the batch size joins the one before (a call of its
+#: own would cost a round of thread hand-offs for a few events).
+TAIL_SHARE = 0.25
+
 MIGRATED_OK = "Successfully migrated the elm app state."
 MIGRATION_DECODE_PREFIX = "Decoding of serialized state failed for this migration:\n"
 #: Ints per event in a digest run: response hash (2 halves), length; state hash (2 halves), length.
 DIGEST_WIDTH = 6
 #: The digest of an event no app processed (the host ignored it): no response, no state.
 NO_APP_DIGEST = [0, 0, -1, 0, 0, -1]
+
+
+def batch_bounds(n: int, size: int) -> Iterator[tuple[int, int]]:
+    """``(start, stop)`` of consecutive batches of ``size`` items covering ``0 .. n``; a last batch
+    of at most ``TAIL_SHARE * size`` items is merged into the one before."""
+    start = 0
+    while start < n:
+        stop = n if n - start <= size * (1 + TAIL_SHARE) else start + size
+        yield start, stop
+        start = stop
 
 
 @dataclass(frozen=True)
@@ -483,8 +497,8 @@ class HostProcess:
         holds = sorted((hold_after or {}).items())
         if any(live.process is not self.process for _, live in holds):
             raise ValueError("hold_after needs tokens of the current process (HostProcess.live_token)")
-        for start in range(0, len(payloads), batch_size):
-            batch = payloads[start : start + batch_size]
+        for start, stop in batch_bounds(len(payloads), batch_size):
+            batch = payloads[start:stop]
             snaps = [o - start for o in wanted if start <= o < start + len(batch)]
             keys = {o - start: live.key for o, live in holds if start <= o < start + len(batch)}
             batch_query: tuple[str, Sequence[int] | None] | None = None
