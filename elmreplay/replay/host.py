@@ -63,9 +63,6 @@ class HostTexts:
 
 NO_APP_FOR_SET_STATE = "Failed to load the serialized state with the elm app: Looks like no app was deployed so far."
 DEFAULT_BATCH_SIZE = 1000
-#: A run's last batch this much shorter than the batch size joins the one before (a call of its
-#: own would cost a round of thread hand-offs for a few events).
-TAIL_SHARE = 0.25
 
 MIGRATED_OK = "Successfully migrated the elm app state."
 MIGRATION_DECODE_PREFIX = "Decoding of serialized state failed for this migration:\n"
@@ -75,12 +72,12 @@ DIGEST_WIDTH = 6
 NO_APP_DIGEST = [0, 0, -1, 0, 0, -1]
 
 
-def batch_bounds(n: int, size: int) -> Iterator[tuple[int, int]]:
+def batch_bounds(n: int, size: int, tail_share: float = 0.0) -> Iterator[tuple[int, int]]:
     """``(start, stop)`` of consecutive batches of ``size`` items covering ``0 .. n``; a last batch
-    of at most ``TAIL_SHARE * size`` items is merged into the one before."""
+    of at most ``tail_share * size`` items is merged into the one before."""
     start = 0
     while start < n:
-        stop = n if n - start <= size * (1 + TAIL_SHARE) else start + size
+        stop = n if n - start <= size * (1 + tail_share) else start + size
         yield start, stop
         start = stop
 
@@ -462,6 +459,7 @@ class HostProcess:
         states_after: Sequence[int] = (),
         hold_after: Mapping[int, LiveState] | None = None,
         batch_size: int = DEFAULT_BATCH_SIZE,
+        tail_share: float = 0.0,
         query: QueryRun | None = None,
         digests: MutableSequence[int] | None = None,
         digest_want: Sequence[int] | None = None,
@@ -472,7 +470,8 @@ class HostProcess:
         the serialized states after the requested item offsets. Failures name the record.
         Pass an :class:`AppEvents` for long runs: it holds the same pairs without a tuple each.
         ``hold_after`` maps item offsets to tokens from :meth:`live_token`, which become valid
-        once the state after that offset is held. ``query`` collects where a find condition
+        once the state after that offset is held. ``tail_share``: a last batch this much shorter
+        than ``batch_size`` joins the one before (see :func:`batch_bounds`). ``query`` collects where a find condition
         held into ``query.matches`` (item offsets). ``digests`` receives, per item, the response's
         and the resulting state's digest (:data:`DIGEST_WIDTH` ints, see ``BatchResult.digests``;
         :data:`NO_APP_DIGEST` where no app runs); ``digest_want`` says per item what to do with
@@ -497,7 +496,7 @@ class HostProcess:
         holds = sorted((hold_after or {}).items())
         if any(live.process is not self.process for _, live in holds):
             raise ValueError("hold_after needs tokens of the current process (HostProcess.live_token)")
-        for start, stop in batch_bounds(len(payloads), batch_size):
+        for start, stop in batch_bounds(len(payloads), batch_size, tail_share):
             batch = payloads[start:stop]
             snaps = [o - start for o in wanted if start <= o < start + len(batch)]
             keys = {o - start: live.key for o, live in holds if start <= o < start + len(batch)}

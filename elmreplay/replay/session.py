@@ -69,12 +69,17 @@ SERIALIZED_BYTES_PER_RECORD = 2
 #: check, the read-ahead's hand-off, the host's bookkeeping): 16,384 made a fast app's replay 2%
 #: faster than 8,192; 32,768 was no faster (longer texts cost more per byte to hand to V8).
 RUN_CHUNK = 16384
-FIRST_RUN_CHUNK = 1024
+FIRST_RUN_CHUNK = DEFAULT_BATCH_SIZE  # (one batch: the app's speed is not known yet)
 #: Once the app's speed is measured, a batch (one call into V8) holds about this many seconds of
 #: events, up to a whole run: each call costs a few thread hand-offs (Python, mini-racer's event
 #: loop, V8), which a busy machine makes slow, so a fast app gets few calls; a slow app gets
 #: batches far inside the per-call timeout.
 BATCH_TARGET_S = 0.25
+#: With the app's speed known, a run's last batch this much shorter than a batch joins the one
+#: before (a call of its own cost a round of thread hand-offs for a few events, and often landed
+#: on a garbage collection); batches then take at most 1.25 x BATCH_TARGET_S. Before, batches
+#: stay at the host's default size (the per-call timeout is for an app that never returns).
+TAIL_SHARE = 0.25
 #: Where the session stands before any record has been applied.
 BEFORE_FIRST = -1
 #: The position after a failure: the live process cannot be trusted, the next seek restores.
@@ -808,6 +813,7 @@ class ReplaySession:
                 states_after=offsets,
                 hold_after=hold_after or None,
                 batch_size=self._batch_size(),
+                tail_share=TAIL_SHARE if self._seconds_per_event is not None else 0.0,
                 query=query,
                 digests=flat,
                 digest_want=want,

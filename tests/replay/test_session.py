@@ -72,17 +72,17 @@ def test_random_seeks_equal_from_scratch(history, test_apps, indices, every, use
                 assert session.state_at(i) == fresh.state_at(i)
 
 
-@given(st.integers(0, 5000), st.integers(1, 1200))
-def test_batch_bounds_cover_the_run_in_order(n, size):  # type: ignore[no-untyped-def]
-    bounds = list(host_module.batch_bounds(n, size))
+@given(st.integers(0, 5000), st.integers(1, 1200), st.sampled_from([0.0, 0.25, 1.0]))
+def test_batch_bounds_cover_the_run_in_order(n, size, tail_share):  # type: ignore[no-untyped-def]
+    bounds = list(host_module.batch_bounds(n, size, tail_share))
     assert [start for start, _ in bounds] == ([0] + [stop for _, stop in bounds[:-1]] if n else [])
     assert (bounds[-1][1] if bounds else 0) == n
     assert all(stop - start == size for start, stop in bounds[:-1])  # only the last may differ
     if bounds:
         last = bounds[-1][1] - bounds[-1][0]
-        assert 0 < last <= size * (1 + host_module.TAIL_SHARE)
+        assert 0 < last <= size * (1 + tail_share)
         # a short tail was merged: none is left on its own
-        assert len(bounds) == 1 or last > size * host_module.TAIL_SHARE
+        assert len(bounds) == 1 or last > size * tail_share
 
 
 def test_batched_and_unbatched_paths_agree(history, test_apps, monkeypatch):  # type: ignore[no-untyped-def]
