@@ -90,3 +90,46 @@ def test_the_reader_thread_alone_runs_at_a_lower_priority() -> None:
     reader = session_module._PREFETCHER.submit(priority).result(timeout=60)
     assert reader == min(19, mine + session_module.READER_NICE_INCREMENT)
     assert priority() == mine and os.getpriority(os.PRIO_PROCESS, 0) == mine
+
+
+def test_batches_merge_a_short_tail_only_once_the_speed_is_known(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before the app's speed is known a batch holds at most the host's default size (the
+    per-call timeout assumes it); after, a run's short last batch joins the one before. Either
+    way the replay is the same as one without merging."""
+    from elmreplay.replay import host as host_module
+
+    size = 333
+    monkeypatch.setattr(
+        session_module.ReplaySession,
+        "_batch_size",
+        lambda self: size if self._seconds_per_event is not None else host_module.DEFAULT_BATCH_SIZE,
+    )
+    original = host_module.HostProcess.run_app_events
+    calls: list[tuple[float, int, list[int]]] = []  # (tail_share, batch_size, each batch's length)
+
+    def recording(self: Any, items: Any, **kw: Any) -> Any:
+        process = self.process
+        lengths: list[int] = []
+        if process is not None:
+            run_batch = process.run_batch
+
+            def measured(events: Any, **k: Any) -> Any:
+                lengths.append(len(events))
+                return run_batch(events, **k)
+
+            monkeypatch.setattr(process, "run_batch", measured)
+        calls.append((kw.get("tail_share", 0.0), kw["batch_size"], lengths))
+        return original(self, items, **kw)
+
+    monkeypatch.setattr(host_module.HostProcess, "run_app_events", recording)
+    store = elmreplay.open_store(str(TRACKER))
+    with elmreplay.replay(store, use_reductions=False) as merged:
+        digests = merged.trace_digests(0, len(store))
+    assert calls[0][0] == 0.0 and max(calls[0][2]) <= host_module.DEFAULT_BATCH_SIZE
+    assert all(max(lengths, default=0) <= batch for share, batch, lengths in calls if share == 0.0)
+    merging = [(batch, lengths) for share, batch, lengths in calls if share > 0.0]
+    assert merging and all(max(lengths) <= batch * (1 + session_module.TAIL_SHARE) for batch, lengths in merging)
+    assert any(lengths[-1] > batch for batch, lengths in merging), "no run had a short tail to merge"
+    monkeypatch.setattr(session_module, "TAIL_SHARE", 0.0)
+    with elmreplay.replay(store, use_reductions=False) as unmerged:
+        assert unmerged.trace_digests(0, len(store)) == digests
