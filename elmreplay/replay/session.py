@@ -28,7 +28,7 @@ from array import array
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Callable, Iterator, Mapping, TypeVar
+from typing import Callable, Iterator, Mapping, Sequence, TypeVar
 
 import pandas as pd
 
@@ -70,6 +70,10 @@ SERIALIZED_BYTES_PER_RECORD = 2
 #: faster than 8,192; 32,768 was no faster (longer texts cost more per byte to hand to V8).
 RUN_CHUNK = 16384
 FIRST_RUN_CHUNK = DEFAULT_BATCH_SIZE  # (one batch: the app's speed is not known yet)
+#: After the first run, runs hold about this many bytes of event JSON at most: a run is held
+#: about three times over while it is read, decoded and handed over, so big events (uploads in
+#: HTTP bodies) make shorter runs rather than gigabytes.
+RUN_MAX_BYTES = 64 << 20
 #: Once the app's speed is measured, a batch (one call into V8) holds about this many seconds of
 #: events, up to a whole run: each call costs a few thread hand-offs (Python, mini-racer's event
 #: loop, V8), which a busy machine makes slow, so a fast app gets few calls; a slow app gets
@@ -177,6 +181,11 @@ def _encoded_run(records: RecordTable, first: int, last: int, *, ahead: bool = T
     return events
 
 
+def _text_size(payloads: Sequence[str] | EncodedEvents) -> int:
+    """About the bytes of the events' JSON."""
+    return payloads.text_size() if isinstance(payloads, EncodedEvents) else sum(map(len, payloads))
+
+
 @dataclass(frozen=True)
 class StepInfo:
     """What applying one record did (kept for records that are not plain app events)."""
@@ -244,6 +253,7 @@ class ReplaySession:
         self._live_measured = not (live_checkpoints and self._adapt_live_every)
         self._live_min_every = self.live_every  # raised when the heap budget thins them out
         self._seconds_per_event: float | None = None  # the app's, from the last long enough run
+        self._bytes_per_event: float | None = None  # of the last run's event JSON (see RUN_MAX_BYTES)
         self.live_memory_budget = int(max_memory * LIVE_BUDGET_SHARE) if live_memory_budget is None else live_memory_budget
         self._live: dict[int, LiveState] = {}  # the thinned grid
         self._live_deploys: dict[int, LiveState] = {}  # after deploy records (replaying one replaces a process)
@@ -703,6 +713,8 @@ class ReplaySession:
         # Until the app's speed is measured, runs are short: a run's live checkpoints are laid
         # at the spacing known when it starts (50 at first: 320 held states in 16,384 events).
         chunk = RUN_CHUNK if self._live_measured else FIRST_RUN_CHUNK
+        if self._bytes_per_event:
+            chunk = max(1, min(chunk, int(RUN_MAX_BYTES / self._bytes_per_event)))
         return min(stop - 1, index, first + chunk - 1)
 
     def _prefetch(self, first: int, index: int) -> _Prefetch | None:
@@ -763,6 +775,8 @@ class ReplaySession:
         tokens: _Prefetch | None = None,
     ) -> None:
         items, last_offset = self._run_payloads(first, last, tokens)
+        if len(items):
+            self._bytes_per_event = _text_size(items.payloads) / len(items)
         if query is not None:  # a record's step is its last event (the state after the record)
             query.at = None if last_offset is None else [o for o in last_offset if o >= 0]
             query.matches = []

@@ -78,6 +78,11 @@ class EncodedEvents(Sequence[str]):
         text: str = orjson.loads(self.tokens[k])
         return text
 
+    def text_size(self) -> int:
+        """About the bytes of the events' JSON: the batch text's length once it is made (a
+        reader thread makes it ahead), else the tokens' bytes."""
+        return len(self._text) if self._text is not None else sum(map(len, self.tokens))
+
     def batch_text(self) -> str:
         """The events as one batch text (made once: a reader thread may make it ahead). Tokens
         that orjson does not decode (a lone surrogate escape, which V8 takes) go as the JSON
