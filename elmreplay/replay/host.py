@@ -63,7 +63,6 @@ class HostTexts:
 
 NO_APP_FOR_SET_STATE = "Failed to load the serialized state with the elm app: Looks like no app was deployed so far."
 DEFAULT_BATCH_SIZE = 1000
-
 MIGRATED_OK = "Successfully migrated the elm app state."
 MIGRATION_DECODE_PREFIX = "Decoding of serialized state failed for this migration:\n"
 #: Ints per event in a digest run: response hash (2 halves), length; state hash (2 halves), length.
@@ -471,11 +470,12 @@ class HostProcess:
         Pass an :class:`AppEvents` for long runs: it holds the same pairs without a tuple each.
         ``hold_after`` maps item offsets to tokens from :meth:`live_token`, which become valid
         once the state after that offset is held. ``tail_share``: a last batch this much shorter
-        than ``batch_size`` joins the one before (see :func:`batch_bounds`). ``query`` collects where a find condition
-        held into ``query.matches`` (item offsets). ``digests`` receives, per item, the response's
-        and the resulting state's digest (:data:`DIGEST_WIDTH` ints, see ``BatchResult.digests``;
-        :data:`NO_APP_DIGEST` where no app runs); ``digest_want`` says per item what to do with
-        the state (``AppProcess.run_batch``'s ``digests``; default: hash every state).
+        than ``batch_size`` joins the one before (see :func:`batch_bounds`). ``query`` collects
+        where a find condition held into ``query.matches`` (item offsets). ``digests`` receives,
+        per item, the response's and the resulting state's digest (:data:`DIGEST_WIDTH` ints, see
+        ``BatchResult.digests``; :data:`NO_APP_DIGEST` where no app runs); ``digest_want`` says per
+        item what to do with the state (``AppProcess.run_batch``'s ``digests``; default: hash
+        every state).
         """
         out_responses: list[str | None] = []
         out_states: dict[int, str] = {}
