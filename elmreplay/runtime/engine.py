@@ -88,13 +88,14 @@ class EncodedEvents(Sequence[str]):
         that orjson does not decode (a lone surrogate escape, which V8 takes) go as the JSON
         array they already are."""
         if self._text is None:
-            array = b"[" + b",".join(self.tokens) + b"]" if self._texts is None else b""
-            if self._texts is None and self.tokens:
+            if self._texts is None:
+                array = b"[" + b",".join(self.tokens) + b"]"
                 try:
                     self._texts = orjson.loads(array)
                 except (orjson.JSONDecodeError, TypeError):
-                    pass
-            self._text = batch_text(self._texts) if self._texts is not None else array.decode("utf-8")
+                    self._text = array.decode("utf-8")
+                    return self._text
+            self._text = batch_text(self._texts)
         return self._text
 
 
